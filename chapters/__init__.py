@@ -1,0 +1,1 @@
+"""One package per chapter of the course, one runnable module per lesson."""

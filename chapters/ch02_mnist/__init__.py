@@ -1,0 +1,1 @@
+"""Chapter 2: handwritten digits (MNIST), from data to a trained, resumable model."""

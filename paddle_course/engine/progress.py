@@ -1,0 +1,50 @@
+"""Progress while an epoch runs, and one summary line when it ends.
+
+On a terminal the bar is ``tqdm``'s; when output goes to a file or a CI log (no TTY) a bar would
+be a stream of carriage returns, so we print a plain line every ``interval`` seconds instead.
+Summary lines go to stdout, progress to stderr.
+"""
+
+import sys
+import time
+
+from tqdm import tqdm
+
+
+class Progress:
+    def __init__(self, enabled=True, interval=15.0, stream=None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.interval = interval
+        self._bar = None
+
+    def start_epoch(self, epoch, epochs, total, done=0):
+        if not self.enabled:
+            return
+        self._desc = f"epoch {epoch + 1}/{epochs}"
+        self._total, self._done, self._last = total, done, time.time()
+        if self.tty:
+            self._bar = tqdm(total=total, initial=done, desc=self._desc, unit="batch",
+                             leave=False, file=self.stream, dynamic_ncols=True)
+
+    def update(self, loss, acc):
+        if not self.enabled:
+            return
+        self._done += 1
+        if self._bar is not None:
+            self._bar.update(1)
+            self._bar.set_postfix(loss=f"{loss:.4f}", acc=f"{acc:.2%}", refresh=False)
+        elif time.time() - self._last >= self.interval:
+            self._last = time.time()
+            print(f"  {self._desc}  batch {self._done}/{self._total}  loss {loss:.4f}  "
+                  f"acc {acc:.2%}", file=self.stream, flush=True)
+
+    def end_epoch(self):
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def summary(self, line):
+        if self.enabled:
+            print(line, flush=True)

@@ -1,0 +1,212 @@
+"""The training loop every lesson reuses.
+
+The step is the course's, in the open: forward, loss, ``backward()``, ``step()``, ``clear_grad()``.
+Around it the :class:`Trainer` adds what a run needs to be trusted: per-sample metrics, validation
+each epoch, best/last checkpoints, exact resume (also from the middle of an epoch), early
+stopping, a clean stop on SIGINT/SIGTERM, and a stop with a clear message when the loss is NaN.
+"""
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import paddle
+import paddle.nn.functional as F
+
+from . import checkpoint
+from .evaluate import evaluate
+from .interrupt import StopRequest, TrainingInterrupted
+from .metrics import Average, correct_count
+from .monitor import Monitor
+from .progress import Progress
+from .rng import capture_rng, restore_rng
+from .state import TrainState
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; parameters were not updated with it."""
+
+
+class Trainer:
+    """Trains ``model`` with ``optimizer``.
+
+    scheduler        an ``paddle.optimizer.lr.LRScheduler`` (the one the optimizer was built with)
+    scheduler_step   ``"step"`` (after every batch) or ``"epoch"``; ``ReduceOnPlateau`` is fed the
+                     monitored metric at each epoch end
+    augment          ``augment(images, rng) -> images`` applied to training batches; ``rng`` is a
+                     numpy Generator seeded by (seed, epoch, batch, rank), so augmentation needs no
+                     saved state to be reproduced on resume
+    monitor          a :class:`Monitor`: picks the ``best`` checkpoint, and stops early if it has
+                     a patience
+    checkpoint_dir   where ``best``/``last`` go; ``None`` writes no checkpoint
+    logger           has ``scalar(tag, value, step)`` (see ``tools.vdl``), or ``None``
+    config           a JSON-able dict saved in every checkpoint, to check a resume against
+    save_every       also write ``last`` every N optimizer steps (0: only at epoch ends and on
+                     a signal)
+    is_main          only the main process (rank 0) prints, logs and writes checkpoints
+    """
+
+    def __init__(self, model, optimizer, *, loss_fn=F.cross_entropy, scheduler=None,
+                 scheduler_step="epoch", augment=None, seed=0, monitor=None, checkpoint_dir=None,
+                 logger=None, progress=None, config=None, save_every=0, log_every=10, rank=0,
+                 is_main=True, on_epoch_end=None):
+        if scheduler_step not in ("step", "epoch"):
+            raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
+        self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
+        self.scheduler, self.scheduler_step = scheduler, scheduler_step
+        self.augment, self.seed, self.rank = augment, seed, rank
+        self.monitor = monitor or Monitor()
+        self.is_main = is_main
+        self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir and is_main else None
+        self.logger = logger if is_main else None
+        self.progress = progress or Progress(enabled=is_main)
+        self.config = config or {}
+        self.save_every, self.log_every = save_every, log_every
+        self.on_epoch_end = on_epoch_end
+
+    # --- one step ------------------------------------------------------------------------------
+
+    def train_step(self, images, labels):
+        """One optimizer step on a batch; returns (mean loss, number correct)."""
+        logits = self.model(images)                  # [N, 10]
+        loss = self.loss_fn(logits, labels)          # scalar: mean over the batch
+        loss_value = float(loss)
+        if not math.isfinite(loss_value):
+            raise TrainingDiverged(f"the training loss is {loss_value}")
+        loss.backward()                              # gradients into each parameter's .grad
+        self.optimizer.step()                        # update the parameters
+        self.optimizer.clear_grad()                  # Paddle accumulates gradients otherwise
+        return loss_value, correct_count(logits, labels)
+
+    # --- the loop ------------------------------------------------------------------------------
+
+    def fit(self, train_loader, val_loader, epochs, state=None):
+        """Train until ``epochs`` epochs are done (or early stopping); returns the final state.
+
+        ``state`` continues a run (see :meth:`resume`). ``train_loader.batch_sampler`` must be an
+        :class:`~paddle_course.data.EpochBatchSampler`, whose order the loop selects every epoch.
+        """
+        state = state or TrainState()
+        if state.monitor:
+            self.monitor.set_state_dict(state.monitor)
+        sampler = train_loader.batch_sampler
+        with StopRequest() as stop:
+            while state.epoch < epochs and not state.stopped_early:
+                self._train_epoch(train_loader, sampler, epochs, state, stop)
+                self._end_epoch(val_loader, epochs, state)
+                if stop.signum:   # arrived during validation: `last` was just written
+                    raise TrainingInterrupted(stop.signum, self._checkpoint_path("last"))
+        return state
+
+    def _train_epoch(self, loader, sampler, epochs, state, stop):
+        epoch = state.epoch
+        sampler.set_epoch(epoch, start_batch=state.step_in_epoch)
+        running = Average.from_state_dict(state.running)
+        started = time.time() - state.running.get("seconds", 0.0)
+        self.model.train()
+        self.progress.start_epoch(epoch, epochs, total=len(sampler), done=state.step_in_epoch)
+        for images, labels in loader:
+            if self.augment is not None:
+                rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, self.rank])
+                images = self.augment(images, rng)
+            try:
+                loss, correct = self.train_step(images, labels)
+            except TrainingDiverged as e:
+                self.progress.end_epoch()
+                raise TrainingDiverged(
+                    f"{e} at epoch {epoch + 1}, batch {state.step_in_epoch + 1} (global step "
+                    f"{state.global_step + 1}); stopped before updating the parameters with it. "
+                    f"Lower the learning rate. " + self._last_good()) from None
+            running.update(loss, correct, len(labels))
+            state.step_in_epoch += 1
+            state.global_step += 1
+            lr = self.optimizer.get_lr()                 # the rate this batch was trained with
+            if self.scheduler is not None and self.scheduler_step == "step":
+                self.scheduler.step()
+            state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
+            self.progress.update(running.loss, running.acc)
+            if self.logger and state.global_step % self.log_every == 0:
+                self.logger.scalar("train/batch_loss", loss, state.global_step)
+            if stop.signum:
+                self.progress.end_epoch()
+                self.save("last", state)
+                raise TrainingInterrupted(stop.signum, self._checkpoint_path("last"))
+            if self.save_every and state.global_step % self.save_every == 0:
+                self.save("last", state)
+        self.progress.end_epoch()
+
+    def _end_epoch(self, val_loader, epochs, state):
+        train = Average.from_state_dict(state.running)
+        record = {"epoch": state.epoch + 1, "step": state.global_step,
+                  "train_loss": train.loss, "train_acc": train.acc}
+        if val_loader is not None:
+            val = evaluate(self.model, val_loader, self.loss_fn)
+            record.update(val_loss=val["loss"], val_acc=val["acc"])
+        record["lr"] = state.running.get("lr", self.optimizer.get_lr())   # of the epoch's last batch
+        record["seconds"] = state.running.get("seconds", 0.0)
+        state.history.append(record)
+        state.epoch += 1
+        state.step_in_epoch, state.running = 0, {}
+        if self.scheduler is not None and self.scheduler_step == "epoch":
+            if isinstance(self.scheduler, paddle.optimizer.lr.ReduceOnPlateau):
+                self.scheduler.step(record[self.monitor.metric])
+            else:
+                self.scheduler.step()
+        improved = self.monitor.update(record, record["epoch"])
+        state.monitor = self.monitor.state_dict()
+        state.stopped_early = self.monitor.should_stop
+        self.save("last", state)
+        if improved and self.checkpoint_dir:
+            checkpoint.copy(self.checkpoint_dir, "last", "best")
+        if self.logger:
+            for tag, key in (("train/loss", "train_loss"), ("train/acc", "train_acc"),
+                             ("val/loss", "val_loss"), ("val/acc", "val_acc"), ("lr", "lr")):
+                if key in record:
+                    self.logger.scalar(tag, record[key], state.global_step)
+        self.progress.summary(_summary(record, epochs, improved))
+        if state.stopped_early:
+            self.progress.summary(f"early stopping: {self.monitor.metric} has not improved for "
+                                  f"{self.monitor.bad_epochs} epochs (best "
+                                  f"{self.monitor.best:.4f} at epoch {self.monitor.best_epoch})")
+        if self.on_epoch_end is not None and self.is_main:
+            self.on_epoch_end(state)
+
+    # --- checkpoints ---------------------------------------------------------------------------
+
+    def save(self, name, state):
+        """Write checkpoint ``name`` of the current model, optimizer, RNGs and ``state``."""
+        if self.checkpoint_dir is None:
+            return None
+        return checkpoint.save(self.checkpoint_dir, name, self.model, self.optimizer,
+                               {"train_state": state.state_dict(), "rng": capture_rng(),
+                                "config": self.config})
+
+    def resume(self, directory, name="last"):
+        """Load checkpoint ``name`` from ``directory`` into the model, optimizer and RNGs.
+
+        Returns the :class:`TrainState` to pass to :meth:`fit`. Works on every rank (all ranks
+        read the same files), so a resumed distributed run starts from the same state everywhere.
+        """
+        params, opt_state, saved = checkpoint.load(directory, name)
+        checkpoint.restore(self.model, self.optimizer, params, opt_state, saved,
+                           source=f"checkpoint {Path(directory) / name}")
+        restore_rng(saved["rng"])
+        return TrainState.from_state_dict(saved["train_state"])
+
+    def _checkpoint_path(self, name):
+        return self.checkpoint_dir / f"{name}.pdparams" if self.checkpoint_dir else None
+
+    def _last_good(self):
+        if self.checkpoint_dir and checkpoint.exists(self.checkpoint_dir, "last"):
+            return f"The last good checkpoint is {self.checkpoint_dir / 'last.pdparams'}."
+        return "No checkpoint was written before it."
+
+
+def _summary(record, epochs, improved):
+    parts = [f"epoch {record['epoch']:>3}/{epochs}",
+             f"train loss {record['train_loss']:.4f} acc {record['train_acc']:.2%}"]
+    if "val_loss" in record:
+        parts.append(f"val loss {record['val_loss']:.4f} acc {record['val_acc']:.2%}")
+    parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]
+    return "  ".join(parts) + ("  *best" if improved else "")

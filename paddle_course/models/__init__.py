@@ -1,0 +1,5 @@
+"""Networks, named as the course names them."""
+
+from .mnist import MNIST
+
+__all__ = ["MNIST"]

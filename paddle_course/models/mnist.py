@@ -1,0 +1,29 @@
+"""The course's MNIST convolutional network."""
+
+import paddle
+import paddle.nn as nn
+import paddle.nn.functional as F
+
+
+class MNIST(nn.Layer):
+    """conv(5x5, 20) -> ReLU -> maxpool 2 -> conv(5x5, 20) -> ReLU -> maxpool 2 -> Linear(980, 10).
+
+    Input ``[N, 1, 28, 28]``; output ``[N, 10]`` **logits**. There is no softmax layer:
+    ``F.cross_entropy`` applies softmax itself, and a net that ends in ``Softmax`` (as some of the
+    course's do) gets it twice and its loss cannot fall much below 1.46.
+
+    The attribute names give the ``state_dict`` keys ``conv1.weight, conv1.bias, conv2.weight,
+    conv2.bias, fc.weight, fc.bias``, the course's own, so a ``.pdparams`` saved by the course's
+    code loads here. (Paddle's ``Linear`` weight is ``[in, out]``, the transpose of PyTorch's.)
+    """
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2D(1, 20, kernel_size=5, stride=1, padding=2)    # -> [N, 20, 28, 28]
+        self.conv2 = nn.Conv2D(20, 20, kernel_size=5, stride=1, padding=2)   # -> [N, 20, 14, 14]
+        self.fc = nn.Linear(20 * 7 * 7, num_classes)                          # 980 -> 10
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]
+        x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)   # [N, 20, 7, 7]
+        return self.fc(paddle.flatten(x, start_axis=1))                     # [N, 10]

@@ -1,0 +1,62 @@
+"""A run's output directory (DESIGN.md §2) and the files in it that are not checkpoints.
+
+    <output-dir>/metrics.json       config, data, per-epoch history, best, test
+    <output-dir>/checkpoints/       last.* and best.* (.pdparams, .pdopt, .pdstate)
+    <output-dir>/vdl/               VisualDL logs
+    <output-dir>/plots/             PNG figures
+"""
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+from .engine import checkpoint
+
+
+class RunDir:
+    def __init__(self, root):
+        self.root = Path(root)
+        self.checkpoints = self.root / "checkpoints"
+        self.vdl = self.root / "vdl"
+        self.plots = self.root / "plots"
+        self.metrics = self.root / "metrics.json"
+
+    def prepare_fresh(self):
+        """Make the directory ready for a new run.
+
+        A finished run that is there is replaced (its checkpoints, logs, plots, metrics). An
+        unfinished one is kept and an error says how to resume it: starting over silently would
+        throw its training away.
+        """
+        saved = checkpoint.read_state(self.checkpoints, "last")
+        if saved is not None:
+            ts, cfg = saved["train_state"], saved.get("config", {})
+            epochs = cfg.get("epochs")
+            if not ts.get("stopped_early") and epochs is not None and (
+                    ts["epoch"] < epochs or ts["step_in_epoch"]):
+                raise FileExistsError(
+                    f"{self.root} holds an unfinished run (epoch {ts['epoch']}/{epochs}, "
+                    f"step {ts['global_step']}). Continue it with --resume, or choose another "
+                    f"--output-dir, or delete {self.root} to start again.")
+            print(f"replacing the finished run in {self.root}")
+        for d in (self.checkpoints, self.vdl, self.plots):
+            shutil.rmtree(d, ignore_errors=True)
+        self.metrics.unlink(missing_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def write_metrics(self, metrics):
+        """``metrics.json``, written atomically; NaN/inf become null (JSON has no NaN)."""
+        text = json.dumps(_finite(metrics), indent=2) + "\n"
+        checkpoint.atomic_write(self.metrics, text.encode())
+        return self.metrics
+
+
+def _finite(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj

@@ -1,0 +1,48 @@
+"""Helpers that write tiny dataset files in each real format; no test downloads anything."""
+
+import gzip
+import json
+import struct
+
+import numpy as np
+import pytest
+
+
+def digits(n, seed=0):
+    """``n`` fake 28x28 byte images and labels 0..9 (every class present when n >= 10)."""
+    rng = np.random.RandomState(seed)
+    images = rng.randint(0, 256, size=(n, 784)).astype(np.uint8)
+    images[:, 0] = 0        # guarantee both ends of the byte range appear
+    images[:, 1] = 255
+    labels = np.arange(n) % 10
+    return images, labels
+
+
+def write_course_json(path, splits, scale=lambda b: b / 255.0 * 2 - 1, opener=gzip.open):
+    """The course's mnist.json.gz: ``[[imgs, labels] x 3]``; ``scale`` maps bytes to the file's
+    values (default [-1, 1], like paddle.dataset.mnist)."""
+    data = [[scale(x.astype(np.float64)).tolist(), y.tolist()] for x, y in splits]
+    with opener(path, "wt") as f:
+        json.dump(data, f)
+    return path
+
+
+def write_idx(path, array, magic):
+    with gzip.open(path, "wb") as f:
+        f.write(struct.pack(">i", magic))
+        f.write(struct.pack(f">{array.ndim}i", *array.shape))
+        f.write(array.astype(np.uint8).tobytes())
+
+
+def write_idx_dir(root, n_train=60, n_test=20):
+    (tx, ty), (sx, sy) = digits(n_train, 1), digits(n_test, 2)
+    write_idx(root / "train-images-idx3-ubyte.gz", tx.reshape(-1, 28, 28), 0x803)
+    write_idx(root / "train-labels-idx1-ubyte.gz", ty, 0x801)
+    write_idx(root / "t10k-images-idx3-ubyte.gz", sx.reshape(-1, 28, 28), 0x803)
+    write_idx(root / "t10k-labels-idx1-ubyte.gz", sy, 0x801)
+    return (tx, ty), (sx, sy)
+
+
+@pytest.fixture
+def three_splits():
+    return [digits(30, 1), digits(20, 2), digits(20, 3)]

@@ -1,0 +1,162 @@
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from conftest import digits, write_course_json, write_idx, write_idx_dir
+from paddle_course.data import DataError, load_mnist
+
+
+def to_model(b):
+    return (b.astype(np.float32) / 127.5 - 1).reshape(-1, 1, 28, 28)
+
+
+# --- the embedded default ------------------------------------------------------------------
+
+def test_embedded_mnist_is_real_split_and_balanced():
+    data = load_mnist(seed=0)
+    assert data.sizes() == {"train": 4000, "val": 500, "test": 500}
+    for split in (data.train, data.val, data.test):
+        assert split.images.dtype == np.float32 and split.images.shape[1:] == (1, 28, 28)
+        assert split.labels.dtype == np.int64
+        assert split.images.min() == -1.0 and split.images.max() == 1.0
+    assert np.bincount(data.val.labels).tolist() == [50] * 10
+    # the splits are disjoint: no image appears in two of them
+    rows = {s: {x.tobytes() for x in getattr(data, s).images} for s in ("train", "val", "test")}
+    assert not (rows["train"] & rows["val"]) and not (rows["train"] & rows["test"])
+    assert not (rows["val"] & rows["test"])
+
+
+def test_embedded_split_is_deterministic_by_seed():
+    a, b, c = load_mnist(seed=3), load_mnist(seed=3), load_mnist(seed=4)
+    assert np.array_equal(a.val.images, b.val.images) and np.array_equal(a.val.labels, b.val.labels)
+    assert not np.array_equal(a.val.images, c.val.images)
+
+
+# --- the course's JSON ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("scale", [lambda b: b / 255.0 * 2 - 1, lambda b: b / 255.0, lambda b: b,
+                                   lambda b: (b / 255.0 - 0.1307) / 0.3081],
+                         ids=["minus1_1", "0_1", "0_255", "standardized"])
+def test_course_json_any_scale_reaches_the_model_on_one_scale(tmp_path, three_splits, scale):
+    path = write_course_json(tmp_path / "mnist.json.gz", three_splits, scale)
+    data = load_mnist(path)
+    assert data.sizes() == {"train": 30, "val": 20, "test": 20}
+    for split, (x, y) in zip((data.train, data.val, data.test), three_splits):
+        np.testing.assert_allclose(split.images, to_model(x), atol=1e-5)
+        assert split.labels.tolist() == y.tolist() and split.labels.dtype == np.int64
+
+
+def test_plain_json_file_also_reads(tmp_path, three_splits):
+    path = write_course_json(tmp_path / "mnist.json", three_splits, opener=open)
+    assert len(load_mnist(path).train) == 30
+
+
+def _json(tmp_path, obj):
+    path = tmp_path / "mnist.json.gz"
+    with gzip.open(path, "wt") as f:
+        json.dump(obj, f)
+    return path
+
+
+def _valid(n=4):
+    x, y = digits(n)
+    return [(x / 127.5 - 1).tolist(), y.tolist()]
+
+
+@pytest.mark.parametrize("obj, message", [
+    ({"train": []}, "expected a list [train, val, eval]"),
+    ([_valid(), _valid()], "expected a list [train, val, eval]"),
+    ([_valid(), [[0.0] * 784], _valid()], "the val split must be [imgs, labels]"),
+    ([_valid(), [[[0.0] * 783], [1]], _valid()], "the val split: image 0 has 783 values, expected 784"),
+    ([_valid(), _valid(), [[[0.0] * 784], [10]]], "labels must be whole numbers 0-9; label 0 is 10"),
+    ([_valid(), _valid(), [[[0.0] * 784], [2.5]]], "label 0 is 2.5"),
+    ([[_valid()[0], [1, 2]], _valid(), _valid()], "the train split has 4 images but 2 labels"),
+    ([_valid(), [[], []], _valid()], "the validation split is empty"),
+    ([_valid(), _valid(), [[["a"] * 784], [1]]], "images are not numbers"),
+])
+def test_course_json_bad_inputs_name_file_and_problem(tmp_path, obj, message):
+    path = _json(tmp_path, obj)
+    with pytest.raises(DataError) as err:
+        load_mnist(path)
+    assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_corrupt_and_truncated_gzip(tmp_path, three_splits):
+    bad = tmp_path / "mnist.json.gz"
+    bad.write_bytes(b"this is not gzip at all")
+    with pytest.raises(DataError, match="corrupt gzip"):
+        load_mnist(bad)
+    good = write_course_json(tmp_path / "good.json.gz", three_splits)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(DataError, match="cut.json.gz: unreadable or corrupt gzip"):
+        load_mnist(cut)
+
+
+def test_invalid_json_and_missing_or_unknown_files(tmp_path):
+    path = tmp_path / "mnist.json.gz"
+    with gzip.open(path, "wt") as f:
+        f.write("[[1, 2], ")
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_mnist(path)
+    with pytest.raises(DataError, match="no such file or directory"):
+        load_mnist(tmp_path / "absent.json.gz")
+    (tmp_path / "x.npz").write_bytes(b"")
+    with pytest.raises(DataError, match="unknown MNIST format"):
+        load_mnist(tmp_path / "x.npz")
+
+
+def test_nan_pixels_are_refused(tmp_path, three_splits):
+    x, y = three_splits[0]
+    obj = [[(x / 255.0).tolist(), y.tolist()], _valid(), _valid()]
+    obj[0][0][3][5] = float("nan")
+    with pytest.raises(DataError, match="NaN or infinite"):
+        load_mnist(_json(tmp_path, obj))
+
+
+# --- IDX files -------------------------------------------------------------------------------
+
+def test_idx_directory_reads_test_as_given_and_carves_val_by_seed(tmp_path):
+    (tx, ty), (sx, sy) = write_idx_dir(tmp_path)
+    data = load_mnist(tmp_path, seed=0)
+    assert data.sizes() == {"train": 50, "val": 10, "test": 20}
+    np.testing.assert_array_equal(data.test.images, to_model(sx))
+    assert data.test.labels.tolist() == sy.tolist()
+    # train + val are exactly the IDX training images, each once
+    together = np.concatenate([data.train.images, data.val.images]).reshape(60, -1)
+    assert sorted(map(bytes, (together * 1000).astype(np.int32))) == \
+        sorted(map(bytes, (to_model(tx).reshape(60, -1) * 1000).astype(np.int32)))
+    again = load_mnist(tmp_path, seed=0)
+    assert np.array_equal(again.val.labels, data.val.labels)
+
+
+def test_idx_wrong_magic_truncated_missing_and_bad_labels(tmp_path):
+    write_idx_dir(tmp_path)
+    images = tmp_path / "t10k-images-idx3-ubyte.gz"
+    write_idx(images, np.zeros((20, 28, 28)), 0x801)      # a labels magic on an images file
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz: wrong IDX magic number"):
+        load_mnist(tmp_path)
+    with gzip.open(images, "wb") as f:                   # header says 20 images, data holds 19
+        f.write(bytes.fromhex("00000803") + (20).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
+        f.write(bytes(19 * 784))
+    with pytest.raises(DataError, match="the header announces"):
+        load_mnist(tmp_path)
+    write_idx(images, np.zeros((20, 28, 28)), 0x803)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.full(20, 11), 0x801)
+    with pytest.raises(DataError, match="label 0 is 11"):
+        load_mnist(tmp_path)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.zeros(19), 0x801)
+    with pytest.raises(DataError, match="holds 20 images but t10k-labels-idx1-ubyte.gz holds 19"):
+        load_mnist(tmp_path)
+    (tmp_path / "train-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError, match="missing train-labels-idx1-ubyte.gz"):
+        load_mnist(tmp_path)
+
+
+def test_quick_subset_is_balanced_and_deterministic():
+    data = load_mnist()
+    sub = data.train.subset(100, seed=1)
+    assert len(sub) == 100 and np.bincount(sub.labels).tolist() == [10] * 10
+    assert np.array_equal(sub.images, data.train.subset(100, seed=1).images)

@@ -1,0 +1,73 @@
+"""VisualDL logging that survives a resume, and that degrades to nothing when switched off.
+
+View the logs with ``visualdl --logdir <output-dir>/vdl --host 127.0.0.1 -L en`` (``-L en``:
+the VisualDL server answers HTTP 500 when the browser sends no language it supports).
+
+VisualDL shows only the newest ``vdlrecords.*.log`` file of a directory, and a writer truncates
+the file it opens. So when a run resumes, the logger copies the scalars of the previous file(s)
+up to the resumed global step into its new file and removes the old ones: the curves continue
+where the checkpoint left off, and points logged after that checkpoint (by a run that crashed
+before saving again) are dropped, as they no longer belong to this run's history. Histograms and
+images of earlier sessions are not carried over.
+"""
+
+import importlib.util
+import time
+from pathlib import Path
+
+
+class VisualDLLogger:
+    def __init__(self, logdir, enabled=True, resume_step=None):
+        """``resume_step``: the global step a resumed run continues from (None: a fresh run)."""
+        self.logdir = Path(logdir)
+        self.writer = None
+        self.enabled = False
+        if not enabled:
+            print("VisualDL: off (--no-visualdl); no logs written")
+            return
+        if importlib.util.find_spec("visualdl") is None:
+            print("VisualDL: not installed (pip install visualdl); no logs written")
+            return
+        from visualdl import LogWriter
+
+        old_files = sorted(self.logdir.glob("vdlrecords.*.log*"))
+        # read before writing: a new writer could otherwise truncate a file of the same name
+        carried = self._read_scalars(old_files, resume_step) if resume_step is not None else []
+        # nanoseconds in the name: unique, and newer than VisualDL's own second-based names
+        self.writer = LogWriter(logdir=str(self.logdir), file_name=f"vdlrecords.{time.time_ns()}.log")
+        for tag, value, step, walltime in carried:
+            self.writer.add_scalar(tag, value, step, walltime=walltime)
+        self.writer.flush()
+        for f in old_files:
+            f.unlink()
+        self.enabled = True
+
+    @staticmethod
+    def _read_scalars(files, upto):
+        from visualdl import LogReader
+
+        records = []
+        for f in files:
+            reader = LogReader(file_path=str(f))
+            for tag in reader.get_tags().get("scalar", []):
+                records += [(tag, r.value, r.id, r.timestamp)
+                            for r in reader.get_data("scalar", tag) if r.id <= upto]
+        return records
+
+    def scalar(self, tag, value, step):
+        if self.writer:
+            self.writer.add_scalar(tag, float(value), step)
+
+    def histogram(self, tag, values, step, buckets=10):
+        if self.writer:
+            self.writer.add_histogram(tag, values, step, buckets=buckets)
+
+    def image(self, tag, image, step):
+        """``image``: uint8 array [H, W] or [H, W, C]."""
+        if self.writer:
+            self.writer.add_image(tag, image, step)
+
+    def close(self):
+        if self.writer:
+            self.writer.close()
+            self.writer = None

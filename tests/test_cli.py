@@ -1,0 +1,34 @@
+import pytest
+
+from paddle_course.cli import ConfigError, resolve_config, training_parser
+
+DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam", seed=0,
+                output_dir="out", device="auto", num_workers=0, quick=False, no_visualdl=False)
+
+
+def parse(*argv):
+    return vars(training_parser("t", DEFAULTS).parse_args(argv))
+
+
+def test_only_given_flags_are_explicit_and_defaults_fill_the_rest():
+    explicit = parse("--lr", "0.1", "--quick")
+    assert explicit == {"lr": 0.1, "quick": True}
+    config = resolve_config(explicit, DEFAULTS, quick_defaults={"epochs": 1})
+    assert config["lr"] == 0.1 and config["epochs"] == 1 and config["batch_size"] == 64
+    assert resolve_config(parse("--quick", "--epochs", "3"), DEFAULTS, {"epochs": 1})["epochs"] == 3
+
+
+def test_resume_takes_the_saved_config_and_refuses_contradictions():
+    saved = dict(DEFAULTS, lr=0.05, epochs=5)
+    assert resolve_config(parse("--resume"), DEFAULTS, saved=saved)["lr"] == 0.05
+    assert resolve_config(parse("--resume", "--epochs", "9"), DEFAULTS, saved=saved)["epochs"] == 9
+    with pytest.raises(ConfigError, match=r"--lr: 0.1 now, 0.05 in the checkpoint"):
+        resolve_config(parse("--resume", "--lr", "0.1"), DEFAULTS, saved=saved)
+
+
+@pytest.mark.parametrize("argv", [["--epochs", "0"], ["--lr", "-1"], ["--optimizer", "lbfgs"],
+                                  ["--num-workers", "-2"], ["--device", "tpu"]])
+def test_bad_flag_values_are_refused(argv, capsys):
+    with pytest.raises(SystemExit):
+        parse(*argv)
+    assert "error" in capsys.readouterr().err

@@ -1,0 +1,109 @@
+"""Exact resume: an interrupted and resumed run ends bit-identical to an uninterrupted one."""
+
+import os
+import signal
+
+import numpy as np
+import paddle
+import paddle.nn as nn
+import paddle.nn.functional as F
+import pytest
+
+from conftest import digits
+from paddle_course.data import Split, make_loader
+from paddle_course.data.transforms import RandomAffine
+from paddle_course.engine import Monitor, Progress, Trainer, TrainingInterrupted, checkpoint
+from paddle_course.models import MNIST
+from paddle_course.optim import build_optimizer
+from paddle_course.seed import seed_everything
+
+
+class DropoutNet(nn.Layer):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 32)
+        self.drop = nn.Dropout(0.5)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc2(self.drop(F.relu(self.fc1(paddle.flatten(x, 1)))))
+
+
+def _split(n, seed):
+    x, y = digits(n, seed)
+    return Split((x / 127.5 - 1).astype(np.float32).reshape(-1, 1, 28, 28), y.astype(np.int64))
+
+
+class SignalAtStep:
+    """A loss function that sends this process a real signal during training step ``step``."""
+
+    def __init__(self, model, step, signum=signal.SIGTERM):
+        self.model, self.step, self.signum, self.calls = model, step, signum, 0
+
+    def __call__(self, logits, labels):
+        if self.model.training:
+            self.calls += 1
+            if self.calls == self.step:
+                os.kill(os.getpid(), self.signum)
+        return F.cross_entropy(logits, labels)
+
+
+def train(tmp_path, net, opt_name, *, epochs=2, interrupt_at=None, resume=False, schedule="constant",
+          augment=None, extra_layers=0):
+    seed_everything(0)
+    for _ in range(extra_layers):      # shifts Paddle's auto-generated parameter names
+        nn.Linear(2, 2)
+    model = net()
+    train_loader = make_loader(_split(96, 1), 16, shuffle=True, seed=0)   # 6 batches an epoch
+    val_loader = make_loader(_split(32, 2), 32)
+    opt, sched = build_optimizer(opt_name, model.parameters(), 0.01, schedule,
+                                 total_steps=len(train_loader) * epochs)
+    loss_fn = SignalAtStep(model, interrupt_at) if interrupt_at else F.cross_entropy
+    trainer = Trainer(model, opt, loss_fn=loss_fn, scheduler=sched, scheduler_step="step",
+                      augment=augment, checkpoint_dir=tmp_path, progress=Progress(enabled=False),
+                      config={"test": True})
+    state = trainer.resume(tmp_path) if resume else None
+    state = trainer.fit(train_loader, val_loader, epochs, state)
+    return model, state
+
+
+def params(model):
+    return {k: v.numpy() for k, v in model.state_dict().items()}
+
+
+@pytest.mark.parametrize("net, opt_name, schedule, augment", [
+    (MNIST, "momentum", "constant", None),
+    (DropoutNet, "adam", "cosine", RandomAffine()),
+], ids=["cnn-momentum", "dropout-adam-cosine-augment"])
+def test_resume_mid_epoch_is_bit_identical(tmp_path, net, opt_name, schedule, augment):
+    ref_model, ref_state = train(tmp_path / "ref", net, opt_name, schedule=schedule, augment=augment)
+
+    with pytest.raises(TrainingInterrupted) as stop:
+        train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment, interrupt_at=9)
+    assert stop.value.exit_code == 128 + signal.SIGTERM
+    saved = checkpoint.read_state(tmp_path / "run", "last")["train_state"]
+    assert (saved["epoch"], saved["step_in_epoch"], saved["global_step"]) == (1, 3, 9)  # mid-epoch 2
+
+    model, state = train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment,
+                         resume=True, extra_layers=3)
+    ref, got = params(ref_model), params(model)
+    assert ref.keys() == got.keys()
+    for k in ref:
+        assert np.array_equal(ref[k], got[k]), k          # equal, not close
+    assert state.history == [dict(r, seconds=s["seconds"]) for r, s in zip(ref_state.history,
+                                                                             state.history)]
+
+
+def test_resume_from_an_epoch_end_checkpoint(tmp_path):
+    ref_model, _ = train(tmp_path / "ref", DropoutNet, "adam", epochs=3)
+    train(tmp_path / "run", DropoutNet, "adam", epochs=1)        # a run that stopped after epoch 1
+    model, state = train(tmp_path / "run", DropoutNet, "adam", epochs=3, resume=True)
+    assert state.epoch == 3 and len(state.history) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values()))
+
+
+def test_resume_into_a_different_model_fails_clearly(tmp_path):
+    train(tmp_path, DropoutNet, "adam", epochs=1)
+    with pytest.raises(checkpoint.CheckpointError, match="does not fit this model") as err:
+        train(tmp_path, MNIST, "adam", epochs=2, resume=True)
+    assert "conv1.weight: missing in checkpoint" in str(err.value)

@@ -1,0 +1,40 @@
+from visualdl import LogReader
+
+from tools.plot import plot, plot_comparison, plot_history
+from tools.vdl import VisualDLLogger
+
+
+def _scalars(logdir, tag):
+    (f,) = list(logdir.glob("vdlrecords.*"))
+    return [(r.id, r.value) for r in LogReader(file_path=str(f)).get_data("scalar", tag)]
+
+
+def test_vdl_curves_continue_across_a_resume(tmp_path):
+    log = VisualDLLogger(tmp_path)
+    for step in range(1, 9):
+        log.scalar("train/loss", step, step)
+    log.close()
+    # resumed from a checkpoint at step 5: points 6-8 of the crashed session are dropped
+    log = VisualDLLogger(tmp_path, resume_step=5)
+    for step in range(6, 8):
+        log.scalar("train/loss", 100 + step, step)
+    log.close()
+    assert _scalars(tmp_path, "train/loss") == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5),
+                                                (6, 106), (7, 107)]
+
+
+def test_vdl_off_writes_nothing_and_says_so(tmp_path, capsys):
+    log = VisualDLLogger(tmp_path / "vdl", enabled=False)
+    log.scalar("x", 1, 1)
+    log.close()
+    assert not (tmp_path / "vdl").exists() and not log.enabled
+    assert "VisualDL: off" in capsys.readouterr().out
+
+
+def test_plots_are_written_as_png(tmp_path):
+    history = [{"epoch": e, "train_loss": 1 / e, "train_acc": 0.5, "val_loss": 1.2 / e,
+                "val_acc": 0.4} for e in range(1, 4)]
+    paths = [plot([3, 2, 1], tmp_path / "loss.png"), plot_history(history, tmp_path / "h.png"),
+             plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png")]
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

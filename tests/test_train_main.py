@@ -1,0 +1,106 @@
+"""The main job end to end, in --quick mode: outputs, resume after SIGTERM, refusals."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import paddle
+import pytest
+
+from chapters.ch02_mnist import train
+from conftest import digits, write_course_json
+from paddle_course.cli import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_run_writes_every_output(tmp_path, capsys):
+    out = tmp_path / "run"
+    metrics = train.main(["--quick", "--output-dir", str(out)])
+    printed = capsys.readouterr().out
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]
+    assert 0 <= saved["test"]["acc"] <= 1 and saved["test"]["checkpoint"] == "best"
+    assert len(saved["history"]) == 1 and saved["config"]["epochs"] == 1
+    assert set(saved["history"][0]) >= {"epoch", "step", "train_loss", "train_acc", "val_loss",
+                                        "val_acc", "lr", "seconds"}
+    assert saved["best"]["epoch"] == 1 and saved["data"]["sizes"]["train"] == 512
+    for name in ("best", "last"):
+        for suffix in ("pdparams", "pdopt", "pdstate"):
+            assert (out / "checkpoints" / f"{name}.{suffix}").is_file()
+    assert list((out / "vdl").glob("vdlrecords.*.log")) and (out / "plots/history.png").is_file()
+    assert "test (best checkpoint" in printed and str(out / "metrics.json") in printed
+    assert "visualdl --logdir" in printed
+    # the checkpoint is plain Paddle: the course's loading code works on it
+    params = paddle.load(str(out / "checkpoints/best.pdparams"))
+    assert sorted(params) == sorted(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                                     "fc.weight", "fc.bias"])
+
+
+def test_course_json_data_and_resume_refusals(tmp_path):
+    data = write_course_json(tmp_path / "mnist.json.gz", [digits(40, 1), digits(20, 2), digits(30, 3)])
+    out = tmp_path / "run"
+    metrics = train.main(["--data", str(data), "--epochs", "1", "--output-dir", str(out),
+                          "--no-visualdl"])
+    assert metrics["test"]["samples"] == 30 and metrics["data"]["scale"] == "[-1, 1] as is"
+    with pytest.raises(ConfigError, match="--lr: 0.5 now, 0.002 in the checkpoint"):
+        train.main(["--resume", str(out), "--lr", "0.5"])
+    other = write_course_json(tmp_path / "other.json.gz", [digits(40, 9), digits(20, 2), digits(30, 3)])
+    with pytest.raises(ConfigError, match="is not the data the run"):
+        train.main(["--resume", str(out), "--data", str(other), "--epochs", "2"])
+    with pytest.raises(ConfigError, match="nothing to resume"):
+        train.main(["--resume", str(tmp_path / "empty")])
+
+
+def _run(args, **kw):
+    return subprocess.Popen([sys.executable, *args], cwd=kw.pop("cwd", ROOT), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def test_script_form_runs_from_another_directory(tmp_path):
+    proc = _run([str(ROOT / "chapters/ch02_mnist/train.py"), "--quick", "--no-visualdl"], cwd=tmp_path)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "outputs/ch02_mnist/train/metrics.json").is_file()
+
+
+def _params(run):
+    return paddle.load(str(run / "checkpoints/last.pdparams"))
+
+
+@pytest.mark.slow
+def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
+    args = ["-m", "chapters.ch02_mnist.train", "--quick", "--epochs", "4", "--no-visualdl"]
+    ref = _run([*args, "--output-dir", str(tmp_path / "ref")])
+    assert ref.wait(timeout=300) == 0, ref.stderr.read()
+
+    run = tmp_path / "run"
+    proc = _run([*args, "--output-dir", str(run)])
+    deadline = time.time() + 120
+    while not (run / "checkpoints/last.pdstate").exists():     # training is under way
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "stopped by SIGTERM" in err and f"--resume {run}" in err
+
+    # a fresh run must not silently overwrite the unfinished one
+    again = _run([*args, "--output-dir", str(run)])
+    assert again.wait(timeout=120) == 2 and "holds an unfinished run" in again.stderr.read()
+
+    resumed = _run(["-m", "chapters.ch02_mnist.train", "--resume", str(run)])
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert "resuming" in out
+    a, b = _params(tmp_path / "ref"), _params(run)
+    assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)
+    ma = json.loads((tmp_path / "ref/metrics.json").read_text())
+    mb = json.loads((run / "metrics.json").read_text())
+    assert [r["val_loss"] for r in ma["history"]] == [r["val_loss"] for r in mb["history"]]
+    assert ma["test"] == {**mb["test"]}

@@ -12,7 +12,7 @@ import pytest
 from conftest import digits
 from paddle_course.data import Split, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.engine import Monitor, Progress, Trainer, TrainingInterrupted, checkpoint
+from paddle_course.engine import Progress, Trainer, TrainingInterrupted, checkpoint
 from paddle_course.models import MNIST
 from paddle_course.optim import build_optimizer
 from paddle_course.seed import seed_everything

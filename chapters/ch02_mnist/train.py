@@ -13,7 +13,6 @@ training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course
 import sys
 import time
 
-import paddle
 
 from chapters.ch02_mnist.MNIST_network import MNIST
 from paddle_course.cli import ConfigError, resolve_config, run_dir, training_parser
@@ -89,7 +88,7 @@ def main(argv=None):
     optimizer, scheduler = build_optimizer(config["optimizer"], model.parameters(), config["lr"],
                                            config["schedule"], total_steps=steps)
 
-    print(f"device {device}  |  data {data.source or 'embedded'}: "
+    print(f"device {device}  |  data {data.source}: "
           + ", ".join(f"{k} {v}" for k, v in data.sizes().items()) + f"  |  pixels {data.scale}")
     print(f"MNIST CNN, {sum(int(p.size) for p in model.parameters())} parameters  |  "
           f"{config['optimizer']} lr {config['lr']} ({config['schedule']})  |  batch "

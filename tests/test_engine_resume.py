@@ -49,17 +49,24 @@ class SignalAtStep:
 
 
 def train(tmp_path, net, opt_name, *, epochs=2, interrupt_at=None, resume=False, schedule="constant",
-          augment=None, extra_layers=0):
+          augment=None, extra_layers=0, signum=signal.SIGTERM):
     seed_everything(0)
     for _ in range(extra_layers):      # shifts Paddle's auto-generated parameter names
         nn.Linear(2, 2)
     model = net()
     train_loader = make_loader(_split(96, 1), 16, shuffle=True, seed=0)   # 6 batches an epoch
     val_loader = make_loader(_split(32, 2), 32)
-    opt, sched = build_optimizer(opt_name, model.parameters(), 0.01, schedule,
-                                 total_steps=len(train_loader) * epochs)
-    loss_fn = SignalAtStep(model, interrupt_at) if interrupt_at else F.cross_entropy
-    trainer = Trainer(model, opt, loss_fn=loss_fn, scheduler=sched, scheduler_step="step",
+    if schedule == "plateau":     # stepped per epoch with the monitored metric
+        # an absolute threshold no epoch can beat: the rate halves after every epoch but the first
+        sched = paddle.optimizer.lr.ReduceOnPlateau(0.01, mode="max", patience=0, factor=0.5,
+                                                    threshold=10.0, threshold_mode="abs")
+        opt = paddle.optimizer.Adam(sched, parameters=model.parameters())
+    else:
+        opt, sched = build_optimizer(opt_name, model.parameters(), 0.01, schedule,
+                                     total_steps=len(train_loader) * epochs)
+    loss_fn = SignalAtStep(model, interrupt_at, signum) if interrupt_at else F.cross_entropy
+    trainer = Trainer(model, opt, loss_fn=loss_fn, scheduler=sched,
+                      scheduler_step="epoch" if schedule == "plateau" else "step",
                       augment=augment, checkpoint_dir=tmp_path, progress=Progress(enabled=False),
                       config={"test": True})
     state = trainer.resume(tmp_path) if resume else None
@@ -71,27 +78,32 @@ def params(model):
     return {k: v.numpy() for k, v in model.state_dict().items()}
 
 
-@pytest.mark.parametrize("net, opt_name, schedule, augment", [
-    (MNIST, "momentum", "constant", None),
-    (DropoutNet, "adam", "cosine", RandomAffine()),
-], ids=["cnn-momentum", "dropout-adam-cosine-augment"])
-def test_resume_mid_epoch_is_bit_identical(tmp_path, net, opt_name, schedule, augment):
-    ref_model, ref_state = train(tmp_path / "ref", net, opt_name, schedule=schedule, augment=augment)
+@pytest.mark.parametrize("net, opt_name, schedule, augment, signum", [
+    (MNIST, "momentum", "constant", None, signal.SIGINT),
+    (DropoutNet, "adam", "cosine", RandomAffine(), signal.SIGTERM),
+    (DropoutNet, "adam", "plateau", None, signal.SIGTERM),
+], ids=["cnn-momentum-sigint", "dropout-adam-cosine-per-step-augment", "dropout-adam-plateau-per-epoch"])
+def test_resume_mid_epoch_is_bit_identical(tmp_path, net, opt_name, schedule, augment, signum):
+    ref_model, ref_state = train(tmp_path / "ref", net, opt_name, schedule=schedule, augment=augment,
+                                 epochs=3)
 
     with pytest.raises(TrainingInterrupted) as stop:
-        train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment, interrupt_at=9)
-    assert stop.value.exit_code == 128 + signal.SIGTERM
+        train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment, interrupt_at=9,
+              epochs=3, signum=signum)
+    assert stop.value.exit_code == 128 + signum
     saved = checkpoint.read_state(tmp_path / "run", "last")["train_state"]
     assert (saved["epoch"], saved["step_in_epoch"], saved["global_step"]) == (1, 3, 9)  # mid-epoch 2
 
     model, state = train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment,
-                         resume=True, extra_layers=3)
+                         resume=True, extra_layers=3, epochs=3)
     ref, got = params(ref_model), params(model)
     assert ref.keys() == got.keys()
     for k in ref:
         assert np.array_equal(ref[k], got[k]), k          # equal, not close
     assert state.history == [dict(r, seconds=s["seconds"]) for r, s in zip(ref_state.history,
                                                                              state.history)]
+    # a scheduled run must really have moved its rate, or the test would prove little about it
+    assert (len({r["lr"] for r in state.history}) == 1) == (schedule == "constant")
 
 
 def test_resume_from_an_epoch_end_checkpoint(tmp_path):

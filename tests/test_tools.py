@@ -23,6 +23,20 @@ def test_vdl_curves_continue_across_a_resume(tmp_path):
                                                 (6, 106), (7, 107)]
 
 
+def test_vdl_histograms_and_images(tmp_path):
+    import numpy as np
+
+    log = VisualDLLogger(tmp_path)
+    log.histogram("conv1/weight", np.random.RandomState(0).randn(100), 3)
+    log.image("digit", (np.arange(28 * 28).reshape(28, 28) % 256).astype(np.uint8), 3)
+    log.close()
+    (f,) = list(tmp_path.glob("vdlrecords.*"))
+    reader = LogReader(file_path=str(f))
+    tags = reader.get_tags()
+    assert tags["histogram"] == ["conv1/weight"] and tags["image"] == ["digit"]
+    assert [r.id for r in reader.get_data("histogram", "conv1/weight")] == [3]
+
+
 def test_vdl_off_writes_nothing_and_says_so(tmp_path, capsys):
     log = VisualDLLogger(tmp_path / "vdl", enabled=False)
     log.scalar("x", 1, 1)

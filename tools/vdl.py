@@ -65,7 +65,7 @@ class VisualDLLogger:
     def image(self, tag, image, step):
         """``image``: uint8 array [H, W] or [H, W, C]."""
         if self.writer:
-            self.writer.add_image(tag, image, step)
+            self.writer.add_image(tag, image, step, dataformats="HW" if image.ndim == 2 else "HWC")
 
     def close(self):
         if self.writer:

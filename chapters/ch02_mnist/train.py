@@ -101,7 +101,10 @@ def main(argv=None):
                       checkpoint_dir=run.checkpoints, config=config,
                       on_epoch_end=lambda s: run.write_metrics(_metrics(config, data, s)))
     state = trainer.resume(run.checkpoints) if resuming else None
-    if state is not None:
+    if state is not None and (state.epoch >= config["epochs"] or state.stopped_early):
+        print(f"the run in {run.root} is already complete ({state.epoch} epochs); "
+              f"pass a larger --epochs to train further")
+    elif state is not None:
         print(f"resuming {run.root} at epoch {state.epoch + 1}, batch {state.step_in_epoch} "
               f"(global step {state.global_step})")
     trainer.logger = VisualDLLogger(run.vdl, enabled=not config["no_visualdl"],

@@ -40,6 +40,9 @@ class Monitor:
     def state_dict(self):
         return asdict(self)
 
+    def reset(self):
+        self.best, self.best_epoch, self.bad_epochs = None, None, 0
+
     def set_state_dict(self, state):
         for key in ("best", "best_epoch", "bad_epochs"):
             setattr(self, key, state[key])

@@ -90,6 +90,8 @@ class Trainer:
         state = state or TrainState()
         if state.monitor:
             self.monitor.set_state_dict(state.monitor)
+        else:
+            self.monitor.reset()
         sampler = train_loader.batch_sampler
         with StopRequest() as stop:
             while state.epoch < epochs and not state.stopped_early:

@@ -119,3 +119,14 @@ def test_resume_into_a_different_model_fails_clearly(tmp_path):
     with pytest.raises(checkpoint.CheckpointError, match="does not fit this model") as err:
         train(tmp_path, MNIST, "adam", epochs=2, resume=True)
     assert "conv1.weight: missing in checkpoint" in str(err.value)
+
+
+def test_stop_on_the_last_batch_of_an_epoch_resumes_with_its_validation(tmp_path):
+    ref_model, ref_state = train(tmp_path / "ref", MNIST, "adam")
+    with pytest.raises(TrainingInterrupted):
+        train(tmp_path / "run", MNIST, "adam", interrupt_at=6)    # 6 batches an epoch
+    saved = checkpoint.read_state(tmp_path / "run", "last")["train_state"]
+    assert (saved["epoch"], saved["step_in_epoch"]) == (0, 6) and saved["history"] == []
+    model, state = train(tmp_path / "run", MNIST, "adam", resume=True)
+    assert [r["val_loss"] for r in state.history] == [r["val_loss"] for r in ref_state.history]
+    assert all(np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values()))

@@ -6,11 +6,12 @@ import paddle.nn.functional as F
 from .metrics import Average, correct_count
 
 
-def evaluate(model, loader, loss_fn=F.cross_entropy):
+def evaluate(model, loader, loss_fn=F.cross_entropy, accuracy=True):
     """Loss, accuracy and sample count of ``model`` over every batch of ``loader``.
 
     ``eval()`` switches Dropout off and makes BatchNorm use its running statistics; the previous
-    mode is restored afterwards. Returns ``{"loss", "acc", "samples"}``.
+    mode is restored afterwards. Returns ``{"loss", "acc", "samples"}`` (no ``acc`` when
+    ``accuracy`` is False, e.g. for a regression).
     """
     was_training = model.training
     model.eval()
@@ -18,6 +19,10 @@ def evaluate(model, loader, loss_fn=F.cross_entropy):
     with paddle.no_grad():
         for images, labels in loader:
             logits = model(images)
-            avg.update(float(loss_fn(logits, labels)), correct_count(logits, labels), len(labels))
+            correct = correct_count(logits, labels) if accuracy else 0
+            avg.update(float(loss_fn(logits, labels)), correct, len(labels))
     model.train(was_training)
-    return {"loss": avg.loss, "acc": avg.acc, "samples": avg.count}
+    out = {"loss": avg.loss, "acc": avg.acc, "samples": avg.count}
+    if not accuracy:
+        del out["acc"]
+    return out

@@ -28,17 +28,18 @@ class Progress:
             self._bar = tqdm(total=total, initial=done, desc=self._desc, unit="batch",
                              leave=False, file=self.stream, dynamic_ncols=True)
 
-    def update(self, loss, acc):
+    def update(self, loss, acc=None):
         if not self.enabled:
             return
         self._done += 1
+        shown = {"loss": f"{loss:.4f}"} | ({"acc": f"{acc:.2%}"} if acc is not None else {})
         if self._bar is not None:
             self._bar.update(1)
-            self._bar.set_postfix(loss=f"{loss:.4f}", acc=f"{acc:.2%}", refresh=False)
+            self._bar.set_postfix(shown, refresh=False)
         elif time.time() - self._last >= self.interval:
             self._last = time.time()
-            print(f"  {self._desc}  batch {self._done}/{self._total}  loss {loss:.4f}  "
-                  f"acc {acc:.2%}", file=self.stream, flush=True)
+            print(f"  {self._desc}  batch {self._done}/{self._total}  "
+                  + "  ".join(f"{k} {v}" for k, v in shown.items()), file=self.stream, flush=True)
 
     def end_epoch(self):
         if self._bar is not None:

@@ -44,13 +44,14 @@ class Trainer:
     config           a JSON-able dict saved in every checkpoint, to check a resume against
     save_every       also write ``last`` every N optimizer steps (0: only at epoch ends and on
                      a signal)
+    accuracy         track classification accuracy (``*_acc``); False for a regression
     is_main          only the main process (rank 0) prints, logs and writes checkpoints
     """
 
     def __init__(self, model, optimizer, *, loss_fn=F.cross_entropy, scheduler=None,
                  scheduler_step="epoch", augment=None, seed=0, monitor=None, checkpoint_dir=None,
                  logger=None, progress=None, config=None, save_every=0, log_every=10, rank=0,
-                 is_main=True, on_epoch_end=None):
+                 is_main=True, on_epoch_end=None, accuracy=True):
         if scheduler_step not in ("step", "epoch"):
             raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
@@ -64,11 +65,12 @@ class Trainer:
         self.config = config or {}
         self.save_every, self.log_every = save_every, log_every
         self.on_epoch_end = on_epoch_end
+        self.accuracy = accuracy
 
     # --- one step ------------------------------------------------------------------------------
 
     def train_step(self, images, labels):
-        """One optimizer step on a batch; returns (mean loss, number correct)."""
+        """One optimizer step on a batch; returns (mean loss, number correct or 0)."""
         logits = self.model(images)                  # [N, 10]
         loss = self.loss_fn(logits, labels)          # scalar: mean over the batch
         loss_value = float(loss)
@@ -77,7 +79,7 @@ class Trainer:
         loss.backward()                              # gradients into each parameter's .grad
         self.optimizer.step()                        # update the parameters
         self.optimizer.clear_grad()                  # Paddle accumulates gradients otherwise
-        return loss_value, correct_count(logits, labels)
+        return loss_value, correct_count(logits, labels) if self.accuracy else 0
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -127,7 +129,7 @@ class Trainer:
             if self.scheduler is not None and self.scheduler_step == "step":
                 self.scheduler.step()
             state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
-            self.progress.update(running.loss, running.acc)
+            self.progress.update(running.loss, running.acc if self.accuracy else None)
             if self.logger and state.global_step % self.log_every == 0:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
             if stop.signum:
@@ -140,11 +142,12 @@ class Trainer:
 
     def _end_epoch(self, val_loader, epochs, state):
         train = Average.from_state_dict(state.running)
-        record = {"epoch": state.epoch + 1, "step": state.global_step,
-                  "train_loss": train.loss, "train_acc": train.acc}
+        record = {"epoch": state.epoch + 1, "step": state.global_step, "train_loss": train.loss}
+        if self.accuracy:
+            record["train_acc"] = train.acc
         if val_loader is not None:
-            val = evaluate(self.model, val_loader, self.loss_fn)
-            record.update(val_loss=val["loss"], val_acc=val["acc"])
+            val = evaluate(self.model, val_loader, self.loss_fn, self.accuracy)
+            record.update({f"val_{k}": v for k, v in val.items() if k != "samples"})
         record["lr"] = state.running.get("lr", self.optimizer.get_lr())   # of the epoch's last batch
         record["seconds"] = state.running.get("seconds", 0.0)
         state.history.append(record)
@@ -206,9 +209,10 @@ class Trainer:
 
 
 def _summary(record, epochs, improved):
-    parts = [f"epoch {record['epoch']:>3}/{epochs}",
-             f"train loss {record['train_loss']:.4f} acc {record['train_acc']:.2%}"]
-    if "val_loss" in record:
-        parts.append(f"val loss {record['val_loss']:.4f} acc {record['val_acc']:.2%}")
+    parts = [f"epoch {record['epoch']:>3}/{epochs}"]
+    for split in ("train", "val"):
+        if f"{split}_loss" in record:
+            acc = f" acc {record[f'{split}_acc']:.2%}" if f"{split}_acc" in record else ""
+            parts.append(f"{split} loss {record[f'{split}_loss']:.4f}{acc}")
     parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]
     return "  ".join(parts) + ("  *best" if improved else "")

@@ -41,30 +41,53 @@ def _positive_float(text):
     return value
 
 
+# The common flags (DESIGN.md §2): config key -> (flag, argparse options, help)
+FLAGS = {
+    "data": ("--data", dict(metavar="PATH"),
+             "the course's own data file(s); default: the embedded dataset"),
+    "epochs": ("--epochs", dict(type=_positive_int), ""),
+    "batch_size": ("--batch-size", dict(type=_positive_int), "per-process batch size"),
+    "lr": ("--lr", dict(type=_positive_float), "learning rate"),
+    "optimizer": ("--optimizer", dict(choices=OPTIMIZERS), ""),
+    "seed": ("--seed", dict(type=int), "seeds python, numpy and paddle"),
+    "output_dir": ("--output-dir", dict(metavar="DIR"), ""),
+    "device": ("--device", dict(choices=("auto", "cpu", "gpu")), ""),
+    "num_workers": ("--num-workers", dict(type=_non_negative_int),
+                    "DataLoader worker processes; 0 reads in the training process"),
+    "quick": ("--quick", dict(action="store_true"),
+              "a tiny, fast run that still writes every output (for smoke tests)"),
+    "no_visualdl": ("--no-visualdl", dict(action="store_true"), "do not write VisualDL logs"),
+}
+
+
+def _add_flags(parser, defaults, suppress):
+    for key, (flag, options, text) in FLAGS.items():
+        if key not in defaults:
+            continue
+        plain = options.get("action") == "store_true" or defaults[key] is None
+        shown = "" if plain else f"(default {defaults[key]})"
+        extra = {} if suppress else {"default": defaults[key]}
+        parser.add_argument(flag, help=" ".join(t for t in (text, shown) if t), **options, **extra)
+
+
 def training_parser(description, defaults, epilog=None):
-    """An argument parser with the common flags; unset flags are absent from the result."""
-    d = defaults
+    """An argument parser with the common flags; unset flags are absent from the result, so that
+    :func:`resolve_config` can tell them from the defaults (and take a resumed run's values)."""
     p = argparse.ArgumentParser(description=description, epilog=epilog,
                                 argument_default=argparse.SUPPRESS,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", metavar="PATH",
-                   help="real course files (mnist.json.gz, or a directory of IDX files); "
-                        "default: the embedded dataset")
-    p.add_argument("--epochs", type=_positive_int, help=f"(default {d['epochs']})")
-    p.add_argument("--batch-size", type=_positive_int,
-                   help=f"per-process batch size (default {d['batch_size']})")
-    p.add_argument("--lr", type=_positive_float, help=f"learning rate (default {d['lr']})")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default {d['optimizer']})")
-    p.add_argument("--seed", type=int, help=f"seeds python, numpy and paddle (default {d['seed']})")
-    p.add_argument("--output-dir", metavar="DIR", help=f"(default {d['output_dir']})")
+    _add_flags(p, defaults, suppress=True)
     p.add_argument("--resume", nargs="?", const=True, metavar="DIR",
                    help="continue the run in DIR (default: the output dir) exactly where it stopped")
-    p.add_argument("--device", choices=("auto", "cpu", "gpu"), help="(default auto)")
-    p.add_argument("--num-workers", type=_non_negative_int,
-                   help="DataLoader worker processes; 0 reads in the training process (default 0)")
-    p.add_argument("--quick", action="store_true",
-                   help="a tiny, fast run that still writes every output (for smoke tests)")
-    p.add_argument("--no-visualdl", action="store_true", help="do not write VisualDL logs")
+    return p
+
+
+def lesson_parser(description, defaults):
+    """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
+    with those defaults. Add the lesson's own flags to it."""
+    p = argparse.ArgumentParser(description=description,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_flags(p, defaults, suppress=False)
     return p
 
 

@@ -46,10 +46,32 @@ class RunDir:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def write_metrics(self, metrics):
-        """``metrics.json``, written atomically; NaN/inf become null (JSON has no NaN)."""
-        text = json.dumps(_finite(metrics), indent=2) + "\n"
-        checkpoint.atomic_write(self.metrics, text.encode())
-        return self.metrics
+        return write_json(self.metrics, metrics)
+
+
+def write_json(path, obj):
+    """``obj`` as JSON at ``path``, written atomically; NaN/inf become null (JSON has no NaN)."""
+    checkpoint.atomic_write(path, (json.dumps(_finite(obj), indent=2) + "\n").encode())
+    return Path(path)
+
+
+def write_results(out_dir, results, columns):
+    """A lesson's comparison: ``results.json`` (all of ``results``, keyed by variant) and
+    ``results.md`` (a table of ``columns`` per variant). Returns both paths."""
+    out_dir = Path(out_dir)
+    header = "| variant | " + " | ".join(columns) + " |"
+    rows = [header, "|" + "---|" * (len(columns) + 1)]
+    for name, r in results.items():
+        rows.append(f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |")
+    md = out_dir / "results.md"
+    checkpoint.atomic_write(md, ("\n".join(rows) + "\n").encode())
+    return write_json(out_dir / "results.json", results), md
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
 
 
 def _finite(obj):

@@ -54,3 +54,34 @@ def plot_comparison(runs, path, key="val_acc", title=None, xlabel="epoch"):
     ax.grid(alpha=0.3)
     ax.legend()
     return _save(fig, path)
+
+
+def plot_surface(a, b, values, path, xlabel, ylabel, title="loss surface"):
+    """A 3-D surface of ``values[i, j]`` over the grid ``a[i]`` x ``b[j]`` (the course's figure)."""
+    import numpy as np
+
+    fig = plt.figure(figsize=(7, 5))
+    ax = fig.add_subplot(projection="3d")
+    A, B = np.meshgrid(a, b, indexing="ij")
+    ax.plot_surface(A, B, values, cmap="rainbow", rstride=max(1, len(a) // 80),
+                    cstride=max(1, len(b) // 80))
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel, zlabel="loss")
+    return _save(fig, path)
+
+
+def plot_paths(f, paths, path, xlim, ylim, title="optimizer paths"):
+    """Paths of 2-D optimizers over the contours of ``f(x, y)``: ``paths`` maps a label to an
+    array of points ``[steps + 1, 2]``."""
+    import numpy as np
+
+    xs, ys = np.linspace(*xlim, 200), np.linspace(*ylim, 200)
+    X, Y = np.meshgrid(xs, ys)
+    n = len(paths)
+    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.4), squeeze=False)
+    for ax, (label, pts) in zip(axes[0], paths.items()):
+        ax.contour(X, Y, f(X, Y), levels=20, cmap="Greys", linewidths=0.6)
+        ax.plot(pts[:, 0], pts[:, 1], "o-", color="tab:red", markersize=2.5, linewidth=1)
+        ax.plot(0, 0, "+", color="black", markersize=10)
+        ax.set(title=label, xlim=xlim, ylim=ylim)
+    fig.suptitle(title)
+    return _save(fig, path)

@@ -28,16 +28,17 @@ def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", 
 
 
 def plot_history(history, path):
-    """Train/validation loss and accuracy per epoch from a run's history (``metrics.json``)."""
+    """Train/validation loss (and accuracy, when the run tracked it) per epoch from a run's
+    history (``metrics.json``)."""
     epochs = [r["epoch"] for r in history]
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
-    for split in ("train", "val"):
-        if f"{split}_loss" in history[0]:
-            ax_loss.plot(epochs, [r[f"{split}_loss"] for r in history], marker=".", label=split)
-            ax_acc.plot(epochs, [r[f"{split}_acc"] for r in history], marker=".", label=split)
-    ax_loss.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
-    ax_acc.set(title="accuracy", xlabel="epoch", ylabel="accuracy")
-    for ax in (ax_loss, ax_acc):
+    panels = ["loss"] + (["acc"] if any("train_acc" in r or "val_acc" in r for r in history) else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
+    for ax, metric in zip(axes[0], panels):
+        for split in ("train", "val"):
+            key = f"{split}_{metric}"
+            if any(key in r for r in history):
+                ax.plot(epochs, [r.get(key) for r in history], marker=".", label=split)
+        ax.set(title={"loss": "loss", "acc": "accuracy"}[metric], xlabel="epoch", ylabel=metric)
         ax.grid(alpha=0.3)
         ax.legend()
     return _save(fig, path)

@@ -70,12 +70,14 @@ class EpochBatchSampler(DistributedBatchSampler):
 
 
 def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_replicas=1, rank=0):
-    """A ``paddle.io.DataLoader`` over a :class:`~paddle_course.data.mnist.Split`-like object.
+    """A ``paddle.io.DataLoader`` over a :class:`~paddle_course.data.mnist.Split` (anything with
+    ``images`` and ``labels``) or a pair of aligned arrays ``(inputs, targets)``.
 
     ``num_workers=0`` reads synchronously in the training process; ``> 0`` reads asynchronously
     in worker processes while the model trains (the course's 异步数据读取).
     """
-    dataset = ArrayDataset(split.images, split.labels)
+    dataset = ArrayDataset(*split) if isinstance(split, tuple) else ArrayDataset(split.images,
+                                                                               split.labels)
     sampler = EpochBatchSampler(dataset, batch_size, shuffle=shuffle, seed=seed,
                                 num_replicas=num_replicas, rank=rank)
     return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,

@@ -7,7 +7,8 @@ from .losses import SoftmaxCrossEntropy
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, AdaGrad, Adam, Momentum, RMSProp, SGD
 from .regression import Network, course_split, loss_surface
+from .training import evaluate, fit
 
 __all__ = ["Network", "course_split", "loss_surface", "Linear", "ReLU", "Sigmoid",
            "SoftmaxCrossEntropy", "MLP", "SGD", "Momentum", "AdaGrad", "RMSProp", "Adam",
-           "OPTIMIZERS", "check_layer", "check_loss", "numerical_gradient"]
+           "OPTIMIZERS", "check_layer", "check_loss", "numerical_gradient", "fit", "evaluate"]

@@ -1,0 +1,72 @@
+"""A multi-layer network in numpy with hand-written backpropagation, trained on real MNIST digits.
+
+    python -m chapters.ch01_housing.numpy_mlp [--hidden 256] [--activation relu|sigmoid]
+
+The embedded digits (4,000 train / 500 validation) flattened to 784 values; Linear -> activation
+-> Linear, softmax cross-entropy, mini-batch SGD. Before training, each layer type's backward pass
+is checked against finite differences: the relative errors printed should be around 1e-7 or
+smaller; a wrong backward shows up as an error near 1.
+
+Pixels: the loaders give [-1, 1]; this lesson shifts them to [0, 1], so that the background (most
+of every image) is 0 and adds nothing to the first layer's sums. Measured on validation after the
+last epoch (lr 0.1, hidden 128, 20 epochs, seeds 0/1/2): 92.2 / 93.2 / 88.4 % on [-1, 1] against
+92.8 / 93.2 / 92.0 % on [0, 1]; with 256 hidden units (the default) 93.4 / 93.0 / 92.0 %.
+"""
+
+import numpy as np
+
+from paddle_course.cli import lesson_parser
+from paddle_course.data import load_mnist
+from paddle_course.numpy_nn import (MLP, SGD, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy,
+                                    check_layer, check_loss, fit)
+from paddle_course.run import write_json
+from tools.plot import plot, plot_history
+
+DEFAULTS = dict(data=None, epochs=20, batch_size=64, lr=0.1, seed=0, quick=False,
+                output_dir="outputs/ch01_housing/numpy_mlp")
+
+
+def gradient_checks(seed):
+    rng = np.random.RandomState(seed)
+    x = rng.randn(6, 5)
+    x[np.abs(x) < 1e-3] = 0.5      # keep ReLU's inputs away from its kink at 0
+    checks = {"Linear": check_layer(Linear(5, 4, rng), x), "Sigmoid": check_layer(Sigmoid(), x),
+              "ReLU": check_layer(ReLU(), x),
+              "SoftmaxCrossEntropy": {"logits": check_loss(SoftmaxCrossEntropy(), rng.randn(6, 10),
+                                                           rng.randint(0, 10, 6))}}
+    for name, errors in checks.items():
+        print(f"gradient check {name:20} " + "  ".join(f"d/d{k} {v:.1e}" for k, v in errors.items()))
+    return checks
+
+
+def main(argv=None):
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p.add_argument("--hidden", type=int, default=256, help="hidden units (default 256)")
+    p.add_argument("--activation", choices=("relu", "sigmoid"), default="relu")
+    args = p.parse_args(argv)
+    epochs = 1 if args.quick else args.epochs
+    out = args.output_dir
+
+    checks = gradient_checks(args.seed)
+    data = load_mnist(args.data, seed=args.seed)
+    if args.quick:
+        data.train, data.val = data.train.subset(512, args.seed), data.val.subset(128, args.seed)
+    flat = lambda s: ((s.images.reshape(len(s), -1).astype(np.float64) + 1) / 2, s.labels)  # [0, 1]
+    model = MLP([784, args.hidden, 10], args.activation, seed=args.seed)
+    print(f"MLP 784-{args.hidden}-10 ({args.activation}), SGD lr {args.lr}, batch {args.batch_size}, "
+          f"{epochs} epochs on {len(data.train)} digits")
+    history, batch_losses = fit(model, SGD(args.lr), flat(data.train), flat(data.val), epochs,
+                                args.batch_size, seed=args.seed)
+    results = {"config": dict(vars(args), epochs=epochs), "gradient_check": checks,
+               "history": history, "val_acc": history[-1]["val_acc"],
+               "val_loss": history[-1]["val_loss"]}
+    paths = [write_json(f"{out}/results.json", results),
+             plot(batch_losses, f"{out}/plots/batch_loss.png", xlabel="batch"),
+             plot_history(history, f"{out}/plots/history.png")]
+    print(f"validation accuracy {history[-1]['val_acc']:.2%}")
+    print("wrote:\n" + "\n".join(f"  {q}" for q in paths))
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -71,8 +71,8 @@ def plot_surface(a, b, values, path, xlabel, ylabel, title="loss surface"):
 
 
 def plot_paths(f, paths, path, xlim, ylim, title="optimizer paths"):
-    """Paths of 2-D optimizers over the contours of ``f(x, y)``: ``paths`` maps a label to an
-    array of points ``[steps + 1, 2]``."""
+    """Paths of 2-D optimizers over the contours of ``f``, which takes one point ``(x, y)`` (here a
+    pair of grids): ``paths`` maps a label to an array of points ``[steps + 1, 2]``."""
     import numpy as np
 
     xs, ys = np.linspace(*xlim, 200), np.linspace(*ylim, 200)
@@ -80,7 +80,7 @@ def plot_paths(f, paths, path, xlim, ylim, title="optimizer paths"):
     n = len(paths)
     fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.4), squeeze=False)
     for ax, (label, pts) in zip(axes[0], paths.items()):
-        ax.contour(X, Y, f(X, Y), levels=20, cmap="Greys", linewidths=0.6)
+        ax.contour(X, Y, f((X, Y)), levels=20, cmap="Greys", linewidths=0.6)
         ax.plot(pts[:, 0], pts[:, 1], "o-", color="tab:red", markersize=2.5, linewidth=1)
         ax.plot(0, 0, "+", color="black", markersize=10)
         ax.set(title=label, xlim=xlim, ylim=ylim)

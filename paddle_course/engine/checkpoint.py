@@ -18,6 +18,7 @@ crash between two renames is detected on load and reported, never silently mixed
 import hashlib
 import io
 import os
+import pickle
 from pathlib import Path
 
 import paddle
@@ -47,6 +48,10 @@ def atomic_write(path, data):
 
 
 def _serialize(obj):
+    if isinstance(obj, dict) and not obj:
+        # paddle.save warns on an empty dict (plain SGD has no optimizer state); a pickled {} is
+        # what it would write, and paddle.load reads it back
+        return pickle.dumps({}, protocol=4)
     buf = io.BytesIO()
     paddle.save(obj, buf)
     return buf.getvalue()

@@ -41,6 +41,8 @@ def main(argv=None):
     x, y = train[:, :-1], train[:, -1:]
     print(f"training rows {len(train)}, test rows {len(test)}; first training row normalised:\n"
           f"  x {np.round(x[0], 8)}\n  y {y[0]}")
+    print("loss printed: mean squared error, sum((z - y)^2) / N; gradient followed: that of half of "
+          "it, sum((z - y) x) / N (the course's L = 1/(2N) sum (y - z)^2)")
     net = Network(13, seed=args.seed)
     if args.mode == "gd":
         losses = net.train(x, y, iterations=cfg["iterations"], eta=cfg["lr"])

@@ -5,6 +5,7 @@ the order of epoch ``e`` is a function of ``(seed, e)`` only, and an epoch can s
 """
 
 import numpy as np
+import paddle
 from paddle.io import DataLoader, Dataset, DistributedBatchSampler
 
 
@@ -69,15 +70,37 @@ class EpochBatchSampler(DistributedBatchSampler):
         return -(-(len(self.dataset) + -len(self.dataset) % self.nranks) // per_step)
 
 
+class SynchronousLoader:
+    """Batches read and collated in the training loop itself, one after the other: what the
+    course's generators do, and what Paddle's ``DataLoader`` never does (even with
+    ``num_workers=0`` it reads in a background thread). Drives the engine like a DataLoader."""
+
+    def __init__(self, dataset, batch_sampler):
+        self.dataset, self.batch_sampler = dataset, batch_sampler
+
+    def __iter__(self):
+        for indices in self.batch_sampler:
+            images, labels = zip(*(self.dataset[i] for i in indices))
+            yield paddle.to_tensor(np.stack(images)), paddle.to_tensor(np.asarray(labels))
+
+    def __len__(self):
+        return len(self.batch_sampler)
+
+
 def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_replicas=1, rank=0):
     """A ``paddle.io.DataLoader`` over a :class:`~paddle_course.data.mnist.Split` (anything with
-    ``images`` and ``labels``) or a pair of aligned arrays ``(inputs, targets)``.
+    ``images`` and ``labels``), a pair of aligned arrays ``(inputs, targets)``, or a map-style
+    ``paddle.io.Dataset``.
 
     ``num_workers=0`` reads synchronously in the training process; ``> 0`` reads asynchronously
     in worker processes while the model trains (the course's 异步数据读取).
     """
-    dataset = ArrayDataset(*split) if isinstance(split, tuple) else ArrayDataset(split.images,
-                                                                               split.labels)
+    if isinstance(split, Dataset):
+        dataset = split
+    elif isinstance(split, tuple):
+        dataset = ArrayDataset(*split)
+    else:
+        dataset = ArrayDataset(split.images, split.labels)
     sampler = EpochBatchSampler(dataset, batch_size, shuffle=shuffle, seed=seed,
                                 num_replicas=num_replicas, rank=rank)
     return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,

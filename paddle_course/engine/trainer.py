@@ -89,6 +89,9 @@ class Trainer:
         ``state`` continues a run (see :meth:`resume`). ``train_loader.batch_sampler`` must be an
         :class:`~paddle_course.data.EpochBatchSampler`, whose order the loop selects every epoch.
         """
+        if val_loader is None and self.monitor.metric.startswith("val_"):
+            raise ValueError(f"the monitor watches {self.monitor.metric!r} but there is no "
+                             f"validation loader; pass one, or monitor a train_ metric")
         state = state or TrainState()
         if state.monitor:
             self.monitor.set_state_dict(state.monitor)

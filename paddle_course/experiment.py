@@ -1,0 +1,84 @@
+"""Comparing variants: train each through the engine, then one table, one plot, one results file.
+
+The lessons that compare things (networks, losses, optimizers, initializers, regularizers) all do
+the same: build a model and an optimizer per variant, train them on the same data with the same
+seed, and report ``val_acc``/``val_loss`` side by side. This module is that, once.
+"""
+
+import time
+
+import paddle.nn.functional as F
+
+from .data import load_mnist, make_loader
+from .engine import Monitor, Progress, Trainer
+from .run import write_results
+from .seed import seed_everything
+
+QUICK_SIZES = dict(train=512, val=128, test=128)
+
+
+def lesson_data(data_path=None, seed=0, quick=False, sizes=QUICK_SIZES):
+    """MNIST for a lesson: the full splits, or class-balanced subsets with ``quick``."""
+    data = load_mnist(data_path, seed=seed)
+    if quick:
+        data.train, data.val, data.test = (getattr(data, k).subset(n, seed) for k, n in sizes.items())
+    return data
+
+
+def loaders(data, batch_size, seed=0, eval_batch=500):
+    """(train, val) loaders: training shuffled by seed, validation in order."""
+    return (make_loader(data.train, batch_size, shuffle=True, seed=seed),
+            make_loader(data.val, eval_batch))
+
+
+def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross_entropy,
+                  log=print, **trainer_kw):
+    """Train one variant; ``build()`` returns ``(model, optimizer)`` or ``(model, optimizer,
+    scheduler)`` and is called after seeding, so every variant starts from the same RNG state.
+    Returns the last epoch's metrics, the best validation accuracy, the history and the time."""
+    seed_everything(seed)
+    built = build()
+    model, optimizer, scheduler = (*built, None)[:3]
+    train_loader, val_loader = loaders(data, batch_size, seed)
+    trainer = Trainer(model, optimizer, loss_fn=loss_fn, scheduler=scheduler, seed=seed,
+                      progress=Progress(enabled=False),
+                      monitor=trainer_kw.pop("monitor", None) or Monitor("val_loss", "min"),
+                      **trainer_kw)
+    started = time.time()
+    state = trainer.fit(train_loader, val_loader, epochs)
+    last = state.history[-1]
+    result = {k: last[k] for k in ("train_loss", "train_acc", "val_loss", "val_acc") if k in last}
+    if "val_acc" in last:
+        result["best_val_acc"] = max(r["val_acc"] for r in state.history)
+    result.update(epochs=len(state.history), seconds=time.time() - started, history=state.history)
+    if log:
+        log(f"{name:>24}: " + "  ".join(f"{k} {v:.4f}" for k, v in result.items()
+                                        if k in ("train_loss", "val_loss", "val_acc"))
+            + f"  ({result['seconds']:.1f}s)")
+    return result, model
+
+
+def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train_loss"),
+           title=None):
+    """Print the table, write results.json/results.md and the validation-accuracy plot."""
+    from tools.plot import plot_comparison
+
+    columns = [c for c in columns if any(c in r for r in results.values())]
+    width = max(len(n) for n in results)
+    print(f"{'variant':<{width}}  " + "  ".join(f"{c:>11}" for c in columns))
+    for name, r in results.items():
+        print(f"{name:<{width}}  " + "  ".join(_fmt(r.get(c)) for c in columns))
+    written = list(write_results(out_dir, results, columns))
+    curves = {n: r["history"] for n, r in results.items() if r.get("history")}
+    key = "val_acc" if all("val_acc" in h[0] for h in curves.values()) else "val_loss"
+    if curves:
+        written.append(plot_comparison(curves, f"{out_dir}/plots/comparison.png", key=key,
+                                       title=title or key))
+    print("wrote:\n" + "\n".join(f"  {p}" for p in written))
+    return written
+
+
+def _fmt(v):
+    if v is None:
+        return f"{'':>11}"
+    return f"{v:11.4f}" if isinstance(v, float) else f"{v!s:>11}"

@@ -59,8 +59,9 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
 
 
 def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train_loss"),
-           title=None):
-    """Print the table, write results.json/results.md and the validation-accuracy plot."""
+           title=None, extra=None):
+    """Print the table of ``results`` (one row per variant), write results.json (with ``extra``,
+    facts that are not variants) and results.md, and plot the variants' validation curves."""
     from tools.plot import plot_comparison
 
     columns = [c for c in columns if any(c in r for r in results.values())]
@@ -68,7 +69,7 @@ def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train
     print(f"{'variant':<{width}}  " + "  ".join(f"{c:>11}" for c in columns))
     for name, r in results.items():
         print(f"{name:<{width}}  " + "  ".join(_fmt(r.get(c)) for c in columns))
-    written = list(write_results(out_dir, results, columns))
+    written = list(write_results(out_dir, results, columns, extra))
     curves = {n: r["history"] for n, r in results.items() if r.get("history")}
     key = "val_acc" if all("val_acc" in h[0] for h in curves.values()) else "val_loss"
     if curves:

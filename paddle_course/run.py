@@ -55,8 +55,8 @@ def write_json(path, obj):
     return Path(path)
 
 
-def write_results(out_dir, results, columns):
-    """A lesson's comparison: ``results.json`` (all of ``results``, keyed by variant) and
+def write_results(out_dir, results, columns, extra=None):
+    """A lesson's comparison: ``results.json`` (``results`` keyed by variant, plus ``extra``) and
     ``results.md`` (a table of ``columns`` per variant). Returns both paths."""
     out_dir = Path(out_dir)
     header = "| variant | " + " | ".join(columns) + " |"
@@ -65,7 +65,7 @@ def write_results(out_dir, results, columns):
         rows.append(f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |")
     md = out_dir / "results.md"
     checkpoint.atomic_write(md, ("\n".join(rows) + "\n").encode())
-    return write_json(out_dir / "results.json", results), md
+    return write_json(out_dir / "results.json", {**results, **(extra or {})}), md
 
 
 def _cell(value):

@@ -1,24 +1,71 @@
-"""The course's MNIST network, under the course's module name.
+"""Network design: the course's networks for digits, their shapes, sizes and accuracy.
 
-    from chapters.ch02_mnist.MNIST_network import MNIST
+    python -m chapters.ch02_mnist.MNIST_network
+    from chapters.ch02_mnist.MNIST_network import MNIST      # the course's CNN, as the course names it
 
-The class lives in the library (``paddle_course.models.mnist``) so every lesson shares one
-definition; its ``state_dict`` keys are the course's (``conv1.*``, ``conv2.*``, ``fc.*``).
-Run this module to see the layer shapes and parameter counts.
+Five networks on the same data, optimizer and budget: a linear model (softmax regression); the
+course's MLP 784-10-10-10 with sigmoid; the same with ReLU; the same **without activations**, which
+collapses to a single linear map and so can do no better than the linear model (FAQ Q7); and the
+CNN. For each: parameter count, every layer's output shape (the course's ``check_shape``, here by
+forward hooks), and validation accuracy after a short training. Then FAQ Q14/Q15 in numbers: a
+fully connected layer producing what ``conv1`` produces would need over 23,000 times its
+parameters.
 """
 
 import paddle
 
-from paddle_course.models import MNIST
+from paddle_course.cli import lesson_parser
+from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.inspection import count_parameters, layer_outputs
+from paddle_course.models import MLP, MNIST, LinearNet
 
 __all__ = ["MNIST"]
 
+DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.001, seed=0, quick=False,
+                output_dir="outputs/ch02_mnist/MNIST_network")
+NETWORKS = {
+    "linear": LinearNet,
+    "mlp_sigmoid": lambda: MLP((10, 10), "sigmoid"),
+    "mlp_relu": lambda: MLP((10, 10), "relu"),
+    "mlp_no_activation": lambda: MLP((10, 10), None),
+    "cnn": MNIST,
+}
 
-def main():
-    model = MNIST()
-    paddle.summary(model, (1, 1, 28, 28))
-    for name, p in model.named_parameters():
-        print(f"{name:14} {str(list(p.shape)):16} {int(p.size):>6} parameters")
+
+def check_shape(name, model):
+    print(f"{name}: {count_parameters(model)} parameters")
+    for r in layer_outputs(model, paddle.zeros([1, 1, 28, 28])):
+        print(f"  {r['name']:14} {r['type']:10} -> {str(r['shape']):18} {r['params']:>6} params")
+
+
+def main(argv=None):
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    args = p.parse_args(argv)
+    epochs = 1 if args.quick else args.epochs
+    data = lesson_data(args.data, args.seed, args.quick)
+
+    for name, build in NETWORKS.items():
+        check_shape(name, build())
+    results = {}
+    print(f"\ntraining each for {epochs} epochs: Adam lr {args.lr}, batch {args.batch_size}, "
+          f"{len(data.train)} digits")
+    for name, build in NETWORKS.items():
+        def variant(build=build):
+            model = build()
+            return model, paddle.optimizer.Adam(args.lr, parameters=model.parameters())
+        results[name], model = train_variant(name, variant, data, epochs, args.batch_size, args.seed)
+        results[name]["params"] = count_parameters(model)
+
+    conv1 = MNIST().conv1
+    conv_params = count_parameters(conv1)
+    fc_params = 28 * 28 * (20 * 28 * 28) + 20 * 28 * 28   # [784] -> [20 x 28 x 28] fully connected
+    print(f"\nconv1 maps [1, 28, 28] to [20, 28, 28] with {conv_params} parameters (20 kernels of "
+          f"5 x 5, shared over all positions); a fully connected layer with the same output needs "
+          f"{fc_params:,} ({fc_params // conv_params:,} times as many), and forgets which pixels are "
+          f"neighbours.")
+    report(args.output_dir, results, ("params", "val_acc", "val_loss", "train_acc", "seconds"),
+           extra={"fc_vs_conv": {"conv1_params": conv_params, "equivalent_fc_params": fc_params}})
+    return results
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Networks, named as the course names them."""
 
-from .mnist import MNIST
+from .mnist import MLP, MNIST, LinearNet
 
-__all__ = ["MNIST"]
+__all__ = ["MNIST", "LinearNet", "MLP"]

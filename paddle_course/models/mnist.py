@@ -27,3 +27,38 @@ class MNIST(nn.Layer):
         x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]
         x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)   # [N, 20, 7, 7]
         return self.fc(paddle.flatten(x, start_axis=1))                     # [N, 10]
+
+
+class LinearNet(nn.Layer):
+    """One Linear(784, 10): softmax regression, the baseline every network must beat."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.fc = nn.Linear(784, num_classes)
+
+    def forward(self, x):
+        return self.fc(paddle.flatten(x, start_axis=1))
+
+
+class MLP(nn.Layer):
+    """784 -> hidden... -> 10 with ``activation`` ('sigmoid', 'relu' or None) between the layers.
+
+    The course's MLP has two hidden layers of 10 units with sigmoid. With ``activation=None`` the
+    stack of Linear layers is itself one linear map (a product of matrices), so it can do no
+    better than :class:`LinearNet` (FAQ Q7), and its 10-unit layers even limit that map's rank.
+    """
+
+    ACTIVATIONS = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, None: None}
+
+    def __init__(self, hidden=(10, 10), activation="sigmoid", num_classes=10):
+        super().__init__()
+        sizes = [784, *hidden, num_classes]
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(nn.Linear(n_in, n_out))
+            if i < len(sizes) - 2 and self.ACTIVATIONS[activation] is not None:
+                layers.append(self.ACTIVATIONS[activation]())
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(paddle.flatten(x, start_axis=1))

@@ -3,15 +3,16 @@
 import paddle
 import paddle.nn.functional as F
 
-from .metrics import Average, correct_count
+from .metrics import Average, counter
 
 
 def evaluate(model, loader, loss_fn=F.cross_entropy, accuracy=True):
     """Loss, accuracy and sample count of ``model`` over every batch of ``loader``.
 
     ``eval()`` switches Dropout off and makes BatchNorm use its running statistics; the previous
-    mode is restored afterwards. Returns ``{"loss", "acc", "samples"}`` (no ``acc`` when
-    ``accuracy`` is False, e.g. for a regression).
+    mode is restored afterwards. Returns ``{"loss", "acc", "samples"}``. ``accuracy``: True counts
+    arg-max hits, a function ``correct(outputs, labels) -> int`` counts its own way, False leaves
+    ``acc`` out (a regression).
     """
     was_training = model.training
     model.eval()
@@ -19,10 +20,10 @@ def evaluate(model, loader, loss_fn=F.cross_entropy, accuracy=True):
     with paddle.no_grad():
         for images, labels in loader:
             logits = model(images)
-            correct = correct_count(logits, labels) if accuracy else 0
+            correct = counter(accuracy)(logits, labels)
             avg.update(float(loss_fn(logits, labels)), correct, len(labels))
     model.train(was_training)
     out = {"loss": avg.loss, "acc": avg.acc, "samples": avg.count}
-    if not accuracy:
+    if accuracy is False:
         del out["acc"]
     return out

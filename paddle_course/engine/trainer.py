@@ -17,7 +17,7 @@ import paddle.nn.functional as F
 from . import checkpoint
 from .evaluate import evaluate
 from .interrupt import StopRequest, TrainingInterrupted
-from .metrics import Average, correct_count
+from .metrics import Average, counter
 from .monitor import Monitor
 from .progress import Progress
 from .rng import capture_rng, restore_rng
@@ -44,7 +44,8 @@ class Trainer:
     config           a JSON-able dict saved in every checkpoint, to check a resume against
     save_every       also write ``last`` every N optimizer steps (0: only at epoch ends and on
                      a signal)
-    accuracy         track classification accuracy (``*_acc``); False for a regression
+    accuracy         track accuracy (``*_acc``): True by arg-max, or a function
+                     ``correct(outputs, labels) -> int``; False for a regression
     is_main          only the main process (rank 0) prints, logs and writes checkpoints
     """
 
@@ -65,7 +66,7 @@ class Trainer:
         self.config = config or {}
         self.save_every, self.log_every = save_every, log_every
         self.on_epoch_end = on_epoch_end
-        self.accuracy = accuracy
+        self.accuracy, self._correct = accuracy, counter(accuracy)
 
     # --- one step ------------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ class Trainer:
         loss.backward()                              # gradients into each parameter's .grad
         self.optimizer.step()                        # update the parameters
         self.optimizer.clear_grad()                  # Paddle accumulates gradients otherwise
-        return loss_value, correct_count(logits, labels) if self.accuracy else 0
+        return loss_value, self._correct(logits, labels)
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class Trainer:
             if self.scheduler is not None and self.scheduler_step == "step":
                 self.scheduler.step()
             state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
-            self.progress.update(running.loss, running.acc if self.accuracy else None)
+            self.progress.update(running.loss, running.acc if self.accuracy is not False else None)
             if self.logger and state.global_step % self.log_every == 0:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
             if stop.signum:
@@ -146,7 +147,7 @@ class Trainer:
     def _end_epoch(self, val_loader, epochs, state):
         train = Average.from_state_dict(state.running)
         record = {"epoch": state.epoch + 1, "step": state.global_step, "train_loss": train.loss}
-        if self.accuracy:
+        if self.accuracy is not False:
             record["train_acc"] = train.acc
         if val_loader is not None:
             val = evaluate(self.model, val_loader, self.loss_fn, self.accuracy)

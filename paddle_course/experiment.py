@@ -31,17 +31,30 @@ def loaders(data, batch_size, seed=0, eval_batch=500):
             make_loader(data.val, eval_batch))
 
 
+class BatchLosses:
+    """A logger for the engine that keeps every training batch's loss (the course's loss_list)."""
+
+    def __init__(self):
+        self.values = []
+
+    def scalar(self, tag, value, step):
+        if tag == "train/batch_loss":
+            self.values.append(float(value))
+
+
 def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross_entropy,
                   log=print, **trainer_kw):
     """Train one variant; ``build()`` returns ``(model, optimizer)`` or ``(model, optimizer,
     scheduler)`` and is called after seeding, so every variant starts from the same RNG state.
-    Returns the last epoch's metrics, the best validation accuracy, the history and the time."""
+    Returns ``(result, model)``: the last epoch's metrics, the best validation accuracy, the
+    history, every batch's loss and the time."""
     seed_everything(seed)
     built = build()
     model, optimizer, scheduler = (*built, None)[:3]
     train_loader, val_loader = loaders(data, batch_size, seed)
+    losses = BatchLosses()
     trainer = Trainer(model, optimizer, loss_fn=loss_fn, scheduler=scheduler, seed=seed,
-                      progress=Progress(enabled=False),
+                      progress=Progress(enabled=False), logger=losses, log_every=1,
                       monitor=trainer_kw.pop("monitor", None) or Monitor("val_loss", "min"),
                       **trainer_kw)
     started = time.time()
@@ -50,7 +63,8 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
     result = {k: last[k] for k in ("train_loss", "train_acc", "val_loss", "val_acc") if k in last}
     if "val_acc" in last:
         result["best_val_acc"] = max(r["val_acc"] for r in state.history)
-    result.update(epochs=len(state.history), seconds=time.time() - started, history=state.history)
+    result.update(epochs=len(state.history), seconds=time.time() - started, history=state.history,
+                  batch_losses=losses.values)
     if log:
         log(f"{name:>24}: " + "  ".join(f"{k} {v:.4f}" for k, v in result.items()
                                         if k in ("train_loss", "val_loss", "val_acc"))

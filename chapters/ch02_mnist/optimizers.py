@@ -1,0 +1,55 @@
+"""Optimizers and learning rates, the course's lesson, measured on the course's CNN.
+
+    python -m chapters.ch02_mnist.optimizers
+
+1. A learning-rate sweep for SGD (0.0001, 0.001, 0.01, 0.1): too small barely moves in the
+   budget, too large can overshoot (FAQ Q10, "学习率不是越小越好 / 不是越大越好").
+2. SGD, Momentum (0.9), AdaGrad, RMSProp and Adam at the course's comparable setting, lr 0.01,
+   same data, seed and number of steps. Their per-batch training losses are drawn in one plot,
+   as the course's ``plot(loss_list)``.
+"""
+
+import paddle
+
+from paddle_course.cli import lesson_parser
+from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.models import MNIST
+from paddle_course.optim import OPTIMIZERS, build_optimizer
+from tools.plot import plot_comparison
+
+DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.01, seed=0, quick=False,
+                output_dir="outputs/ch02_mnist/optimizers")
+SWEEP = (0.0001, 0.001, 0.01, 0.1)
+
+
+def main(argv=None):
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    args = p.parse_args(argv)
+    epochs = 1 if args.quick else args.epochs
+    data = lesson_data(args.data, args.seed, args.quick)
+
+    def run(name, optimizer, lr):
+        def build():
+            model = MNIST()
+            return model, build_optimizer(optimizer, model.parameters(), lr)[0]
+        return train_variant(name, build, data, epochs, args.batch_size, args.seed)[0]
+
+    print(f"the course's CNN, {epochs} epochs, batch {args.batch_size}, {len(data.train)} digits")
+    print("SGD learning-rate sweep:")
+    sweep = {str(lr): run(f"sgd lr={lr}", "sgd", lr) for lr in SWEEP}
+    print(f"optimizers at lr {args.lr}:")
+    results = {name: run(name, name, args.lr) for name in OPTIMIZERS}
+
+    out = args.output_dir
+    curves = {**{f"sgd lr={lr}": r["batch_losses"] for lr, r in sweep.items()},
+              **{name: r["batch_losses"] for name, r in results.items()}}
+    plot_comparison(curves, f"{out}/plots/loss_curves.png", key="loss",
+                    title="training loss per batch", xlabel="batch")
+    print("SGD sweep:  " + "  ".join(f"lr {lr}: val_acc {r['val_acc']:.4f}" for lr, r in sweep.items()))
+    report(out, results, title=f"validation accuracy, lr {args.lr}", extra={"lr_sweep": sweep})
+    print(f"  {out}/plots/loss_curves.png")
+    return {**results, "lr_sweep": sweep}
+
+
+if __name__ == "__main__":
+    main()

@@ -17,11 +17,13 @@ class MNIST(nn.Layer):
     code loads here. (Paddle's ``Linear`` weight is ``[in, out]``, the transpose of PyTorch's.)
     """
 
-    def __init__(self, num_classes=10):
+    def __init__(self, num_classes=10, weight_init=None):
+        """``weight_init``: a ``paddle.nn.initializer`` for the three weights (default: Paddle's)."""
         super().__init__()
-        self.conv1 = nn.Conv2D(1, 20, kernel_size=5, stride=1, padding=2)    # -> [N, 20, 28, 28]
-        self.conv2 = nn.Conv2D(20, 20, kernel_size=5, stride=1, padding=2)   # -> [N, 20, 14, 14]
-        self.fc = nn.Linear(20 * 7 * 7, num_classes)                          # 980 -> 10
+        attr = lambda: paddle.ParamAttr(initializer=weight_init) if weight_init else None
+        self.conv1 = nn.Conv2D(1, 20, 5, stride=1, padding=2, weight_attr=attr())    # [N, 20, 28, 28]
+        self.conv2 = nn.Conv2D(20, 20, 5, stride=1, padding=2, weight_attr=attr())   # [N, 20, 14, 14]
+        self.fc = nn.Linear(20 * 7 * 7, num_classes, weight_attr=attr())              # 980 -> 10
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]

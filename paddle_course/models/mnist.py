@@ -52,14 +52,19 @@ class MLP(nn.Layer):
 
     ACTIVATIONS = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, None: None}
 
-    def __init__(self, hidden=(10, 10), activation="sigmoid", num_classes=10):
+    def __init__(self, hidden=(10, 10), activation="sigmoid", num_classes=10, dropout=0.0,
+                 dropout_mode="upscale_in_train"):
+        """``dropout`` > 0 adds ``nn.Dropout(dropout, mode=dropout_mode)`` after each hidden layer."""
         super().__init__()
         sizes = [784, *hidden, num_classes]
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(nn.Linear(n_in, n_out))
-            if i < len(sizes) - 2 and self.ACTIVATIONS[activation] is not None:
-                layers.append(self.ACTIVATIONS[activation]())
+            if i < len(sizes) - 2:
+                if self.ACTIVATIONS[activation] is not None:
+                    layers.append(self.ACTIVATIONS[activation]())
+                if dropout:
+                    layers.append(nn.Dropout(dropout, mode=dropout_mode))
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):

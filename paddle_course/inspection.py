@@ -36,3 +36,19 @@ def layer_outputs(model, x):
 
 def count_parameters(model):
     return sum(int(p.size) for p in model.parameters())
+
+
+def gradients(model, loss_fn, x, y):
+    """Each parameter's gradient (numpy) for one batch; nothing is updated, and the model's
+    gradients are cleared again afterwards."""
+    model.clear_gradients()
+    loss_fn(model(x), y).backward()
+    grads = {n: p.grad.numpy() for n, p in model.named_parameters() if p.grad is not None}
+    model.clear_gradients()
+    return grads
+
+
+def gradient_norms(model, loss_fn, x, y):
+    """L2 norm of each weight's gradient for one batch."""
+    return {n: float(np.linalg.norm(g)) for n, g in gradients(model, loss_fn, x, y).items()
+            if "weight" in n}

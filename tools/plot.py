@@ -86,3 +86,33 @@ def plot_paths(f, paths, path, xlim, ylim, title="optimizer paths"):
         ax.set(title=label, xlim=xlim, ylim=ylim)
     fig.suptitle(title)
     return _save(fig, path)
+
+
+def tile(images, cols=8, pad=2):
+    """Images ``[N, H, W]`` (any scale) as one uint8 grid ``[rows*(H+pad), cols*(W+pad)]``, e.g.
+    for VisualDL's image view."""
+    import numpy as np
+
+    images = np.asarray(images, dtype=np.float64)
+    lo, hi = images.min(), images.max()
+    images = (images - lo) / (hi - lo) if hi > lo else np.zeros_like(images)
+    n, h, w = images.shape
+    rows = -(-n // cols)
+    grid = np.zeros((rows * (h + pad), cols * (w + pad)))
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        grid[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = img
+    return (grid * 255).astype(np.uint8)
+
+
+def plot_digits(images, titles, path, cols=8):
+    """Digits ``[N, 28, 28]`` in a grid, each with a title (e.g. "7 -> 1": label -> predicted)."""
+    n = len(images)
+    rows = max(1, -(-n // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.5 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, img, title in zip(axes.ravel(), images, titles):
+        ax.imshow(img, cmap="gray")
+        ax.set_title(title, fontsize=8)
+    return _save(fig, path)

@@ -43,3 +43,75 @@ def test_mlp_without_activations_is_one_linear_map():
         W, b = W @ w, b @ w + c
     x = paddle.randn([5, 1, 28, 28])
     np.testing.assert_allclose(mlp(x).numpy(), x.numpy().reshape(5, 784) @ W + b, rtol=1e-4, atol=1e-5)
+
+
+def test_loss_quick_and_its_claims(tmp_path):
+    from chapters.ch02_mnist import loss
+    r = loss.main(["--quick", "--output-dir", str(tmp_path)])
+    saved = _json(tmp_path / "results.json")
+    assert {"regression_mse", "classification_ce"} <= set(saved)
+    # cross-entropy beats the MSE regression by a wide margin, even in a quick run
+    assert r["classification_ce"]["val_acc"] > r["regression_mse"]["val_acc"] + 0.1
+    by_hand = saved["cross_entropy_by_hand"]
+    assert round(by_hand["p=0.6"]["by_hand"], 2) == 0.51 and round(by_hand["p=0.1"]["by_hand"], 2) == 2.30
+    assert all(abs(v["by_hand"] - v["paddle"]) < 1e-6 for v in by_hand.values())
+    floor = saved["double_softmax_floor"]
+    assert abs(floor["theory"] - 1.4612) < 1e-4 and floor["lowest_train_loss"] >= floor["theory"]
+
+
+def test_optimizers_quick(tmp_path):
+    from chapters.ch02_mnist import optimizers
+    optimizers.main(["--quick", "--output-dir", str(tmp_path)])
+    saved = _json(tmp_path / "results.json")
+    assert set(saved["lr_sweep"]) == {"0.0001", "0.001", "0.01", "0.1"}
+    assert all({"val_acc", "val_loss"} <= set(saved[k]) for k in
+               ("sgd", "momentum", "adagrad", "rmsprop", "adam"))
+    assert (tmp_path / "plots/loss_curves.png").is_file()
+
+
+def test_initializers_quick_and_its_claims(tmp_path):
+    from chapters.ch02_mnist import initializers
+    initializers.main(["--quick", "--output-dir", str(tmp_path)])
+    saved = _json(tmp_path / "results.json")
+    for name in ("Normal", "Uniform", "XavierNormal", "XavierUniform", "KaimingNormal", "KaimingUniform"):
+        assert abs(saved[name]["measured_std"] / saved[name]["expected_std"] - 1) < 0.02, name
+    assert saved["Constant"]["distinct_conv1_filters"] == 1 < saved["XavierNormal"]["distinct_conv1_filters"]
+    assert saved["traps"]["global_initializer_weight"] == 0.5
+    assert saved["traps"]["std_after_constructor_call"] == 0 < saved["traps"]["std_after_initializer_call"]
+    assert sorted(saved["checkpoint_keys"]["skipped"]) == ["fc.bias (shape [10] here [2])",
+                                                           "fc.weight (shape [980, 10] here [980, 2])"]
+    # the global initializer did not leak out of the lesson
+    assert abs(float(paddle.nn.Linear(3, 3).weight.numpy().mean()) - 0.5) > 1e-3
+
+
+def test_regularization_quick_and_its_claims(tmp_path):
+    from chapters.ch02_mnist import regularization
+    r = regularization.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["l1"]["near_zero_weights"] > 2 * r["none"]["near_zero_weights"]   # L1 sparsifies
+    drop = _json(tmp_path / "results.json")["dropout_behaviour"]
+    assert drop["upscale_in_train"]["train_values"] == [0.0, 2.0] and drop["upscale_in_train"]["eval_values"] == [1.0]
+    assert drop["downscale_in_infer"]["train_values"] == [0.0, 1.0] and drop["downscale_in_infer"]["eval_values"] == [0.5]
+
+
+def test_debugging_quick_and_vanishing_gradients(tmp_path):
+    from chapters.ch02_mnist import debugging
+    r = debugging.main(["--quick", "--output-dir", str(tmp_path)])
+    sig, relu = r["gradient_norms_at_init"]["sigmoid"], r["gradient_norms_at_init"]["relu"]
+    assert sig[0] / sig[-1] < 1e-2 < relu[0] / relu[-1]      # sigmoid's first layers starve
+    assert (tmp_path / "plots/misclassified.png").is_file() and list((tmp_path / "vdl").glob("vdlrecords*"))
+
+
+def test_resume_quick_losses_equal(tmp_path):
+    from chapters.ch02_mnist import resume
+    r = resume.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["resumed_losses_equal"] is True
+    assert r["resumed_without_pdopt"]["max_loss_diff_vs_uninterrupted"] > 0
+    assert (tmp_path / "checkpoint/mnist_epoch0.pdparams").is_file()
+    assert (tmp_path / "checkpoint/mnist_epoch1.pdopt").is_file()
+
+
+def test_export_quick_same_predictions(tmp_path):
+    from chapters.ch02_mnist import export
+    r = export.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["same_predictions"] and r["max_abs_logit_diff"] < 1e-5
+    assert (tmp_path / "inference/model.pdiparams").is_file()

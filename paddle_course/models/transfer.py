@@ -13,5 +13,7 @@ def load_partial(model, state_dict):
             skipped.append(f"{key} (shape {list(value.shape)} here {list(current[key].shape)})")
         else:
             loaded[key] = value
-    model.set_state_dict(loaded)
+    # the model's own values for what it keeps: set_state_dict warns about every absent key,
+    # and the skipped ones are reported to the caller instead
+    model.set_state_dict({**current, **loaded})
     return sorted(loaded), skipped

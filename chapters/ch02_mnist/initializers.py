@@ -92,8 +92,9 @@ def main(argv=None):
     # from a trained checkpoint vs from scratch, on a new task with a new head
     parity = lambda s: Split(s.images, s.labels % 2)
     task = type(data)(parity(data.train), parity(data.val), parity(data.test), data.source, data.scale)
-    small = type(data)(task.train.subset(min(500, len(task.train)), args.seed), task.val, task.test,
+    small = type(data)(task.train.subset(min(200, len(task.train)), args.seed), task.val, task.test,
                        data.source, data.scale)
+    task_epochs = 1 if args.quick else 5
     _, digits_cnn = train_variant("CNN on digits", lambda: (m := MNIST(), adam(m)), data, epochs,
                                   args.batch_size, args.seed, log=None)
     state = digits_cnn.state_dict()
@@ -104,11 +105,11 @@ def main(argv=None):
         loaded, skipped = load_partial(m, state)
         skipped_report.update(loaded=loaded, skipped=skipped)
         return m, adam(m)
-    print(f"\neven vs odd from {len(small.train)} digits, {epochs} epochs:")
+    print(f"\neven vs odd from {len(small.train)} digits, {task_epochs} epochs:")
     results["parity_from_checkpoint"], _ = train_variant("from the digits CNN", from_checkpoint,
-                                                         small, epochs, args.batch_size, args.seed)
+                                                         small, task_epochs, args.batch_size, args.seed)
     results["parity_from_scratch"], _ = train_variant(
-        "from scratch", lambda: (m := MNIST(num_classes=2), adam(m)), small, epochs,
+        "from scratch", lambda: (m := MNIST(num_classes=2), adam(m)), small, task_epochs,
         args.batch_size, args.seed)
     print(f"  loaded {skipped_report['loaded']}; skipped {skipped_report['skipped']}")
     report(args.output_dir, results,

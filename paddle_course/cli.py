@@ -11,9 +11,10 @@ from pathlib import Path
 
 from .optim import OPTIMIZERS
 
-# Flags that may differ on resume: more epochs, another device or worker count, logging on/off,
-# the data's path (its content is checked by fingerprint, not by name).
-RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visualdl", "data"}
+# Flags that may differ on resume: more epochs, another device, worker or process count, logging
+# on/off, the data's path (its content is checked by fingerprint, not by name).
+RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visualdl", "data",
+                     "nprocs", "world_size", "global_batch_size"}
 
 
 class ConfigError(ValueError):
@@ -54,6 +55,8 @@ FLAGS = {
     "device": ("--device", dict(choices=("auto", "cpu", "gpu")), ""),
     "num_workers": ("--num-workers", dict(type=_non_negative_int),
                     "DataLoader worker processes; 0 reads in the training process"),
+    "nprocs": ("--nprocs", dict(type=_positive_int),
+               "data-parallel processes started with paddle.distributed.spawn"),
     "quick": ("--quick", dict(action="store_true"),
               "a tiny, fast run that still writes every output (for smoke tests)"),
     "no_visualdl": ("--no-visualdl", dict(action="store_true"), "do not write VisualDL logs"),

@@ -4,14 +4,20 @@
     python -m chapters.ch02_mnist.train --quick            # seconds: a smoke test
     python -m chapters.ch02_mnist.train --data mnist.json.gz
     python -m chapters.ch02_mnist.train --resume           # continue an interrupted run
+    python -m chapters.ch02_mnist.train --nprocs 2         # data parallel, paddle.distributed.spawn
+    python -m paddle.distributed.launch --nproc_per_node 2 chapters/ch02_mnist/train.py
 
 Defaults were chosen by measuring validation accuracy on the embedded digits (README.md has the
 numbers): Adam at 2e-3 with a cosine decay per step, batch 64, small random affine moves of the
 training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run``).
 """
 
+import os
+import signal
 import sys
 import time
+
+import paddle.distributed as dist
 
 
 from chapters.ch02_mnist.MNIST_network import MNIST
@@ -19,6 +25,7 @@ from paddle_course.cli import ConfigError, resolve_config, run_dir, training_par
 from paddle_course.data import DataError, load_mnist, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.device import select_device
+from paddle_course.distributed import barrier, setup, shard, world_size, wrap
 from paddle_course.engine import (CheckpointError, Monitor, Trainer, TrainingDiverged,
                                   TrainingInterrupted, checkpoint, evaluate)
 from paddle_course.optim import SCHEDULES, build_optimizer
@@ -28,8 +35,8 @@ from tools.plot import plot_history
 from tools.vdl import VisualDLLogger
 
 DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam", seed=0,
-                output_dir="outputs/ch02_mnist/train", device="auto", num_workers=0, quick=False,
-                no_visualdl=False, schedule="cosine", no_augment=False, patience=None)
+                output_dir="outputs/ch02_mnist/train", device="auto", num_workers=0, nprocs=1,
+                quick=False, no_visualdl=False, schedule="cosine", no_augment=False, patience=None)
 QUICK = dict(epochs=1)
 QUICK_SIZES = dict(train=512, val=128, test=128)   # --quick: class-balanced subsets
 EVAL_BATCH = 500
@@ -64,8 +71,52 @@ def load_data(config):
 
 
 def main(argv=None):
+    """Run the job: in this process, or (``--nprocs N`` outside a launcher) in N spawned ones."""
+    config, _ = parse_args(argv)
+    if config["nprocs"] > 1 and world_size() == 1:
+        return spawn(argv, config["nprocs"])
+    return run(argv)
+
+
+def spawn(argv, nprocs):
+    """``paddle.distributed.spawn`` the job on ``nprocs`` processes. SIGINT/SIGTERM sent to this
+    parent are passed on to them (each finishes its step, rank 0 saves); when a rank fails, Paddle
+    terminates the others and this parent reports the failure instead of waiting."""
+    context = dist.spawn(worker, args=(argv,), nprocs=nprocs, join=False)
+
+    def forward(signum, frame):
+        for p in context.processes:
+            if p.is_alive():
+                os.kill(p.pid, signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not context.join():
+            pass
+    except Exception as e:
+        codes = {p.exitcode for p in context.processes}
+        interrupted = codes & {128 + signal.SIGINT, 128 + signal.SIGTERM}
+        if interrupted:                  # rank 0 saved and printed how to resume
+            sys.exit(max(interrupted))
+        raise RankFailed(str(e).strip()) from None
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+        for p in context.processes:      # nothing is left running behind us
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
+
+
+class RankFailed(RuntimeError):
+    """A process of a spawned run failed; the message holds its error."""
+
+
+def run(argv=None):
     config, resuming = parse_args(argv)
-    run = RunDir(config["output_dir"])
+    place = setup()
+    say = print if place.is_main else (lambda *a, **k: None)
+    out = RunDir(config["output_dir"])
     device = select_device(config["device"])
     seed_everything(config["seed"])
     # Build the model before anything else creates layers: Paddle names parameters by creation
@@ -74,61 +125,74 @@ def main(argv=None):
     data = load_data(config)
     fingerprint = data.fingerprint()
     if resuming and config.get("data_fingerprint") != fingerprint:
-        raise ConfigError(f"the data ({data.source}) is not the data the run in {run.root} was "
+        raise ConfigError(f"the data ({data.source}) is not the data the run in {out.root} was "
                           f"trained on (its content differs); resume with the same --data")
-    config["data_fingerprint"] = fingerprint
-    if not resuming:
-        run.prepare_fresh()
+    config.update(data_fingerprint=fingerprint, world_size=place.world_size,
+                  global_batch_size=config["batch_size"] * place.world_size)
+    if not resuming and place.is_main:
+        out.prepare_fresh()
+    barrier()
 
-    train_loader = make_loader(data.train, config["batch_size"], shuffle=True,
-                               seed=config["seed"], num_workers=config["num_workers"])
-    val_loader = make_loader(data.val, EVAL_BATCH)
-    test_loader = make_loader(data.test, EVAL_BATCH)
+    train_loader = make_loader(data.train, config["batch_size"], shuffle=True, seed=config["seed"],
+                               num_workers=config["num_workers"], num_replicas=place.world_size,
+                               rank=place.rank)
+    val_loader = make_loader(shard(data.val, place), EVAL_BATCH)
+    test_loader = make_loader(shard(data.test, place), EVAL_BATCH)
     steps = len(train_loader) * config["epochs"]
     optimizer, scheduler = build_optimizer(config["optimizer"], model.parameters(), config["lr"],
                                            config["schedule"], total_steps=steps)
 
-    print(f"device {device}  |  data {data.source}: "
-          + ", ".join(f"{k} {v}" for k, v in data.sizes().items()) + f"  |  pixels {data.scale}")
-    print(f"MNIST CNN, {sum(int(p.size) for p in model.parameters())} parameters  |  "
-          f"{config['optimizer']} lr {config['lr']} ({config['schedule']})  |  batch "
-          f"{config['batch_size']} x 1 process  |  {config['epochs']} epochs  |  "
-          f"augment {'off' if config['no_augment'] else 'on'}")
+    say(f"device {device}  |  data {data.source}: "
+        + ", ".join(f"{k} {v}" for k, v in data.sizes().items()) + f"  |  pixels {data.scale}")
+    say(f"MNIST CNN, {sum(int(p.size) for p in model.parameters())} parameters  |  "
+        f"{config['optimizer']} lr {config['lr']} ({config['schedule']})  |  batch "
+        f"{config['batch_size']} x {place.world_size} process(es) = global batch "
+        f"{config['global_batch_size']}  |  {config['epochs']} epochs  |  "
+        f"augment {'off' if config['no_augment'] else 'on'}")
 
-    trainer = Trainer(model, optimizer, scheduler=scheduler, scheduler_step="step",
+    net = wrap(model, place)     # DataParallel on several processes; its state_dict is model's
+    trainer = Trainer(net, optimizer, scheduler=scheduler, scheduler_step="step",
                       augment=None if config["no_augment"] else RandomAffine(),
                       seed=config["seed"], monitor=Monitor("val_acc", "max", config["patience"]),
-                      checkpoint_dir=run.checkpoints, config=config,
-                      on_epoch_end=lambda s: run.write_metrics(_metrics(config, data, s)))
-    state = trainer.resume(run.checkpoints) if resuming else None
+                      checkpoint_dir=out.checkpoints, config=config, rank=place.rank,
+                      world_size=place.world_size, is_main=place.is_main,
+                      on_epoch_end=lambda s: out.write_metrics(_metrics(config, data, s)))
+    state = trainer.resume(out.checkpoints) if resuming else None
     if state is not None and (state.epoch >= config["epochs"] or state.stopped_early):
-        print(f"the run in {run.root} is already complete ({state.epoch} epochs); "
-              f"pass a larger --epochs to train further")
+        say(f"the run in {out.root} is already complete ({state.epoch} epochs); "
+            f"pass a larger --epochs to train further")
     elif state is not None:
-        print(f"resuming {run.root} at epoch {state.epoch + 1}, batch {state.step_in_epoch} "
-              f"(global step {state.global_step})")
-    trainer.logger = VisualDLLogger(run.vdl, enabled=not config["no_visualdl"],
-                                    resume_step=state.global_step if state else None)
+        say(f"resuming {out.root} at epoch {state.epoch + 1}, batch {state.step_in_epoch} "
+            f"(global step {state.global_step})")
+    logger = (VisualDLLogger(out.vdl, enabled=not config["no_visualdl"],
+                             resume_step=state.global_step if state else None)
+              if place.is_main else None)
+    trainer.logger = logger
     started = time.time()
     try:
         state = trainer.fit(train_loader, val_loader, config["epochs"], state)
     finally:
-        trainer.logger.close()
+        if logger:
+            logger.close()
+    barrier()     # rank 0 has finished writing the checkpoints the others now read
 
     # Evaluate the best checkpoint (by validation accuracy), not whatever the last epoch left.
-    params, _, best_state = checkpoint.load(run.checkpoints, "best")
+    params, _, best_state = checkpoint.load(out.checkpoints, "best")
     model.set_state_dict(params)
-    test = evaluate(model, test_loader)
+    test = evaluate(net, test_loader, distributed=place.world_size > 1)
     test.update(checkpoint="best", epoch=best_state["train_state"]["monitor"]["best_epoch"])
     metrics = _metrics(config, data, state, test=test, seconds=time.time() - started)
-    written = [run.write_metrics(metrics), plot_history(state.history, run.plots / "history.png")]
-    print(f"test (best checkpoint, epoch {test['epoch']}): loss {test['loss']:.4f}  "
-          f"acc {test['acc']:.2%}  on {test['samples']} samples")
-    print("wrote:")
-    for path in [*written, run.checkpoints / "best.pdparams", run.checkpoints / "last.pdparams"]:
-        print(f"  {path}")
-    if trainer.logger.enabled:
-        print(f"  {run.vdl}/   view: visualdl --logdir {run.vdl} --host 127.0.0.1 -L en")
+    if not place.is_main:
+        return metrics
+    written = [out.write_metrics(metrics),
+               plot_history(state.history, out.plots / "history.png")]
+    say(f"test (best checkpoint, epoch {test['epoch']}): loss {test['loss']:.4f}  "
+        f"acc {test['acc']:.2%}  on {test['samples']} samples")
+    say("wrote:")
+    for path in [*written, out.checkpoints / "best.pdparams", out.checkpoints / "last.pdparams"]:
+        say(f"  {path}")
+    if logger.enabled:
+        say(f"  {out.vdl}/   view: visualdl --logdir {out.vdl} --host 127.0.0.1 -L en")
     return metrics
 
 
@@ -146,17 +210,30 @@ def _metrics(config, data, state, test=None, seconds=None):
     return out
 
 
+def worker(argv):
+    """One spawned process: errors a user can fix become a message and an exit code."""
+    handle(run, argv)
+
+
 def cli(argv=None):
-    """Run :func:`main`; turn the errors a user can fix into a message and an exit code."""
+    handle(main, argv)
+
+
+def handle(fn, argv):
+    """Run ``fn(argv)``; turn the errors a user can fix into a message and an exit code."""
+    rank = dist.get_rank() if world_size() > 1 else 0
     try:
-        main(argv)
+        fn(argv)
     except TrainingInterrupted as e:
-        print(f"\n{e}; saved {e.checkpoint}.\nresume with: python -m chapters.ch02_mnist.train "
-              f"--resume {e.checkpoint.parent.parent}", file=sys.stderr)
+        if rank == 0:
+            print(f"\n{e}; saved {e.checkpoint}.\nresume with: python -m chapters.ch02_mnist.train "
+                  f"--resume {e.checkpoint.parent.parent}", file=sys.stderr)
         sys.exit(e.exit_code)
-    except (ConfigError, DataError, CheckpointError, FileExistsError, TrainingDiverged) as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(1 if isinstance(e, TrainingDiverged) else 2)
+    except (ConfigError, DataError, CheckpointError, FileExistsError, TrainingDiverged,
+            RankFailed) as e:
+        where = f"rank {rank}: " if world_size() > 1 else ""
+        print(f"error: {where}{e}", file=sys.stderr)
+        sys.exit(1 if isinstance(e, (TrainingDiverged, RankFailed)) else 2)
 
 
 if __name__ == "__main__":

@@ -19,13 +19,17 @@ class RandomAffine:
         self.degrees, self.translate, self.scale = degrees, translate, scale
         self.background = background   # pixel value of the empty border (-1: black on [-1, 1])
 
-    def __call__(self, images, rng):
+    def __call__(self, images, rng, part=(0, 1)):
+        """``part`` = (rank, world_size): the draws are made for the global batch of
+        ``len(images) * world_size`` images and this rank's slice is used."""
+        rank, world = part
         n = images.shape[0]
-        angle = np.deg2rad(rng.uniform(-self.degrees, self.degrees, n))
-        zoom = 1 + rng.uniform(-self.scale, self.scale, n)
+        total, mine = n * world, slice(rank * n, (rank + 1) * n)
+        angle = np.deg2rad(rng.uniform(-self.degrees, self.degrees, total))[mine]
+        zoom = (1 + rng.uniform(-self.scale, self.scale, total))[mine]
         # affine_grid works in normalized coordinates [-1, 1], so a shift of t * 2 moves the
         # image by a fraction t of its width
-        shift = rng.uniform(-self.translate, self.translate, (n, 2)) * 2
+        shift = (rng.uniform(-self.translate, self.translate, (total, 2)) * 2)[mine]
         cos, sin = np.cos(angle) / zoom, np.sin(angle) / zoom
         theta = np.stack([np.stack([cos, -sin, shift[:, 0]], 1),
                           np.stack([sin, cos, shift[:, 1]], 1)], 1).astype("float32")  # [N, 2, 3]

@@ -7,6 +7,7 @@ stopping, a clean stop on SIGINT/SIGTERM, and a stop with a clear message when t
 """
 
 import math
+import signal
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
+from ..distributed import all_sum, any_rank
 from . import checkpoint
 from .evaluate import evaluate
 from .interrupt import StopRequest, TrainingInterrupted
@@ -46,18 +48,20 @@ class Trainer:
                      a signal)
     accuracy         track accuracy (``*_acc``): True by arg-max, or a function
                      ``correct(outputs, labels) -> int``; False for a regression
+    rank, world_size this process's place in a data-parallel run (``model`` is then wrapped in
+                     ``paddle.DataParallel``); metrics and evaluation are summed over the ranks
     is_main          only the main process (rank 0) prints, logs and writes checkpoints
     """
 
     def __init__(self, model, optimizer, *, loss_fn=F.cross_entropy, scheduler=None,
                  scheduler_step="epoch", augment=None, seed=0, monitor=None, checkpoint_dir=None,
                  logger=None, progress=None, config=None, save_every=0, log_every=10, rank=0,
-                 is_main=True, on_epoch_end=None, accuracy=True):
+                 is_main=True, on_epoch_end=None, accuracy=True, world_size=1):
         if scheduler_step not in ("step", "epoch"):
             raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.scheduler, self.scheduler_step = scheduler, scheduler_step
-        self.augment, self.seed, self.rank = augment, seed, rank
+        self.augment, self.seed, self.rank, self.world_size = augment, seed, rank, world_size
         self.monitor = monitor or Monitor()
         self.is_main = is_main
         self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir and is_main else None
@@ -103,8 +107,9 @@ class Trainer:
             while state.epoch < epochs and not state.stopped_early:
                 self._train_epoch(train_loader, sampler, epochs, state, stop)
                 self._end_epoch(val_loader, epochs, state)
-                if stop.signum:   # arrived during validation: `last` was just written
-                    raise TrainingInterrupted(stop.signum, self._checkpoint_path("last"))
+                if self._stop_requested(stop):   # arrived during validation: `last` is written
+                    raise TrainingInterrupted(stop.signum or signal.SIGTERM,
+                                              self._checkpoint_path("last"))
         return state
 
     def _train_epoch(self, loader, sampler, epochs, state, stop):
@@ -116,8 +121,11 @@ class Trainer:
         self.progress.start_epoch(epoch, epochs, total=len(sampler), done=state.step_in_epoch)
         for images, labels in loader:
             if self.augment is not None:
-                rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, self.rank])
-                images = self.augment(images, rng)
+                # drawn for the whole global batch, each rank taking its part: N processes
+                # augment exactly as one process with the N-times larger batch does
+                rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, 0])
+                images = (self.augment(images, rng, part=(self.rank, self.world_size))
+                          if self.world_size > 1 else self.augment(images, rng))
             try:
                 loss, correct = self.train_step(images, labels)
             except TrainingDiverged as e:
@@ -136,21 +144,31 @@ class Trainer:
             self.progress.update(running.loss, running.acc if self.accuracy is not False else None)
             if self.logger and state.global_step % self.log_every == 0:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
-            if stop.signum:
+            if self._stop_requested(stop):
                 self.progress.end_epoch()
                 self.save("last", state)
-                raise TrainingInterrupted(stop.signum, self._checkpoint_path("last"))
+                raise TrainingInterrupted(stop.signum or signal.SIGTERM, self._checkpoint_path("last"))
             if self.save_every and state.global_step % self.save_every == 0:
                 self.save("last", state)
         self.progress.end_epoch()
 
+    def _stop_requested(self, stop):
+        """A signal seen here or, in a distributed run, by any rank (all ranks must stop after
+        the same step, or the others would wait forever in the next all-reduce)."""
+        if self.world_size > 1:
+            return any_rank(stop.signum is not None)
+        return stop.signum is not None
+
     def _end_epoch(self, val_loader, epochs, state):
         train = Average.from_state_dict(state.running)
+        if self.world_size > 1:
+            train = Average(*all_sum([train.loss_sum, train.correct, train.count]))
         record = {"epoch": state.epoch + 1, "step": state.global_step, "train_loss": train.loss}
         if self.accuracy is not False:
             record["train_acc"] = train.acc
         if val_loader is not None:
-            val = evaluate(self.model, val_loader, self.loss_fn, self.accuracy)
+            val = evaluate(self.model, val_loader, self.loss_fn, self.accuracy,
+                           distributed=self.world_size > 1)
             record.update({f"val_{k}": v for k, v in val.items() if k != "samples"})
         record["lr"] = state.running.get("lr", self.optimizer.get_lr())   # of the epoch's last batch
         record["seconds"] = state.running.get("seconds", 0.0)
@@ -189,7 +207,7 @@ class Trainer:
             return None
         return checkpoint.save(self.checkpoint_dir, name, self.model, self.optimizer,
                                {"train_state": state.state_dict(), "rng": capture_rng(),
-                                "config": self.config})
+                                "config": self.config, "world_size": self.world_size})
 
     def resume(self, directory, name="last"):
         """Load checkpoint ``name`` from ``directory`` into the model, optimizer and RNGs.
@@ -201,7 +219,17 @@ class Trainer:
         checkpoint.restore(self.model, self.optimizer, params, opt_state, saved,
                            source=f"checkpoint {Path(directory) / name}")
         restore_rng(saved["rng"])
-        return TrainState.from_state_dict(saved["train_state"])
+        state = TrainState.from_state_dict(saved["train_state"])
+        saved_world = saved.get("world_size", 1)
+        if saved_world != self.world_size and state.step_in_epoch:
+            # positions count local batches; keep the number of samples already seen
+            seen = state.step_in_epoch * saved_world
+            state.step_in_epoch = seen // self.world_size
+            if self.is_main:
+                print(f"resuming a {saved_world}-process checkpoint on {self.world_size}: the "
+                      f"epoch continues after {seen} x batch samples (exact only for the same "
+                      f"number of processes)")
+        return state
 
     def _checkpoint_path(self, name):
         return self.checkpoint_dir / f"{name}.pdparams" if self.checkpoint_dir else None

@@ -1,0 +1,75 @@
+"""Data parallelism on 1 or N processes with one code path (gloo on CPU, NCCL on GPUs).
+
+A process learns its place from the environment that ``paddle.distributed.launch`` or ``spawn``
+sets; with one process every function here is a no-op, so lessons need no special case.
+
+- :func:`setup` initialises the collective backend when there is more than one process.
+- :func:`shard` gives each rank a disjoint, strided part of an evaluation split **without**
+  padding, and :func:`all_sum` adds the ranks' sums, so evaluation counts every sample exactly
+  once (``DistributedBatchSampler`` pads by repeating samples, which would count some twice).
+- :func:`any_rank` lets all ranks agree on a stop request, so that a signal seen by one rank
+  stops every rank after the same step instead of leaving the others waiting in an all-reduce.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import paddle
+import paddle.distributed as dist
+
+
+@dataclass(frozen=True)
+class Place:
+    rank: int = 0
+    world_size: int = 1
+
+    @property
+    def is_main(self):
+        return self.rank == 0
+
+
+def world_size():
+    return dist.get_world_size() if dist.is_available() else 1
+
+
+def setup():
+    """Initialise the process group if this process is one of several; return its Place."""
+    n = world_size()
+    if n > 1:
+        if not dist.is_initialized():
+            dist.init_parallel_env()
+        return Place(dist.get_rank(), n)
+    return Place()
+
+
+def wrap(model, place):
+    """``paddle.DataParallel(model)`` on several processes (gradients all-reduced and averaged
+    in ``backward()``), the model itself on one."""
+    return paddle.DataParallel(model) if place.world_size > 1 else model
+
+
+def shard(split, place):
+    """Rank ``r``'s part of an evaluation split: samples r, r + N, r + 2N, ... (no padding)."""
+    if place.world_size == 1:
+        return split
+    return type(split)(split.images[place.rank::place.world_size],
+                       split.labels[place.rank::place.world_size])
+
+
+def all_sum(values):
+    """Element-wise sum over the ranks of a list of numbers (float64), returned as floats."""
+    if world_size() == 1:
+        return [float(v) for v in values]
+    t = paddle.to_tensor(np.asarray(values, dtype=np.float64))
+    dist.all_reduce(t)
+    return t.numpy().tolist()
+
+
+def any_rank(flag):
+    """True on every rank if ``flag`` is true on any rank."""
+    return all_sum([1.0 if flag else 0.0])[0] > 0
+
+
+def barrier():
+    if world_size() > 1:
+        dist.barrier()

@@ -11,6 +11,9 @@ sets; with one process every function here is a no-op, so lessons need no specia
   stops every rank after the same step instead of leaving the others waiting in an all-reduce.
 """
 
+import os
+import signal
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,3 +76,41 @@ def any_rank(flag):
 def barrier():
     if world_size() > 1:
         dist.barrier()
+
+
+class RankFailed(RuntimeError):
+    """A process of a spawned run failed; the message holds its error."""
+
+
+def spawn(fn, args, nprocs):
+    """``paddle.distributed.spawn(fn, args, nprocs)``, made safe to stop and to fail.
+
+    SIGINT/SIGTERM sent to this parent are passed on to the processes (each finishes its step;
+    rank 0 saves). When a process fails, Paddle terminates the others and this raises
+    :class:`RankFailed` with its error; an interrupted run exits with the processes' code. No
+    process is left running afterwards.
+    """
+    context = dist.spawn(fn, args=args, nprocs=nprocs, join=False)
+
+    def forward(signum, frame):
+        for p in context.processes:
+            if p.is_alive():
+                os.kill(p.pid, signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not context.join():
+            pass
+    except Exception as e:
+        codes = {p.exitcode for p in context.processes}
+        interrupted = codes & {128 + signal.SIGINT, 128 + signal.SIGTERM}
+        if interrupted:                  # rank 0 saved and said how to resume
+            sys.exit(max(interrupted))
+        raise RankFailed(str(e).strip()) from None
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+        for p in context.processes:      # a rank blocked in a collective gets 10 s, then killed
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()

@@ -12,8 +12,6 @@ numbers): Adam at 2e-3 with a cosine decay per step, batch 64, small random affi
 training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run``).
 """
 
-import os
-import signal
 import sys
 import time
 
@@ -25,7 +23,7 @@ from paddle_course.cli import ConfigError, resolve_config, run_dir, training_par
 from paddle_course.data import DataError, load_mnist, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.device import select_device
-from paddle_course.distributed import barrier, setup, shard, world_size, wrap
+from paddle_course.distributed import RankFailed, barrier, setup, shard, spawn, world_size, wrap
 from paddle_course.engine import (CheckpointError, Monitor, Trainer, TrainingDiverged,
                                   TrainingInterrupted, checkpoint, evaluate)
 from paddle_course.optim import SCHEDULES, build_optimizer
@@ -74,42 +72,8 @@ def main(argv=None):
     """Run the job: in this process, or (``--nprocs N`` outside a launcher) in N spawned ones."""
     config, _ = parse_args(argv)
     if config["nprocs"] > 1 and world_size() == 1:
-        return spawn(argv, config["nprocs"])
+        return spawn(worker, (argv,), config["nprocs"])
     return run(argv)
-
-
-def spawn(argv, nprocs):
-    """``paddle.distributed.spawn`` the job on ``nprocs`` processes. SIGINT/SIGTERM sent to this
-    parent are passed on to them (each finishes its step, rank 0 saves); when a rank fails, Paddle
-    terminates the others and this parent reports the failure instead of waiting."""
-    context = dist.spawn(worker, args=(argv,), nprocs=nprocs, join=False)
-
-    def forward(signum, frame):
-        for p in context.processes:
-            if p.is_alive():
-                os.kill(p.pid, signum)
-
-    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not context.join():
-            pass
-    except Exception as e:
-        codes = {p.exitcode for p in context.processes}
-        interrupted = codes & {128 + signal.SIGINT, 128 + signal.SIGTERM}
-        if interrupted:                  # rank 0 saved and printed how to resume
-            sys.exit(max(interrupted))
-        raise RankFailed(str(e).strip()) from None
-    finally:
-        for s, h in previous.items():
-            signal.signal(s, h)
-        for p in context.processes:      # nothing is left running behind us
-            p.join(timeout=10)
-            if p.is_alive():
-                p.kill()
-
-
-class RankFailed(RuntimeError):
-    """A process of a spawned run failed; the message holds its error."""
 
 
 def run(argv=None):
@@ -221,13 +185,16 @@ def cli(argv=None):
 
 def handle(fn, argv):
     """Run ``fn(argv)``; turn the errors a user can fix into a message and an exit code."""
-    rank = dist.get_rank() if world_size() > 1 else 0
+    rank, n = (dist.get_rank(), world_size()) if world_size() > 1 else (0, 1)
     try:
         fn(argv)
     except TrainingInterrupted as e:
         if rank == 0:
+            again = f" --nprocs {n}" if n > 1 else ""
             print(f"\n{e}; saved {e.checkpoint}.\nresume with: python -m chapters.ch02_mnist.train "
-                  f"--resume {e.checkpoint.parent.parent}", file=sys.stderr)
+                  f"--resume {e.checkpoint.parent.parent}{again}"
+                  + (" (or the same launch command with --resume)" if n > 1 else ""),
+                  file=sys.stderr)
         sys.exit(e.exit_code)
     except (ConfigError, DataError, CheckpointError, FileExistsError, TrainingDiverged,
             RankFailed) as e:

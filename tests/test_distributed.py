@@ -1,0 +1,117 @@
+"""Data parallelism on CPU (gloo): spawn and launch, equivalence, exact evaluation, stop, resume."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import paddle
+import pytest
+
+from conftest import digits, write_course_json
+from paddle_course.distributed import RankFailed, spawn
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = [sys.executable, "-m", "chapters.ch02_mnist.train"]
+
+
+def run(args, **kw):
+    return subprocess.run([*TRAIN, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, **kw)
+
+
+def params(out):
+    return {k: np.asarray(v) for k, v in paddle.load(str(out / "checkpoints/last.pdparams")).items()}
+
+
+def metrics(out):
+    return json.loads((out / "metrics.json").read_text())
+
+
+def test_two_processes_equal_one_with_the_double_batch(tmp_path):
+    # odd validation/test sizes: a padded sampler would count some samples twice
+    data = write_course_json(tmp_path / "m.json.gz", [digits(64, 1), digits(21, 2), digits(15, 3)])
+    common = ["--data", data, "--epochs", "2", "--optimizer", "sgd", "--lr", "0.05"]
+    one = run([*common, "--batch-size", 16, "--output-dir", tmp_path / "one", "--no-visualdl"])
+    two = run([*common, "--batch-size", 8, "--nprocs", 2, "--output-dir", tmp_path / "two"])
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
+    a, b = params(tmp_path / "one"), params(tmp_path / "two")
+    assert max(float(np.abs(a[k] - b[k]).max()) for k in a) < 1e-5
+    m1, m2 = metrics(tmp_path / "one"), metrics(tmp_path / "two")
+    assert m2["config"]["world_size"] == 2 and m2["config"]["global_batch_size"] == 16
+    assert m1["test"]["samples"] == m2["test"]["samples"] == 15           # each sample once
+    assert m2["test"]["acc"] == pytest.approx(m1["test"]["acc"], abs=1e-9)
+    assert m2["test"]["loss"] == pytest.approx(m1["test"]["loss"], rel=1e-5)
+    assert [r["val_loss"] for r in m2["history"]] == pytest.approx(
+        [r["val_loss"] for r in m1["history"]], rel=1e-5)
+    # only rank 0 prints and writes
+    assert two.stdout.count("test (best checkpoint") == 1
+    assert len(list((tmp_path / "two/vdl").glob("vdlrecords.*"))) == 1
+
+
+def test_a_failing_rank_stops_the_run_with_its_error():
+    started = time.time()
+    with pytest.raises(RankFailed, match="boom on rank 1"):
+        spawn(_import_fail(), (), 2)
+    assert time.time() - started < 60
+
+
+def _import_fail():
+    from dist_helpers import fail_on_rank_one
+    return fail_on_rank_one
+
+
+@pytest.mark.slow
+def test_sigterm_then_resume_on_two_and_on_one_process(tmp_path):
+    common = ["--quick", "--epochs", 5, "--batch-size", 32, "--no-visualdl"]
+    ref = run([*common, "--nprocs", 2, "--output-dir", tmp_path / "ref"])
+    assert ref.returncode == 0, ref.stderr
+
+    out = tmp_path / "run"
+    proc = subprocess.Popen([*TRAIN, *map(str, common), "--nprocs", "2", "--output-dir", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (out / "checkpoints/last.pdstate").exists():
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert f"--resume {out} --nprocs 2" in err
+
+    resumed = run(["--resume", out, "--nprocs", 2])
+    assert resumed.returncode == 0, resumed.stderr
+    a, b = params(tmp_path / "ref"), params(out)
+    assert max(float(np.abs(a[k] - b[k]).max()) for k in a) < 1e-6
+    # a checkpoint of a 2-process run continues on one process
+    more = run(["--resume", out, "--nprocs", 1, "--epochs", 6])
+    assert more.returncode == 0, more.stderr
+    assert len(metrics(out)["history"]) == 6 and metrics(out)["config"]["world_size"] == 1
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_two_nodes_on_localhost(tmp_path):
+    master = f"127.0.0.1:{_free_port()}"
+    launch = [sys.executable, "-m", "paddle.distributed.launch", "--nnodes", "2", "--master", master,
+              "--nproc_per_node", "1"]
+    job = ["chapters/ch02_mnist/train.py", "--quick", "--no-visualdl", "--output-dir", str(tmp_path)]
+    nodes = [subprocess.Popen([*launch, "--log_dir", str(tmp_path / f"log{i}"), *job], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=dict(os.environ))
+             for i in range(2)]
+    outs = [n.communicate(timeout=300)[0] for n in nodes]
+    assert all(n.returncode == 0 for n in nodes), outs
+    assert metrics(tmp_path)["config"]["world_size"] == 2
+    assert metrics(tmp_path)["test"]["samples"] == 128

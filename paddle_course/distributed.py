@@ -82,15 +82,23 @@ class RankFailed(RuntimeError):
     """A process of a spawned run failed; the message holds its error."""
 
 
-def spawn(fn, args, nprocs):
-    """``paddle.distributed.spawn(fn, args, nprocs)``, made safe to stop and to fail.
+def backend_for(device="auto"):
+    """gloo for CPU processes, NCCL when they run on GPUs."""
+    from .device import gpu_available
+
+    return "nccl" if device != "cpu" and gpu_available() else "gloo"
+
+
+def spawn(fn, args, nprocs, device="auto"):
+    """``paddle.distributed.spawn(fn, args, nprocs)`` with the backend for ``device``, made safe
+    to stop and to fail.
 
     SIGINT/SIGTERM sent to this parent are passed on to the processes (each finishes its step;
     rank 0 saves). When a process fails, Paddle terminates the others and this raises
     :class:`RankFailed` with its error; an interrupted run exits with the processes' code. No
     process is left running afterwards.
     """
-    context = dist.spawn(fn, args=args, nprocs=nprocs, join=False)
+    context = dist.spawn(fn, args=args, nprocs=nprocs, join=False, backend=backend_for(device))
 
     def forward(signum, frame):
         for p in context.processes:

@@ -72,7 +72,7 @@ def main(argv=None):
     """Run the job: in this process, or (``--nprocs N`` outside a launcher) in N spawned ones."""
     config, _ = parse_args(argv)
     if config["nprocs"] > 1 and world_size() == 1:
-        return spawn(worker, (argv,), config["nprocs"])
+        return spawn(worker, (argv,), config["nprocs"], config["device"])
     return run(argv)
 
 

@@ -1,0 +1,114 @@
+"""Data-parallel training, three ways, measured against one process.
+
+    python -m chapters.ch02_mnist.distributed
+
+The same short training of the course's CNN (SGD, the digits' first epochs) runs
+1. in one process with batch 2b;
+2. in two processes started by ``paddle.distributed.spawn`` (``train --nprocs 2``), batch b each;
+3. in two processes started by ``python -m paddle.distributed.launch --nproc_per_node 2``, as a
+   subprocess; launch writes each rank's output to ``<log dir>/workerlog.N``.
+
+Each process trains on its own shard: the epoch's permutation is cut into global batches of 2b
+and rank r takes the r-th half of each (the per-rank counts below are disjoint and cover the set).
+In ``backward()``, ``paddle.DataParallel`` **all-reduces** the gradients: every rank ends with the
+mean of the two ranks' gradients, which is the gradient of the mean loss over all 2b samples,
+i.e. exactly what one process computes on the whole batch (shown below on one batch); so every
+rank takes the same step and the runs agree up to the order of floating-point additions.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import paddle
+import paddle.nn.functional as F
+
+from paddle_course.cli import lesson_parser
+from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
+from paddle_course.experiment import lesson_data
+from paddle_course.inspection import gradients
+from paddle_course.models import MNIST
+from paddle_course.run import write_results
+
+DEFAULTS = dict(epochs=2, batch_size=32, lr=0.05, seed=0, quick=False,
+                output_dir="outputs/ch02_mnist/distributed")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def allreduce_by_hand(data, batch_size, seed):
+    """One global batch of 2b: each half's gradient (what each rank computes), their mean (what
+    the all-reduce gives every rank), and the whole batch's gradient in one process."""
+    x, y = next(iter(make_loader(data.train, 2 * batch_size, shuffle=True, seed=seed)))
+    paddle.seed(seed)
+    model = MNIST()
+    halves = [gradients(model, F.cross_entropy, x[i * batch_size:(i + 1) * batch_size],
+                        y[i * batch_size:(i + 1) * batch_size]) for i in range(2)]
+    whole = gradients(model, F.cross_entropy, x, y)
+    mean = {k: (halves[0][k] + halves[1][k]) / 2 for k in whole}
+    return {"rank_gradients_differ_by": max(float(np.abs(halves[0][k] - halves[1][k]).max()) for k in whole),
+            "mean_vs_whole_batch": max(float(np.abs(mean[k] - whole[k]).max()) for k in whole)}
+
+
+def main(argv=None):
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    args = p.parse_args(argv)
+    out = Path(args.output_dir)
+    epochs = 1 if args.quick else args.epochs
+    data = lesson_data(None, args.seed, args.quick)
+
+    # the shards of one epoch
+    ranks = [EpochBatchSampler(ArrayDataset(data.train.images, data.train.labels), args.batch_size,
+                               shuffle=True, seed=args.seed, num_replicas=2, rank=r) for r in range(2)]
+    seen = [[i for b in s for i in b] for s in ranks]
+    disjoint = not set(seen[0]) & set(seen[1])
+    covering = sorted(seen[0] + seen[1]) == list(range(len(data.train)))
+    print(f"epoch 0 shards: rank 0 {len(seen[0])} samples, rank 1 {len(seen[1])}; disjoint "
+          f"{disjoint}, together the whole training set {covering}")
+    demo = allreduce_by_hand(data, args.batch_size, args.seed)
+    print(f"one global batch: the two ranks' gradients differ by up to {demo['rank_gradients_differ_by']:.3g}; "
+          f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}")
+
+    common = ["--epochs", epochs, "--optimizer", "sgd", "--lr", args.lr, "--seed", args.seed,
+              "--no-visualdl"] + (["--quick"] if args.quick else [])
+    common = [str(a) for a in common]
+    runs = {"one_process": ["-m", "chapters.ch02_mnist.train", *common,
+                            "--batch-size", str(2 * args.batch_size)],
+            "spawn_2": ["-m", "chapters.ch02_mnist.train", *common,
+                        "--batch-size", str(args.batch_size), "--nprocs", "2"],
+            "launch_2": ["-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir",
+                         str(out / "launch_log"), "chapters/ch02_mnist/train.py", *common,
+                         "--batch-size", str(args.batch_size)]}
+    results = {}
+    for name, cmd in runs.items():
+        run_dir = out / name
+        started = time.time()
+        done = subprocess.run([sys.executable, *cmd, "--output-dir", str(run_dir.resolve())],
+                              cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")
+        m = json.loads((run_dir / "metrics.json").read_text())
+        results[name] = {"seconds": time.time() - started, "val_acc": m["history"][-1]["val_acc"],
+                         "val_loss": m["history"][-1]["val_loss"], "test_samples": m["test"]["samples"],
+                         "world_size": m["config"]["world_size"]}
+        print(f"{name:12} {results[name]['seconds']:6.1f}s wall (start-up included)  val_acc "
+              f"{results[name]['val_acc']:.4f}")
+    ref = paddle.load(str(out / "one_process/checkpoints/last.pdparams"))
+    for name in results:
+        other = paddle.load(str(out / name / "checkpoints/last.pdparams"))
+        results[name]["max_param_diff"] = max(float(np.abs(np.asarray(ref[k]) - np.asarray(other[k])).max())
+                                              for k in ref)
+    print(f"largest parameter difference from one process: spawn {results['spawn_2']['max_param_diff']:.3g}, "
+          f"launch {results['launch_2']['max_param_diff']:.3g}")
+    print(f"launch's per-rank logs: {out / 'launch_log'}/workerlog.0, workerlog.1")
+    write_results(out, results, ["world_size", "seconds", "val_acc", "val_loss", "max_param_diff"],
+                  extra={"shards": {"sizes": [len(s) for s in seen], "disjoint": disjoint,
+                                    "covering": covering}, "allreduce": demo})
+    print(f"wrote:\n  {out}/results.json\n  {out}/results.md")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -115,3 +115,21 @@ def test_two_nodes_on_localhost(tmp_path):
     assert all(n.returncode == 0 for n in nodes), outs
     assert metrics(tmp_path)["config"]["world_size"] == 2
     assert metrics(tmp_path)["test"]["samples"] == 128
+
+
+def test_parameter_server_lesson_equals_allreduce(tmp_path):
+    from chapters.ch02_mnist import parameter_server
+    r = parameter_server.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["max_param_diff"] <= 1e-5
+    assert r["N=16"]["ps_server_link"] > 10 * r["N=16"]["allreduce_busiest_link"]
+
+
+@pytest.mark.slow
+def test_distributed_lesson_quick(tmp_path):
+    from chapters.ch02_mnist import distributed
+    r = distributed.main(["--quick", "--output-dir", str(tmp_path)])
+    assert all(r[k]["max_param_diff"] < 1e-5 for k in ("spawn_2", "launch_2"))
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["shards"]["disjoint"] and saved["shards"]["covering"]
+    assert saved["allreduce"]["mean_vs_whole_batch"] < 1e-5
+    assert (tmp_path / "launch_log/workerlog.1").is_file()

@@ -133,3 +133,26 @@ def test_distributed_lesson_quick(tmp_path):
     assert saved["shards"]["disjoint"] and saved["shards"]["covering"]
     assert saved["allreduce"]["mean_vs_whole_batch"] < 1e-5
     assert (tmp_path / "launch_log/workerlog.1").is_file()
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_launcher_stops_every_rank_and_leaves_a_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir",
+           str(tmp_path / "log"), "chapters/ch02_mnist/train.py", "--quick", "--epochs", "8",
+           "--batch-size", "32", "--no-visualdl", "--output-dir", str(out)]
+    launcher = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while not (out / "checkpoints/last.pdstate").exists():
+        assert launcher.poll() is None and time.time() < deadline
+        time.sleep(0.02)
+    launcher.send_signal(signal.SIGTERM)
+    launcher.communicate(timeout=60)
+    assert launcher.returncode != 0
+    assert "stopped by SIGTERM" in (tmp_path / "log/workerlog.0").read_text()
+    left = subprocess.run(["pgrep", "-g", str(launcher.pid)], capture_output=True, text=True)
+    assert left.stdout.strip() == ""                     # no rank left behind
+    resumed = run(["--resume", out, "--nprocs", 2])
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(metrics(out)["history"]) == 8

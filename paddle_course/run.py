@@ -22,12 +22,13 @@ class RunDir:
         self.plots = self.root / "plots"
         self.metrics = self.root / "metrics.json"
 
-    def prepare_fresh(self):
+    def prepare_fresh(self, clear=True):
         """Make the directory ready for a new run.
 
         A finished run that is there is replaced (its checkpoints, logs, plots, metrics). An
         unfinished one is kept and an error says how to resume it: starting over silently would
-        throw its training away.
+        throw its training away. ``clear=False`` only checks (the other ranks of a distributed
+        run check too, so that they all stop with the same error instead of waiting for rank 0).
         """
         saved = checkpoint.read_state(self.checkpoints, "last")
         if saved is not None:
@@ -39,7 +40,10 @@ class RunDir:
                     f"{self.root} holds an unfinished run (epoch {ts['epoch']}/{epochs}, "
                     f"step {ts['global_step']}). Continue it with --resume, or choose another "
                     f"--output-dir, or delete {self.root} to start again.")
-            print(f"replacing the finished run in {self.root}")
+            if clear:
+                print(f"replacing the finished run in {self.root}")
+        if not clear:
+            return
         for d in (self.checkpoints, self.vdl, self.plots):
             shutil.rmtree(d, ignore_errors=True)
         self.metrics.unlink(missing_ok=True)

@@ -93,8 +93,11 @@ def run(argv=None):
                           f"trained on (its content differs); resume with the same --data")
     config.update(data_fingerprint=fingerprint, world_size=place.world_size,
                   global_batch_size=config["batch_size"] * place.world_size)
-    if not resuming and place.is_main:
-        out.prepare_fresh()
+    if not resuming:
+        out.prepare_fresh(clear=False)   # every rank checks, so every rank refuses alike
+        barrier()
+        if place.is_main:
+            out.prepare_fresh()
     barrier()
 
     train_loader = make_loader(data.train, config["batch_size"], shuffle=True, seed=config["seed"],

@@ -9,7 +9,6 @@
    as the course's ``plot(loss_list)``.
 """
 
-import paddle
 
 from paddle_course.cli import lesson_parser
 from paddle_course.experiment import lesson_data, report, train_variant

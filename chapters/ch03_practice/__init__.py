@@ -1,0 +1,1 @@
+"""Chapter 3: training practice, every rule of thumb measured on real digits."""

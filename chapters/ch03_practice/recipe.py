@@ -50,7 +50,7 @@ def main(argv=None):
     model = MNIST()
     initial = evaluate(model, val_loader)["loss"]
     with paddle.no_grad():
-        logits_std = float(model(paddle.to_tensor(data.val.images)).std())
+        logits_std = float(model(paddle.to_tensor(data.val.images)).numpy().std())
         model.fc.weight.set_value(paddle.scale(model.fc.weight, 0.01))
     small_head = evaluate(model, val_loader)["loss"]
     print(f"loss at initialisation {initial:.4f} (initial logits' std {logits_std:.2f}); ln(10) = "

@@ -52,3 +52,19 @@ def gradient_norms(model, loss_fn, x, y):
     """L2 norm of each weight's gradient for one batch."""
     return {n: float(np.linalg.norm(g)) for n, g in gradients(model, loss_fn, x, y).items()
             if "weight" in n}
+
+
+def capture(model, x, types=(paddle.nn.Conv2D,)):
+    """The outputs (numpy) of ``model``'s leaf layers of the given types for input ``x``."""
+    outputs, hooks = {}, []
+    for name, layer in leaf_layers(model):
+        if isinstance(layer, types):
+            hooks.append(layer.register_forward_post_hook(
+                lambda layer, inputs, output, name=name: outputs.__setitem__(name, output.numpy())))
+    try:
+        with paddle.no_grad():
+            model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    return outputs

@@ -15,3 +15,16 @@ def test_recipe_quick(tmp_path):
     assert r["overfit_batch_loss"] < 0.05
     assert abs(r["initial_loss_small_last_layer"] - math.log(10)) < 0.05
     assert _json(tmp_path / "results.json")["initial_loss"] == r["initial_loss"]
+
+
+def test_visualize_quick(tmp_path):
+    from chapters.ch03_practice import visualize
+    r = visualize.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["kernels"] == [20, 5, 5]
+    assert r["feature_maps"] == {"conv1": [20, 28, 28], "conv2": [20, 14, 14]}
+    for name in ("conv1_kernels", "conv1_feature_maps", "conv2_feature_maps"):
+        assert (tmp_path / f"plots/{name}.png").is_file()
+    from visualdl import LogReader
+    (f,) = list((tmp_path / "vdl").glob("vdlrecords.*"))
+    assert set(LogReader(file_path=str(f)).get_tags()["image"]) == {
+        "conv1/kernels", "input/digit", "conv1/feature_maps", "conv2/feature_maps"}

@@ -28,3 +28,11 @@ def test_visualize_quick(tmp_path):
     (f,) = list((tmp_path / "vdl").glob("vdlrecords.*"))
     assert set(LogReader(file_path=str(f)).get_tags()["image"]) == {
         "conv1/kernels", "input/digit", "conv1/feature_maps", "conv2/feature_maps"}
+
+
+def test_validation_quick(tmp_path):
+    from chapters.ch03_practice import validation
+    r = validation.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["kfold"]["models"] == 2 and r["bootstrap"]["models"] == 2 and r["holdout"]["models"] == 1
+    assert all({"val_acc", "val_loss", "test_acc"} <= set(v) for v in r.values())
+    assert (tmp_path / "plots/estimates.png").is_file()

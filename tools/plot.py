@@ -116,3 +116,24 @@ def plot_digits(images, titles, path, cols=8):
         ax.imshow(img, cmap="gray")
         ax.set_title(title, fontsize=8)
     return _save(fig, path)
+
+
+def plot_bars(groups, path, ylabel, title=None):
+    """Grouped bars: ``groups`` maps a label to ``{series: (value, error or None)}``."""
+    import numpy as np
+
+    labels = list(groups)
+    series = list(next(iter(groups.values())))
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(1.6 * len(labels) + 2, 4))
+    for i, name in enumerate(series):
+        values = [groups[g][name][0] for g in labels]
+        errors = [groups[g][name][1] or 0 for g in labels]
+        ax.bar(np.arange(len(labels)) + i * width, values, width, yerr=errors, capsize=3, label=name)
+    ax.set_xticks(np.arange(len(labels)) + width * (len(series) - 1) / 2, labels)
+    ax.set(ylabel=ylabel, title=title or ylabel)
+    lo = min(groups[g][s][0] for g in labels for s in series)
+    ax.set_ylim(max(0, lo - 0.05), None)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend()
+    return _save(fig, path)

@@ -35,3 +35,24 @@ def stratified_split(labels, sizes, seed):
         parts.append(np.sort(order[start:start + s]).astype(np.int64))
         start += s
     return parts
+
+
+def kfold(n, k, seed):
+    """``k`` (train, validation) index pairs over ``range(n)``: a permutation by ``seed`` cut into
+    k folds whose sizes differ by at most one (the n % k remainder goes one each to the first
+    folds); every index is in exactly one validation fold."""
+    if not 2 <= k <= n:
+        raise ValueError(f"k-fold needs 2 <= k <= n, got k={k}, n={n}")
+    perm = np.random.RandomState(seed).permutation(n)
+    sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    folds = np.split(perm, np.cumsum(sizes)[:-1])
+    return [(np.sort(np.concatenate(folds[:i] + folds[i + 1:])), np.sort(fold))
+            for i, fold in enumerate(folds)]
+
+
+def bootstrap(n, seed):
+    """One bootstrap resample of ``range(n)``: ``n`` indices drawn with replacement (the training
+    set, with repeats) and the out-of-bag indices never drawn (about 1/e = 36.8 % of them), on
+    which the model trained on the draw is evaluated."""
+    drawn = np.random.RandomState(seed).randint(0, n, n)
+    return drawn, np.setdiff1d(np.arange(n), drawn)

@@ -36,3 +36,12 @@ def test_validation_quick(tmp_path):
     assert r["kfold"]["models"] == 2 and r["bootstrap"]["models"] == 2 and r["holdout"]["models"] == 1
     assert all({"val_acc", "val_loss", "test_acc"} <= set(v) for v in r.values())
     assert (tmp_path / "plots/estimates.png").is_file()
+
+
+def test_bn_fusion_quick(tmp_path):
+    from chapters.ch03_practice import bn_fusion
+    bn_fusion.main(["--quick", "--output-dir", str(tmp_path)])
+    saved = _json(tmp_path / "results.json")
+    assert saved["max_abs_diff"] <= 1e-4 and saved["speedup"] > 0
+    assert saved["paddle_inference"]["max_abs_diff"] <= 1e-4
+    assert saved["batch_effect"]["eval"] < 1e-4 < saved["batch_effect"]["train"]

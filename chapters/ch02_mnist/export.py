@@ -14,9 +14,9 @@ import time
 import numpy as np
 import paddle
 import paddle.nn.functional as F
-from paddle.static import InputSpec
 
 from paddle_course.cli import lesson_parser
+from paddle_course.deploy import export
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import MNIST
 from paddle_course.run import write_results
@@ -54,10 +54,7 @@ def main(argv=None):
             args.lr, parameters=m.parameters())), data, epochs, args.batch_size, args.seed)
     model.eval()
 
-    path = f"{args.output_dir}/inference/model"
-    static = paddle.jit.to_static(model, input_spec=[InputSpec([None, 1, 28, 28], "float32", "image")],
-                                  full_graph=True)
-    paddle.jit.save(static, path)
+    path = export(model, f"{args.output_dir}/inference/model")
     loaded = paddle.jit.load(path)
     loaded.eval()
 

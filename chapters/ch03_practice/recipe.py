@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 import paddle
-import paddle.nn.functional as F
 
 from paddle_course.cli import lesson_parser
 from paddle_course.data import make_loader

@@ -45,3 +45,12 @@ def test_bn_fusion_quick(tmp_path):
     assert saved["max_abs_diff"] <= 1e-4 and saved["speedup"] > 0
     assert saved["paddle_inference"]["max_abs_diff"] <= 1e-4
     assert saved["batch_effect"]["eval"] < 1e-4 < saved["batch_effect"]["train"]
+
+
+def test_finetune_quick(tmp_path):
+    from chapters.ch03_practice import finetune
+    r = finetune.main(["--quick", "--output-dir", str(tmp_path)])
+    assert set(r) == {"scratch", "frozen_backbone", "full_finetune", "per_layer_lr"}
+    assert r["frozen_backbone"]["backbone_changed_by"] == 0.0
+    keys = _json(tmp_path / "results.json")["checkpoint_keys"]
+    assert keys["skipped"] == ["fc.weight (shape [980, 10] here [980, 5])", "fc.bias (shape [10] here [5])"]

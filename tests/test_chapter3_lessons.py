@@ -54,3 +54,14 @@ def test_finetune_quick(tmp_path):
     assert r["frozen_backbone"]["backbone_changed_by"] == 0.0
     keys = _json(tmp_path / "results.json")["checkpoint_keys"]
     assert keys["skipped"] == ["fc.weight (shape [980, 10] here [980, 5])", "fc.bias (shape [10] here [5])"]
+
+
+def test_initialization_quick_and_its_claims(tmp_path):
+    from chapters.ch03_practice import initialization
+    r = initialization.main(["--quick", "--output-dir", str(tmp_path)])
+    assert len(r) == 6 and all({"val_acc", "val_loss"} <= set(v) for v in r.values())
+    # Kaiming keeps a ReLU net's signal through the depth better than Xavier
+    assert r["relu_KaimingNormal"]["last_activation_std"] > 2 * r["relu_XavierNormal"]["last_activation_std"]
+    # deep sigmoid nets starve their first layers of gradient
+    assert r["sigmoid_XavierNormal"]["first_over_last_gradient"] < 0.01 < r["relu_KaimingNormal"]["first_over_last_gradient"]
+    assert abs(_json(tmp_path / "results.json")["sigmoid_derivative_max"] - 0.25) < 1e-6

@@ -50,16 +50,18 @@ class MLP(nn.Layer):
     better than :class:`LinearNet` (FAQ Q7), and its 10-unit layers even limit that map's rank.
     """
 
-    ACTIVATIONS = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, None: None}
+    ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, None: None}
 
     def __init__(self, hidden=(10, 10), activation="sigmoid", num_classes=10, dropout=0.0,
-                 dropout_mode="upscale_in_train"):
-        """``dropout`` > 0 adds ``nn.Dropout(dropout, mode=dropout_mode)`` after each hidden layer."""
+                 dropout_mode="upscale_in_train", weight_init=None):
+        """``dropout`` > 0 adds ``nn.Dropout(dropout, mode=dropout_mode)`` after each hidden layer;
+        ``weight_init`` is a ``paddle.nn.initializer`` for the Linear weights (default Paddle's)."""
         super().__init__()
         sizes = [784, *hidden, num_classes]
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            layers.append(nn.Linear(n_in, n_out))
+            attr = paddle.ParamAttr(initializer=weight_init) if weight_init else None
+            layers.append(nn.Linear(n_in, n_out, weight_attr=attr))
             if i < len(sizes) - 2:
                 if self.ACTIVATIONS[activation] is not None:
                     layers.append(self.ACTIVATIONS[activation]())

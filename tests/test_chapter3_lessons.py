@@ -65,3 +65,13 @@ def test_initialization_quick_and_its_claims(tmp_path):
     # deep sigmoid nets starve their first layers of gradient
     assert r["sigmoid_XavierNormal"]["first_over_last_gradient"] < 0.01 < r["relu_KaimingNormal"]["first_over_last_gradient"]
     assert abs(_json(tmp_path / "results.json")["sigmoid_derivative_max"] - 0.25) < 1e-6
+
+
+def test_batch_size_quick_noise_falls_with_batch(tmp_path):
+    from chapters.ch03_practice import batch_size
+    batch_size.main(["--quick", "--output-dir", str(tmp_path)])
+    saved = _json(tmp_path / "results.json")
+    noise = saved["gradient_noise"]
+    assert noise["16"] > noise["64"] > noise["256"]          # about 1/B
+    assert len(saved["epoch_seconds_by_batch"]) == 5
+    assert all({"val_acc", "val_loss"} <= set(v) for k, v in saved.items() if k.startswith("B="))

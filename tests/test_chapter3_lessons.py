@@ -75,3 +75,13 @@ def test_batch_size_quick_noise_falls_with_batch(tmp_path):
     assert noise["16"] > noise["64"] > noise["256"]          # about 1/B
     assert len(saved["epoch_seconds_by_batch"]) == 5
     assert all({"val_acc", "val_loss"} <= set(v) for k, v in saved.items() if k.startswith("B="))
+
+
+def test_augmentation_quick_flips_break_labels(tmp_path):
+    from chapters.ch03_practice import augmentation
+    r = augmentation.main(["--quick", "--output-dir", str(tmp_path)])
+    assert {"none", "flip_left_right", "rotate_15", "noise", "scarce_plain", "scarce_augmented"} <= set(r)
+    # a flip hurts more than a small rotation, for the plain and the augmented model alike
+    for key in ("val_acc", "val_acc_augmented_model"):
+        assert r["flip_up_down"][key] < r["rotate_15"][key]
+    assert (tmp_path / "plots/transforms.png").is_file()

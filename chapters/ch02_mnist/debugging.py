@@ -61,7 +61,7 @@ def main(argv=None):
     epochs = 1 if args.quick else args.epochs
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
-    batch = next(iter(make_loader(data.train, args.batch_size)))
+    batch = next(iter(make_loader(data.train, args.batch_size, shuffle=True, seed=args.seed)))
 
     seed_everything(args.seed)
     model = MNIST()

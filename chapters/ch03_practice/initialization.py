@@ -34,7 +34,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     epochs = 1 if args.quick else args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
-    x, y = next(iter(make_loader(data.train, 256)))
+    x, y = next(iter(make_loader(data.train, 256, shuffle=True, seed=args.seed)))   # all classes
     grid = np.linspace(-6, 6, 1201)
     sig_max = float(np.max(F.sigmoid(paddle.to_tensor(grid)).numpy()
                            * (1 - F.sigmoid(paddle.to_tensor(grid)).numpy())))

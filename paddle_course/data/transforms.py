@@ -37,3 +37,53 @@ class RandomAffine:
         # grid_sample pads with 0: shift so the background is 0 while sampling
         moved = F.grid_sample(images - self.background, grid, align_corners=False)
         return moved + self.background
+
+
+class Flip:
+    """Mirror every image left-right (``axis=3``) or upside-down (``axis=2``)."""
+
+    def __init__(self, axis=3):
+        self.axis = axis
+
+    def __call__(self, images, rng=None):
+        return paddle.flip(images, axis=[self.axis])
+
+
+class BrightnessContrast:
+    """Per image: contrast factor in 1 ± ``contrast`` around the image mean, then a brightness
+    shift in ± ``brightness`` (on the [-1, 1] scale), clipped back to [-1, 1]."""
+
+    def __init__(self, brightness=0.2, contrast=0.3):
+        self.brightness, self.contrast = brightness, contrast
+
+    def __call__(self, images, rng):
+        n = images.shape[0]
+        c = paddle.to_tensor(1 + rng.uniform(-self.contrast, self.contrast, (n, 1, 1, 1)).astype("float32"))
+        b = paddle.to_tensor(rng.uniform(-self.brightness, self.brightness, (n, 1, 1, 1)).astype("float32"))
+        mean = images.mean(axis=[1, 2, 3], keepdim=True)
+        return paddle.clip((images - mean) * c + mean + b, -1.0, 1.0)
+
+
+class GaussianBlur:
+    """Blur with a Gaussian kernel of std ``sigma`` pixels (a depthwise convolution)."""
+
+    def __init__(self, sigma=1.0, size=5):
+        r = np.arange(size) - size // 2
+        k = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma ** 2))
+        self.kernel = (k / k.sum()).astype("float32")[None, None]      # [1, 1, size, size]
+
+    def __call__(self, images, rng=None):
+        pad = self.kernel.shape[-1] // 2
+        padded = F.pad(images, [pad] * 4, mode="replicate")             # no dark frame
+        return F.conv2d(padded, paddle.to_tensor(self.kernel))
+
+
+class GaussianNoise:
+    """Add noise of std ``std`` (on the [-1, 1] scale), clipped back to [-1, 1]."""
+
+    def __init__(self, std=0.2):
+        self.std = std
+
+    def __call__(self, images, rng):
+        noise = rng.normal(0, self.std, images.shape).astype("float32")
+        return paddle.clip(images + paddle.to_tensor(noise), -1.0, 1.0)

@@ -85,3 +85,14 @@ def test_augmentation_quick_flips_break_labels(tmp_path):
     for key in ("val_acc", "val_acc_augmented_model"):
         assert r["flip_up_down"][key] < r["rotate_15"][key]
     assert (tmp_path / "plots/transforms.png").is_file()
+
+
+def test_schedules_quick(tmp_path):
+    from chapters.ch03_practice import schedules
+    r = schedules.main(["--quick", "--output-dir", str(tmp_path)])
+    assert {"constant", "step", "multistep", "exponential", "warmup_cosine", "plateau", "lambda",
+            "adam_3e-4", "sgd_momentum_found", "adam_then_sgd"} <= set(r)
+    assert r["step"]["lr_by_epoch"][1] == r["step"]["lr_by_epoch"][0] / 2
+    finder = _json(tmp_path / "results.json")["lr_range_test"]
+    assert finder["rates"][0] < finder["suggestion"] < finder["rates"][-1]
+    assert (tmp_path / "plots/lr_curves.png").is_file()

@@ -64,7 +64,7 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
     if "val_acc" in last:
         result["best_val_acc"] = max(r["val_acc"] for r in state.history)
     result.update(epochs=len(state.history), seconds=time.time() - started, history=state.history,
-                  batch_losses=losses.values)
+                  batch_losses=losses.values, final_lr=optimizer.get_lr())
     if log:
         log(f"{name:>24}: " + "  ".join(f"{k} {v:.4f}" for k, v in result.items()
                                         if k in ("train_loss", "val_loss", "val_acc"))

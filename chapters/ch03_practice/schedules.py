@@ -5,10 +5,12 @@
 1. Seven schedules for SGD with momentum 0.9 from the same base rate, same data and budget:
    constant; ``StepDecay`` (halve every epoch); ``MultiStepDecay`` (x0.3 at epochs 1 and 2);
    ``ExponentialDecay`` (x0.6 per epoch); linear warm-up over half an epoch then cosine annealing
-   to 0 (stepped every batch); ``ReduceOnPlateau`` fed the validation loss at each epoch end
-   (halve when it improved by less than 10 %: it must actually reduce, and the table says
-   whether it did); and a per-epoch ``LambdaDecay`` 1 / (1 + epoch). Their curves are drawn from
-   the schedulers themselves.
+   to 0 (stepped every batch); ``ReduceOnPlateau`` fed the validation loss at each epoch end;
+   and a per-epoch ``LambdaDecay`` 1 / (1 + epoch). Their curves are drawn from the schedulers.
+   In a 3-epoch run the validation loss still falls fast (measured 0.261, 0.175, 0.134: -33 %,
+   -24 %), so a plateau rule with the usual small threshold never fires; here it halves the rate
+   when the loss improved by less than 35 %, which it does after epoch 2 (the table says whether
+   it reduced).
 2. The LR range test: the rate grows geometrically while the loss is watched; the suggestion is a
    tenth of the rate at the lowest loss, and the weights are restored afterwards.
 3. Karpathy's "Adam at 3e-4 is safe" against SGD + momentum at the rate the range test found.
@@ -43,7 +45,7 @@ def schedules(base, epochs, steps_per_epoch):
         "warmup_cosine": (lambda: L.LinearWarmup(L.CosineAnnealingDecay(
             base, T_max=epochs * steps_per_epoch - warm), warm, 0.0, base), "step"),
         "plateau": (lambda: L.ReduceOnPlateau(base, mode="min", factor=0.5, patience=0,
-                                              threshold=0.1), "epoch"),
+                                              threshold=0.35), "epoch"),
         "lambda": (lambda: L.LambdaDecay(base, lambda e: 1 / (1 + e)), "epoch"),
     }
 
@@ -71,8 +73,9 @@ def main(argv=None):
             curves[name] = curve if every == "step" else [c for c in curve for _ in range(steps)]
         else:
             curves[name] = [lr for lr in lrs for _ in range(steps)]
-    plateau = results["plateau"]["lr_by_epoch"]
-    print(f"ReduceOnPlateau rates by epoch {plateau}: reduced {plateau[-1] < plateau[0]}")
+    plateau = results["plateau"]["lr_by_epoch"] + [results["plateau"]["final_lr"]]
+    print(f"ReduceOnPlateau rates by epoch, then after training: {plateau}; reduced "
+          f"{min(plateau) < plateau[0]}")
 
     seed_everything(args.seed)
     rates, losses, suggestion = lr_range_test(MNIST(), lambda params: momentum(1e-5, params),
@@ -111,7 +114,7 @@ def main(argv=None):
                     ylabel="smoothed loss")]
     report(out, results, ("val_acc", "val_loss", "train_loss"),
            extra={"lr_range_test": {"rates": rates, "losses": losses, "suggestion": suggestion},
-                  "plateau_reduced": plateau[-1] < plateau[0]})
+                  "plateau_reduced": min(plateau) < plateau[0]})
     print("\n".join(f"  {w}" for w in written))
     return results
 

@@ -16,22 +16,11 @@ def leaf_layers(model):
 def layer_outputs(model, x):
     """Run ``model`` on ``x`` (under ``no_grad``) and return, per leaf layer in call order,
     ``{"name", "type", "shape", "params", "mean", "std", "zeros"}`` of its output."""
-    records, hooks = [], []
-    for name, layer in leaf_layers(model):
-        def hook(layer, inputs, output, name=name):
-            out = output.numpy()
-            records.append({"name": name, "type": type(layer).__name__, "shape": list(out.shape),
-                            "params": sum(int(p.size) for p in layer.parameters()),
-                            "mean": float(out.mean()), "std": float(out.std()),
-                            "zeros": float(np.mean(out == 0))})
-        hooks.append(layer.register_forward_post_hook(hook))
-    try:
-        with paddle.no_grad():
-            model(x)
-    finally:
-        for h in hooks:
-            h.remove()
-    return records
+    layers = dict(leaf_layers(model))
+    return [{"name": name, "type": type(layers[name]).__name__, "shape": list(out.shape),
+             "params": sum(int(p.size) for p in layers[name].parameters()),
+             "mean": float(out.mean()), "std": float(out.std()), "zeros": float(np.mean(out == 0))}
+            for name, out in capture(model, x, types=None).items()]
 
 
 def count_parameters(model):
@@ -55,10 +44,11 @@ def gradient_norms(model, loss_fn, x, y):
 
 
 def capture(model, x, types=(paddle.nn.Conv2D,)):
-    """The outputs (numpy) of ``model``'s leaf layers of the given types for input ``x``."""
+    """The outputs (numpy) of ``model``'s leaf layers of the given types (``None``: all) for
+    input ``x``, in the order they ran."""
     outputs, hooks = {}, []
     for name, layer in leaf_layers(model):
-        if isinstance(layer, types):
+        if types is None or isinstance(layer, types):
             hooks.append(layer.register_forward_post_hook(
                 lambda layer, inputs, output, name=name: outputs.__setitem__(name, output.numpy())))
     try:

@@ -66,7 +66,7 @@ def main(argv=None):
 
     noise = gradient_noise(data, SIZES, args.seed)
     print("gradient noise at initialisation, E|g_B - g|^2:  " + "  ".join(
-        f"B={b}: {v:.3g}" for b, v in noise.items()) + f"   (x B: "
+        f"B={b}: {v:.3g}" for b, v in noise.items()) + "   (x B: "
         + " ".join(f"{v * b:.3g}" for b, v in noise.items()) + ")")
     results = {}
     for b in SIZES:

@@ -56,8 +56,8 @@ def main(argv=None):
             results[name].update(first_activation_std=acts[0], last_activation_std=acts[-1],
                                  first_over_last_gradient=grads[0] / grads[-1],
                                  activation_std_by_layer=acts, gradient_norm_by_layer=grads)
-    print(f"\nat initialisation (hidden-layer output std first -> last; weight-gradient norm, "
-          f"first layer / last layer):")
+    print("\nat initialisation (hidden-layer output std first -> last; weight-gradient norm, "
+          "first layer / last layer):")
     for name, r in results.items():
         print(f"  {name:22} std {r['first_activation_std']:.3f} -> {r['last_activation_std']:.3f}   "
               f"gradient first/last {r['first_over_last_gradient']:.2g}")

@@ -96,3 +96,9 @@ def test_schedules_quick(tmp_path):
     finder = _json(tmp_path / "results.json")["lr_range_test"]
     assert finder["rates"][0] < finder["suggestion"] < finder["rates"][-1]
     assert (tmp_path / "plots/lr_curves.png").is_file()
+
+
+def test_finetune_measures_the_group_multiplier():
+    from chapters.ch03_practice.finetune import measured_rates
+    rates = measured_rates(base=1e-3, multiplier=0.1)
+    assert abs(rates["backbone"] - 1e-4) < 1e-7 and abs(rates["head"] - 1e-3) < 1e-6

@@ -91,7 +91,7 @@ def rounding_drift(data, args, epochs):
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     args = p.parse_args(argv)
-    out = Path(args.output_dir)
+    out = Path(args.output_dir).resolve()   # the runs below are subprocesses in another cwd
     epochs = 1 if args.quick else args.epochs
     data = lesson_data(None, args.seed, args.quick)
 
@@ -121,7 +121,7 @@ def main(argv=None):
     for name, cmd in runs.items():
         run_dir = out / name
         started = time.time()
-        done = subprocess.run([sys.executable, *cmd, "--output-dir", str(run_dir.resolve())],
+        done = subprocess.run([sys.executable, *cmd, "--output-dir", str(run_dir)],
                               cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")

@@ -19,17 +19,13 @@ import time
 import tracemalloc
 
 import numpy as np
-import paddle
 
 from paddle_course.cli import lesson_parser
 from paddle_course.data import EpochBatchSampler, SynchronousLoader, make_loader
 from paddle_course.data.course_reader import load_data
 from paddle_course.data.encoded import EncodedDigits
-from paddle_course.engine import Monitor, Progress, Trainer
-from paddle_course.experiment import lesson_data
-from paddle_course.models import MNIST
+from paddle_course.experiment import epoch_seconds, lesson_data
 from paddle_course.run import write_results
-from paddle_course.seed import seed_everything
 
 DEFAULTS = dict(data=None, batch_size=64, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/data_process")
@@ -39,17 +35,6 @@ def read_time(loader):
     start = time.perf_counter()
     for _ in loader:
         pass
-    return time.perf_counter() - start
-
-
-def train_time(loader, seed):
-    """Seconds for one training epoch of the course CNN through the engine, reading ``loader``."""
-    seed_everything(seed)
-    model = MNIST()
-    opt = paddle.optimizer.Adam(1e-3, parameters=model.parameters())
-    start = time.perf_counter()
-    Trainer(model, opt, monitor=Monitor("train_loss", "min"),
-            progress=Progress(enabled=False)).fit(loader, None, 1)
     return time.perf_counter() - start
 
 
@@ -95,7 +80,7 @@ def main(argv=None):
                                  num_workers=args.workers)}
     results = {name: {"num_workers": args.workers if name == "processes" else 0,
                       "read_seconds": read_time(loader),
-                      "train_epoch_seconds": train_time(loader, args.seed)}
+                      "train_epoch_seconds": epoch_seconds(loader, args.seed)}
                for name, loader in loaders.items()}
     print(f"one epoch of {len(encoded)} PNG-stored digits, batch {args.batch_size}:")
     print(f"  {'':10} {'read only':>10} {'read + train':>13}")

@@ -13,7 +13,6 @@ For batch sizes from 16 to 256, on the course CNN:
 - and whether powers of two are faster than their neighbours (48, 96 vs 32, 64, 128).
 """
 
-import time
 
 import numpy as np
 import paddle
@@ -21,7 +20,7 @@ import paddle.nn.functional as F
 
 from paddle_course.cli import lesson_parser
 from paddle_course.data import make_loader
-from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.experiment import epoch_seconds, lesson_data, report, train_variant
 from paddle_course.inspection import gradients
 from paddle_course.models import MNIST
 from paddle_course.seed import seed_everything
@@ -46,18 +45,6 @@ def gradient_noise(data, sizes, seed, draws=8):
     return noise
 
 
-def epoch_seconds(data, batch, seed):
-    seed_everything(seed)
-    model = MNIST()
-    opt = paddle.optimizer.SGD(0.01, parameters=model.parameters())
-    start = time.perf_counter()
-    for x, y in make_loader(data.train, batch, shuffle=True, seed=seed):
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-        opt.clear_grad()
-    return time.perf_counter() - start
-
-
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     args = p.parse_args(argv)
@@ -76,7 +63,8 @@ def main(argv=None):
             results[name], _ = train_variant(name, sgd, data, epochs, b, args.seed)
             results[name].update(batch=b, lr=lr, epoch_seconds=results[name]["seconds"] / epochs,
                                  gradient_noise=noise[b])
-    timing = {b: epoch_seconds(data, b, args.seed) for b in TIMED}
+    timing = {b: epoch_seconds(make_loader(data.train, b, shuffle=True, seed=args.seed), args.seed)
+              for b in TIMED}
     print("seconds per training epoch: " + "  ".join(f"B={b}: {t:.2f}" for b, t in timing.items()))
     report(args.output_dir, results, ("batch", "lr", "val_acc", "val_loss", "epoch_seconds",
                                       "gradient_noise"),

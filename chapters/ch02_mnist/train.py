@@ -20,12 +20,13 @@ import paddle.distributed as dist
 
 from chapters.ch02_mnist.MNIST_network import MNIST
 from paddle_course.cli import ConfigError, resolve_config, run_dir, training_parser
-from paddle_course.data import DataError, load_mnist, make_loader
+from paddle_course.data import DataError, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.device import select_device
 from paddle_course.distributed import RankFailed, barrier, setup, shard, spawn, world_size, wrap
 from paddle_course.engine import (CheckpointError, Monitor, Trainer, TrainingDiverged,
                                   TrainingInterrupted, checkpoint, evaluate)
+from paddle_course.experiment import lesson_data
 from paddle_course.optim import SCHEDULES, build_optimizer
 from paddle_course.run import RunDir
 from paddle_course.seed import seed_everything
@@ -36,7 +37,6 @@ DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam",
                 output_dir="outputs/ch02_mnist/train", device="auto", num_workers=0, nprocs=1,
                 quick=False, no_visualdl=False, schedule="cosine", no_augment=False, patience=None)
 QUICK = dict(epochs=1)
-QUICK_SIZES = dict(train=512, val=128, test=128)   # --quick: class-balanced subsets
 EVAL_BATCH = 500
 
 
@@ -60,14 +60,6 @@ def parse_args(argv=None):
     return config, saved is not None
 
 
-def load_data(config):
-    data = load_mnist(config["data"], seed=config["seed"])
-    if config["quick"]:
-        data.train, data.val, data.test = (getattr(data, k).subset(n, config["seed"])
-                                           for k, n in QUICK_SIZES.items())
-    return data
-
-
 def main(argv=None):
     """Run the job: in this process, or (``--nprocs N`` outside a launcher) in N spawned ones."""
     config, _ = parse_args(argv)
@@ -86,7 +78,7 @@ def run(argv=None):
     # Build the model before anything else creates layers: Paddle names parameters by creation
     # order (conv2d_0.w_0 ...), and the optimizer state is keyed by those names.
     model = MNIST()
-    data = load_data(config)
+    data = lesson_data(config["data"], config["seed"], config["quick"])   # --quick: small subsets
     fingerprint = data.fingerprint()
     if resuming and config.get("data_fingerprint") != fingerprint:
         raise ConfigError(f"the data ({data.source}) is not the data the run in {out.root} was "

@@ -52,11 +52,18 @@ def wrap(model, place):
 
 
 def shard(split, place):
-    """Rank ``r``'s part of an evaluation split: samples r, r + N, r + 2N, ... (no padding)."""
+    """Rank ``r``'s part of an evaluation split: samples r, r + N, r + 2N, ... (no padding).
+
+    ``split``: a ``Split`` (``images``, ``labels``), a tuple of aligned arrays, or a map-style
+    ``paddle.io.Dataset``."""
     if place.world_size == 1:
         return split
-    return type(split)(split.images[place.rank::place.world_size],
-                       split.labels[place.rank::place.world_size])
+    part = slice(place.rank, None, place.world_size)
+    if isinstance(split, tuple):
+        return tuple(a[part] for a in split)
+    if isinstance(split, paddle.io.Dataset):
+        return paddle.io.Subset(split, list(range(len(split)))[part])
+    return type(split)(split.images[part], split.labels[part])
 
 
 def all_sum(values):

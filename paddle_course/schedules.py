@@ -63,7 +63,7 @@ def lr_range_test(model, make_optimizer, loader, loss_fn=None, start=1e-5, end=1
         rate = start * factor ** i
         optimizer.set_lr(rate)
         try:
-            loss, _ = trainer.train_step(images, labels)
+            loss, _ = trainer.train_step([images], labels)
         except RuntimeError:       # TrainingDiverged: a NaN or infinite loss ends the test
             break
         avg = loss if avg is None else smoothing * avg + (1 - smoothing) * loss

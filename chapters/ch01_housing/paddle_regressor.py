@@ -62,10 +62,10 @@ def main(argv=None):
     test_loader = make_loader(as_xy(test), len(test))
 
     opt = paddle.optimizer.SGD(learning_rate=args.lr, parameters=model.parameters())
-    trainer = Trainer(model, opt, loss_fn=F.mse_loss, accuracy=False,
+    trainer = Trainer(model, opt, loss_fn=F.mse_loss, metrics=(),
                       monitor=Monitor("train_loss", "min"), checkpoint_dir=f"{out}/checkpoints")
     state = trainer.fit(train_loader, None, epochs)
-    test_mse = evaluate(model, test_loader, F.mse_loss, accuracy=False)["loss"]
+    test_mse = evaluate(model, test_loader, F.mse_loss, metrics=())["loss"]
     print(f"test loss {test_mse:.6f} (mean squared error on the normalised price)")
 
     # save the parameters the course's way, then predict with a fresh model that loads them

@@ -21,6 +21,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.cli import lesson_parser
+from paddle_course.engine import Accuracy
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import LinearNet
 
@@ -71,15 +72,15 @@ def main(argv=None):
     variants = {
         "regression_mse": (lambda: (m := paddle.nn.Sequential(paddle.nn.Flatten(),
                                                               paddle.nn.Linear(784, 1)), adam(m)),
-                           digit_mse, rounded_hits),
-        "classification_ce": (lambda: (m := LinearNet(), adam(m)), F.cross_entropy, True),
-        "double_softmax": (lambda: (m := EndsInSoftmax(), adam(m)), F.cross_entropy, True),
+                           digit_mse, {"acc": Accuracy(rounded_hits)}),
+        "classification_ce": (lambda: (m := LinearNet(), adam(m)), F.cross_entropy, ["acc"]),
+        "double_softmax": (lambda: (m := EndsInSoftmax(), adam(m)), F.cross_entropy, ["acc"]),
     }
     print(f"{epochs} epochs each, Adam lr {args.lr}, batch {args.batch_size}:")
     results = {}
-    for name, (build, loss_fn, accuracy) in variants.items():
+    for name, (build, loss_fn, metrics) in variants.items():
         results[name], _ = train_variant(name, build, data, epochs, args.batch_size, args.seed,
-                                         loss_fn=loss_fn, accuracy=accuracy)
+                                         loss_fn=loss_fn, metrics=metrics)
     floor = math.log(1 + 9 / math.e)
     lowest = min(r["train_loss"] for r in results["double_softmax"]["history"])
     print(f"double softmax: lowest training loss {lowest:.4f}; the floor is ln(1 + 9/e) = {floor:.4f} "

@@ -10,18 +10,20 @@ from paddle.io import DataLoader, Dataset, DistributedBatchSampler
 
 
 class ArrayDataset(Dataset):
-    """``(image, label)`` pairs from two aligned numpy arrays (no copy)."""
+    """Samples ``(a[i], b[i], ...)`` from aligned numpy arrays (no copy): ``(image, label)``, or
+    ``(*inputs, target)`` for a model with several inputs (the target is always last)."""
 
-    def __init__(self, images, labels):
-        if len(images) != len(labels):
-            raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        self.images, self.labels = images, labels
+    def __init__(self, *arrays):
+        if len(arrays) < 2 or len({len(a) for a in arrays}) != 1:
+            raise ValueError(f"need at least two aligned arrays (inputs..., target), got lengths "
+                             f"{[len(a) for a in arrays]}")
+        self.arrays = arrays
 
     def __getitem__(self, i):
-        return self.images[i], self.labels[i]
+        return tuple(a[i] for a in self.arrays)
 
     def __len__(self):
-        return len(self.labels)
+        return len(self.arrays[0])
 
 
 class EpochBatchSampler(DistributedBatchSampler):
@@ -89,8 +91,8 @@ class SynchronousLoader:
 
 def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_replicas=1, rank=0):
     """A ``paddle.io.DataLoader`` over a :class:`~paddle_course.data.mnist.Split` (anything with
-    ``images`` and ``labels``), a pair of aligned arrays ``(inputs, targets)``, or a map-style
-    ``paddle.io.Dataset``.
+    ``images`` and ``labels``), a tuple of aligned arrays ``(*inputs, targets)``, or a map-style
+    ``paddle.io.Dataset`` whose samples are ``(*inputs, target)``. Batches are ``[*inputs, target]``.
 
     ``num_workers=0`` reads synchronously in the training process; ``> 0`` reads asynchronously
     in worker processes while the model trains (the course's 异步数据读取).

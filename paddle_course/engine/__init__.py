@@ -2,13 +2,16 @@
 
 from . import checkpoint
 from .checkpoint import CheckpointError
-from .evaluate import evaluate
+from .evaluate import evaluate, main_output, split_batch
 from .interrupt import TrainingInterrupted
-from .metrics import Average, correct_count
+from .metrics import (AUC, MAE, RMSE, Accuracy, BinaryAccuracy, Meter, Metric, correct_count,
+                      metric_set)
 from .monitor import Monitor
 from .progress import Progress
 from .state import TrainState
 from .trainer import Trainer, TrainingDiverged
 
 __all__ = ["Trainer", "TrainState", "TrainingDiverged", "TrainingInterrupted", "Monitor",
-           "Progress", "evaluate", "Average", "correct_count", "checkpoint", "CheckpointError"]
+           "Progress", "evaluate", "main_output", "split_batch", "Meter", "Metric", "Accuracy",
+           "BinaryAccuracy", "AUC", "MAE", "RMSE", "metric_set", "correct_count", "checkpoint",
+           "CheckpointError"]

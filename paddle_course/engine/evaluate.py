@@ -1,33 +1,42 @@
-"""Evaluation: the model in ``eval()`` mode, no gradients, per-sample averages."""
+"""Evaluation: the model in ``eval()`` mode, no gradients, per-sample sums."""
 
 import paddle
 import paddle.nn.functional as F
 
-from ..distributed import all_sum
-from .metrics import Average, counter
+from .metrics import Meter, metric_set
 
 
-def evaluate(model, loader, loss_fn=F.cross_entropy, accuracy=True, distributed=False):
-    """Loss, accuracy and sample count of ``model`` over every batch of ``loader``.
+def main_output(outputs):
+    """The output metrics and evaluation use: the first of several (a model with auxiliary heads
+    returns ``(main, aux1, ...)`` in training), the output itself otherwise."""
+    return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
 
-    ``eval()`` switches Dropout off and makes BatchNorm use its running statistics; the previous
-    mode is restored afterwards. Returns ``{"loss", "acc", "samples"}``. ``accuracy``: True counts
-    arg-max hits, a function ``correct(outputs, labels) -> int`` counts its own way, False leaves
-    ``acc`` out (a regression). ``distributed``: ``loader`` holds this rank's shard, and the
-    sums of all ranks are added, so every sample of the split counts exactly once.
+
+def split_batch(batch):
+    """A loader's batch ``[*inputs, target]`` as ``(inputs, target)``."""
+    *inputs, target = batch
+    return inputs, target
+
+
+def evaluate(model, loader, loss_fn=F.cross_entropy, metrics=("acc",), distributed=False):
+    """Loss, metrics and sample count of ``model`` over every batch of ``loader``.
+
+    Batches are ``(*inputs, target)`` and the model is called as ``model(*inputs)``. ``eval()``
+    switches Dropout off and makes BatchNorm use its running statistics (and a model with
+    auxiliary heads returns its main output only); the previous mode is restored afterwards.
+    ``metrics``: names or ``{name: Metric}`` (see :mod:`.metrics`); ``()`` for the loss only.
+    Returns ``{"loss", <metric names>..., "samples"}``. ``distributed``: ``loader`` holds this
+    rank's shard, and the sums of all ranks are added, so every sample counts exactly once.
     """
     was_training = model.training
     model.eval()
-    avg = Average()
+    meter = Meter(metric_set(metrics))
     with paddle.no_grad():
-        for images, labels in loader:
-            logits = model(images)
-            correct = counter(accuracy)(logits, labels)
-            avg.update(float(loss_fn(logits, labels)), correct, len(labels))
+        for batch in loader:
+            inputs, target = split_batch(batch)
+            outputs = main_output(model(*inputs))
+            meter.update(float(loss_fn(outputs, target)), outputs, target)
     model.train(was_training)
     if distributed:
-        avg = Average(*all_sum([avg.loss_sum, avg.correct, avg.count]))
-    out = {"loss": avg.loss, "acc": avg.acc, "samples": int(avg.count)}
-    if accuracy is False:
-        del out["acc"]
-    return out
+        meter = meter.reduced()
+    return {**meter.values(), "samples": int(meter.count)}

@@ -28,11 +28,13 @@ class Progress:
             self._bar = tqdm(total=total, initial=done, desc=self._desc, unit="batch",
                              leave=False, file=self.stream, dynamic_ncols=True)
 
-    def update(self, loss, acc=None):
+    def update(self, values, percent=()):
+        """One more batch; ``values`` the running ``{"loss": ..., metric: ...}`` of the epoch, the
+        loss and the first metric shown (those named in ``percent`` as percentages)."""
         if not self.enabled:
             return
         self._done += 1
-        shown = {"loss": f"{loss:.4f}"} | ({"acc": f"{acc:.2%}"} if acc is not None else {})
+        shown = {k: f"{v:.2%}" if k in percent else f"{v:.4f}" for k, v in list(values.items())[:2]}
         if self._bar is not None:
             self._bar.update(1)
             self._bar.set_postfix(shown, refresh=False)

@@ -15,11 +15,11 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from ..distributed import all_sum, any_rank
+from ..distributed import any_rank
 from . import checkpoint
-from .evaluate import evaluate
+from .evaluate import evaluate, split_batch
 from .interrupt import StopRequest, TrainingInterrupted
-from .metrics import Average, counter
+from .metrics import Meter, metric_set
 from .monitor import Monitor
 from .progress import Progress
 from .rng import capture_rng, restore_rng
@@ -33,12 +33,18 @@ class TrainingDiverged(RuntimeError):
 class Trainer:
     """Trains ``model`` with ``optimizer``.
 
+    Batches are ``(*inputs, target)`` and the model is called as ``model(*inputs)``. A model may
+    return several outputs in training, ``(main, aux1, aux2, ...)`` (GoogLeNet's auxiliary
+    classifiers): the loss minimised is ``loss(main) + aux_weight * sum(loss(aux_i))``, while the
+    reported ``train_loss`` and every metric are those of the main output, comparable with the
+    validation numbers (in eval mode such a model returns its main output only).
+
     scheduler        an ``paddle.optimizer.lr.LRScheduler`` (the one the optimizer was built with)
     scheduler_step   ``"step"`` (after every batch) or ``"epoch"``; ``ReduceOnPlateau`` is fed the
                      monitored metric at each epoch end
-    augment          ``augment(images, rng) -> images`` applied to training batches; ``rng`` is a
-                     numpy Generator seeded by (seed, epoch, batch, rank), so augmentation needs no
-                     saved state to be reproduced on resume
+    augment          ``augment(images, rng) -> images`` applied to the first input of training
+                     batches; ``rng`` is a numpy Generator seeded by (seed, epoch, batch), so
+                     augmentation needs no saved state to be reproduced on resume
     monitor          a :class:`Monitor`: picks the ``best`` checkpoint, and stops early if it has
                      a patience
     checkpoint_dir   where ``best``/``last`` go; ``None`` writes no checkpoint
@@ -46,8 +52,10 @@ class Trainer:
     config           a JSON-able dict saved in every checkpoint, to check a resume against
     save_every       also write ``last`` every N optimizer steps (0: only at epoch ends and on
                      a signal)
-    accuracy         track accuracy (``*_acc``): True by arg-max, or a function
-                     ``correct(outputs, labels) -> int``; False for a regression
+    metrics          names (``"acc"``, ``"binary_acc"``, ``"auc"``, ``"mae"``, ``"rmse"``) or
+                     ``{name: Metric}`` (see ``engine.metrics``), reported as ``train_<name>`` and
+                     ``val_<name>``; ``()`` for the loss only (a regression)
+    aux_weight       weight of each auxiliary output's loss (0.3, as in GoogLeNet)
     rank, world_size this process's place in a data-parallel run (``model`` is then wrapped in
                      ``paddle.DataParallel``); metrics and evaluation are summed over the ranks
     is_main          only the main process (rank 0) prints, logs and writes checkpoints
@@ -56,7 +64,8 @@ class Trainer:
     def __init__(self, model, optimizer, *, loss_fn=F.cross_entropy, scheduler=None,
                  scheduler_step="epoch", augment=None, seed=0, monitor=None, checkpoint_dir=None,
                  logger=None, progress=None, config=None, save_every=0, log_every=10, rank=0,
-                 is_main=True, on_epoch_end=None, accuracy=True, world_size=1):
+                 is_main=True, on_epoch_end=None, metrics=("acc",), aux_weight=0.3,
+                 world_size=1):
         if scheduler_step not in ("step", "epoch"):
             raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
@@ -70,21 +79,26 @@ class Trainer:
         self.config = config or {}
         self.save_every, self.log_every = save_every, log_every
         self.on_epoch_end = on_epoch_end
-        self.accuracy, self._correct = accuracy, counter(accuracy)
+        self.metrics, self.aux_weight = metric_set(metrics), aux_weight
 
     # --- one step ------------------------------------------------------------------------------
 
-    def train_step(self, images, labels):
-        """One optimizer step on a batch; returns (mean loss, number correct or 0)."""
-        logits = self.model(images)                  # [N, 10]
-        loss = self.loss_fn(logits, labels)          # scalar: mean over the batch
-        loss_value = float(loss)
-        if not math.isfinite(loss_value):
-            raise TrainingDiverged(f"the training loss is {loss_value}")
-        loss.backward()                              # gradients into each parameter's .grad
+    def train_step(self, inputs, target):
+        """One optimizer step on a batch; returns (mean loss of the main output, main output)."""
+        outputs = self.model(*inputs)                # e.g. [N, 10] logits, or (main, aux...)
+        main, aux = ((outputs[0], outputs[1:]) if isinstance(outputs, (tuple, list))
+                     else (outputs, ()))
+        loss = self.loss_fn(main, target)            # scalar: mean over the batch
+        total = loss
+        for extra in aux:                            # auxiliary heads push the early layers
+            total = total + self.aux_weight * self.loss_fn(extra, target)
+        total_value = float(total)
+        if not math.isfinite(total_value):
+            raise TrainingDiverged(f"the training loss is {total_value}")
+        total.backward()                             # gradients into each parameter's .grad
         self.optimizer.step()                        # update the parameters
         self.optimizer.clear_grad()                  # Paddle accumulates gradients otherwise
-        return loss_value, self._correct(logits, labels)
+        return (float(loss) if aux else total_value), main
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -97,6 +111,10 @@ class Trainer:
         if val_loader is None and self.monitor.metric.startswith("val_"):
             raise ValueError(f"the monitor watches {self.monitor.metric!r} but there is no "
                              f"validation loader; pass one, or monitor a train_ metric")
+        watchable = [f"{split}_{m}" for split in ("train", "val") for m in ("loss", *self.metrics)]
+        if self.monitor.metric not in watchable:
+            raise ValueError(f"the monitor watches {self.monitor.metric!r}, which this run does "
+                             f"not compute; choose from {', '.join(watchable)}")
         state = state or TrainState()
         if state.monitor:
             self.monitor.set_state_dict(state.monitor)
@@ -115,33 +133,34 @@ class Trainer:
     def _train_epoch(self, loader, sampler, epochs, state, stop):
         epoch = state.epoch
         sampler.set_epoch(epoch, start_batch=state.step_in_epoch)
-        running = Average.from_state_dict(state.running)
+        running = Meter.from_state_dict(self.metrics, state.running)
         started = time.time() - state.running.get("seconds", 0.0)
         self.model.train()
         self.progress.start_epoch(epoch, epochs, total=len(sampler), done=state.step_in_epoch)
-        for images, labels in loader:
+        for batch in loader:
+            inputs, target = split_batch(batch)
             if self.augment is not None:
                 # drawn for the whole global batch, each rank taking its part: N processes
                 # augment exactly as one process with the N-times larger batch does
                 rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, 0])
-                images = (self.augment(images, rng, part=(self.rank, self.world_size))
-                          if self.world_size > 1 else self.augment(images, rng))
+                inputs[0] = (self.augment(inputs[0], rng, part=(self.rank, self.world_size))
+                             if self.world_size > 1 else self.augment(inputs[0], rng))
             try:
-                loss, correct = self.train_step(images, labels)
+                loss, outputs = self.train_step(inputs, target)
             except TrainingDiverged as e:
                 self.progress.end_epoch()
                 raise TrainingDiverged(
                     f"{e} at epoch {epoch + 1}, batch {state.step_in_epoch + 1} (global step "
                     f"{state.global_step + 1}); stopped before updating the parameters with it. "
                     f"Lower the learning rate. " + self._last_good()) from None
-            running.update(loss, correct, len(labels))
+            running.update(loss, outputs, target)
             state.step_in_epoch += 1
             state.global_step += 1
             lr = self.optimizer.get_lr()                 # the rate this batch was trained with
             if self.scheduler is not None and self.scheduler_step == "step":
                 self.scheduler.step()
             state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
-            self.progress.update(running.loss, running.acc if self.accuracy is not False else None)
+            self.progress.update(running.values(), self._percent)
             if self.logger and state.global_step % self.log_every == 0:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
             if self._stop_requested(stop):
@@ -160,14 +179,11 @@ class Trainer:
         return stop.signum is not None
 
     def _end_epoch(self, val_loader, epochs, state):
-        train = Average.from_state_dict(state.running)
-        if self.world_size > 1:
-            train = Average(*all_sum([train.loss_sum, train.correct, train.count]))
-        record = {"epoch": state.epoch + 1, "step": state.global_step, "train_loss": train.loss}
-        if self.accuracy is not False:
-            record["train_acc"] = train.acc
+        train = Meter.from_state_dict(self.metrics, state.running).reduced()   # summed over ranks
+        record = {"epoch": state.epoch + 1, "step": state.global_step}
+        record.update({f"train_{k}": v for k, v in train.values().items()})
         if val_loader is not None:
-            val = evaluate(self.model, val_loader, self.loss_fn, self.accuracy,
+            val = evaluate(self.model, val_loader, self.loss_fn, self.metrics,
                            distributed=self.world_size > 1)
             record.update({f"val_{k}": v for k, v in val.items() if k != "samples"})
         record["lr"] = state.running.get("lr", self.optimizer.get_lr())   # of the epoch's last batch
@@ -187,11 +203,13 @@ class Trainer:
         if improved and self.checkpoint_dir:
             checkpoint.copy(self.checkpoint_dir, "last", "best")
         if self.logger:
-            for tag, key in (("train/loss", "train_loss"), ("train/acc", "train_acc"),
-                             ("val/loss", "val_loss"), ("val/acc", "val_acc"), ("lr", "lr")):
-                if key in record:
-                    self.logger.scalar(tag, record[key], state.global_step)
-        self.progress.summary(_summary(record, epochs, improved))
+            for split in ("train", "val"):
+                for m in ("loss", *self.metrics):
+                    if f"{split}_{m}" in record:
+                        self.logger.scalar(f"{split}/{m}", record[f"{split}_{m}"],
+                                           state.global_step)
+            self.logger.scalar("lr", record["lr"], state.global_step)
+        self.progress.summary(_summary(record, epochs, improved, self._percent))
         if state.stopped_early:
             self.progress.summary(f"early stopping: {self.monitor.metric} has not improved for "
                                   f"{self.monitor.bad_epochs} epochs (best "
@@ -231,6 +249,11 @@ class Trainer:
                       f"number of processes)")
         return state
 
+    @property
+    def _percent(self):
+        """Names of the metrics shown as percentages."""
+        return {k for k, m in self.metrics.items() if m.percent}
+
     def _checkpoint_path(self, name):
         return self.checkpoint_dir / f"{name}.pdparams" if self.checkpoint_dir else None
 
@@ -240,11 +263,16 @@ class Trainer:
         return "No checkpoint was written before it."
 
 
-def _summary(record, epochs, improved):
+def format_metrics(values, percent=()):
+    """``loss 0.1234  acc 97.20%  auc 0.9512``: percentages for the metrics named in ``percent``."""
+    return "  ".join(f"{k} {v:.2%}" if k in percent else f"{k} {v:.4f}" for k, v in values.items())
+
+
+def _summary(record, epochs, improved, percent):
     parts = [f"epoch {record['epoch']:>3}/{epochs}"]
     for split in ("train", "val"):
-        if f"{split}_loss" in record:
-            acc = f" acc {record[f'{split}_acc']:.2%}" if f"{split}_acc" in record else ""
-            parts.append(f"{split} loss {record[f'{split}_loss']:.4f}{acc}")
+        values = {k[len(split) + 1:]: v for k, v in record.items() if k.startswith(f"{split}_")}
+        if values:
+            parts.append(f"{split} " + format_metrics(values, percent))
     parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]
     return "  ".join(parts) + ("  *best" if improved else "")

@@ -9,3 +9,24 @@ def fail_on_rank_one():
     if dist.get_rank() == 1:
         raise ValueError("boom on rank 1")
     dist.all_reduce(paddle.ones([1]))   # rank 0 waits here for a peer that is gone
+
+
+def reduced_metric_sums(path):
+    """Each rank adds its strided half of a fixed set of scores; rank 0 saves the summed Meter."""
+    import json
+
+    import numpy as np
+
+    from paddle_course.engine import Meter, metric_set
+
+    dist.init_parallel_env()
+    rank, n = dist.get_rank(), dist.get_world_size()
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(101, 1)).astype(np.float32)
+    labels = (rng.random((101, 1)) < 0.4).astype(np.float32)
+    meter = Meter(metric_set(["binary_acc", "auc", "mae", "rmse"]))
+    meter.update(0.25 + rank, logits[rank::n], labels[rank::n])
+    total = meter.reduced()
+    if rank == 0:
+        with open(path, "w") as f:
+            json.dump({"values": total.values(), "count": total.count}, f)

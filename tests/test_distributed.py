@@ -67,6 +67,22 @@ def _import_fail():
     return fail_on_rank_one
 
 
+def test_metric_sums_over_two_ranks_equal_one_process(tmp_path):
+    from dist_helpers import reduced_metric_sums
+    from paddle_course.engine import Meter, metric_set
+
+    spawn(reduced_metric_sums, (str(tmp_path / "sums.json"),), 2)
+    got = json.loads((tmp_path / "sums.json").read_text())
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(101, 1)).astype(np.float32)
+    labels = (rng.random((101, 1)) < 0.4).astype(np.float32)
+    one = Meter(metric_set(["binary_acc", "auc", "mae", "rmse"]))
+    one.update(0.25, logits[0::2], labels[0::2])     # rank 0's loss 0.25 on 51 samples,
+    one.update(1.25, logits[1::2], labels[1::2])     # rank 1's 1.25 on 50
+    assert got["count"] == 101
+    assert got["values"] == pytest.approx(one.values(), rel=1e-12)
+
+
 @pytest.mark.slow
 def test_sigterm_then_resume_on_two_and_on_one_process(tmp_path):
     common = ["--quick", "--epochs", 5, "--batch-size", 32, "--no-visualdl"]

@@ -1,5 +1,6 @@
 """Exact resume: an interrupted and resumed run ends bit-identical to an uninterrupted one."""
 
+import math
 import os
 import signal
 
@@ -12,7 +13,7 @@ import pytest
 from conftest import digits
 from paddle_course.data import Split, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.engine import Progress, Trainer, TrainingInterrupted, checkpoint
+from paddle_course.engine import Monitor, Progress, Trainer, TrainingInterrupted, checkpoint
 from paddle_course.models import MNIST
 from paddle_course.optim import build_optimizer
 from paddle_course.seed import seed_everything
@@ -130,3 +131,90 @@ def test_stop_on_the_last_batch_of_an_epoch_resumes_with_its_validation(tmp_path
     model, state = train(tmp_path / "run", MNIST, "adam", resume=True)
     assert [r["val_loss"] for r in state.history] == [r["val_loss"] for r in ref_state.history]
     assert all(np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values()))
+
+
+class TwoInputsWithAux(nn.Layer):
+    """Two inputs (an image and a side vector), Dropout, and an auxiliary head in training."""
+
+    def __init__(self):
+        super().__init__()
+        self.image = nn.Linear(784, 16)
+        self.side = nn.Linear(3, 16)
+        self.drop = nn.Dropout(0.3)
+        self.head = nn.Linear(16, 10)
+        self.aux = nn.Linear(16, 10)
+
+    def forward(self, x, side):
+        h = self.drop(F.relu(self.image(paddle.flatten(x, 1)) + self.side(side)))
+        return (self.head(h), self.aux(h)) if self.training else self.head(h)
+
+
+def _two_input_split(n, seed):
+    x, y = _split(n, seed).images, _split(n, seed).labels
+    side = np.random.default_rng(seed).normal(size=(n, 3)).astype(np.float32)
+    return x, side, y
+
+
+def train_two_inputs(out, epochs=3, interrupt_at=None, resume=False):
+    seed_everything(0)
+    model = TwoInputsWithAux()
+    opt = paddle.optimizer.Adam(0.01, parameters=model.parameters())
+    loss_fn = SignalAtStep(model, interrupt_at) if interrupt_at else F.cross_entropy
+    trainer = Trainer(model, opt, loss_fn=loss_fn, checkpoint_dir=out, metrics=["acc"],
+                      progress=Progress(enabled=False))
+    state = trainer.resume(out) if resume else None
+    state = trainer.fit(make_loader(_two_input_split(96, 1), 16, shuffle=True),
+                        make_loader(_two_input_split(32, 2), 32), epochs, state)
+    return model, state
+
+
+def test_two_inputs_and_an_auxiliary_output_resume_bit_identical(tmp_path):
+    ref_model, ref_state = train_two_inputs(tmp_path / "ref")
+    with pytest.raises(TrainingInterrupted):
+        train_two_inputs(tmp_path / "run", interrupt_at=8)     # 8th loss call: mid-epoch 2
+    model, state = train_two_inputs(tmp_path / "run", resume=True)
+    for k, v in params(ref_model).items():
+        assert np.array_equal(v, params(model)[k]), k
+    assert [r["val_acc"] for r in state.history] == [r["val_acc"] for r in ref_state.history]
+
+
+def test_auxiliary_outputs_add_their_weighted_loss_and_metrics_use_the_main_output():
+    batch = [paddle.to_tensor(a[:16]) for a in _two_input_split(16, 3)]
+    updated = {}
+    for how in ("engine", "by_hand"):
+        seed_everything(0)
+        model = TwoInputsWithAux()
+        opt = paddle.optimizer.SGD(0.1, parameters=model.parameters())
+        if how == "engine":
+            trainer = Trainer(model, opt, progress=Progress(enabled=False), aux_weight=0.3)
+            loss, main = trainer.train_step(batch[:2], batch[2])
+        else:
+            main, aux = model(*batch[:2])
+            total = F.cross_entropy(main, batch[2]) + 0.3 * F.cross_entropy(aux, batch[2])
+            total.backward()
+            opt.step()
+            by_hand_loss = float(F.cross_entropy(main, batch[2]))
+        updated[how] = params(model)
+    assert loss == pytest.approx(by_hand_loss, rel=1e-6)       # reported: the main output's loss
+    assert list(main.shape) == [16, 10]
+    for k in updated["engine"]:
+        np.testing.assert_allclose(updated["engine"][k], updated["by_hand"][k], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("metric, mode", [("val_rmse", "min"), ("val_mae", "min")])
+def test_best_checkpoint_follows_a_regression_metric(tmp_path, metric, mode):
+    seed_everything(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [0.0]], np.float32) + 0.1).astype(np.float32)
+    model = nn.Linear(4, 1)
+    opt = paddle.optimizer.SGD(0.05, parameters=model.parameters())
+    trainer = Trainer(model, opt, loss_fn=F.mse_loss, metrics=["mae", "rmse"],
+                      monitor=Monitor(metric, mode), checkpoint_dir=tmp_path,
+                      progress=Progress(enabled=False))
+    state = trainer.fit(make_loader((x, y), 16, shuffle=True), make_loader((x, y), 64), 4)
+    values = [r[metric] for r in state.history]
+    assert values[-1] < values[0]                                  # it learns
+    best = checkpoint.read_state(tmp_path, "best")["train_state"]
+    assert best["history"][-1][metric] == min(values)
+    assert math.sqrt(state.history[-1]["val_loss"]) == pytest.approx(state.history[-1]["val_rmse"])

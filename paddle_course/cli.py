@@ -7,6 +7,7 @@ computed (``RESUMABLE_CHANGES``); anything else is refused with the differences 
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 from .optim import OPTIMIZERS
@@ -120,3 +121,34 @@ def run_dir(explicit, defaults):
     if isinstance(resume, str):
         return Path(resume)
     return Path(explicit.get("output_dir", defaults["output_dir"]))
+
+
+def entry(fn, argv=None, resume_command=None):
+    """Run ``fn(argv)`` (a lesson's or a job's main) as a command: the errors a user can fix end
+    as one line ``error: <file or flag>: <problem>`` on stderr and exit code 2 (as argparse's
+    own); a diverged run or a failed process exit 1; an interrupt says what it saved and, given
+    ``resume_command``, how to continue, and exits 130 (SIGINT) or 143 (SIGTERM)."""
+    from .data import DataError
+    from .distributed import RankFailed, rank_and_size
+    from .engine import CheckpointError, TrainingDiverged, TrainingInterrupted
+
+    rank, n = rank_and_size()
+    try:
+        return fn(argv)
+    except TrainingInterrupted as e:
+        if rank == 0:
+            message = f"\n{e}"
+            if e.checkpoint is not None:
+                message += f"; saved {e.checkpoint}."
+                if resume_command:
+                    again = f" --nprocs {n}" if n > 1 else ""
+                    message += (f"\nresume with: {resume_command} --resume "
+                                f"{e.checkpoint.parent.parent}{again}"
+                                + (" (or the same launch command with --resume)" if n > 1 else ""))
+            print(message, file=sys.stderr)
+        sys.exit(e.exit_code)
+    except (ConfigError, DataError, CheckpointError, FileExistsError, TrainingDiverged,
+            RankFailed) as e:
+        where = f"rank {rank}: " if n > 1 else ""
+        print(f"error: {where}{e}", file=sys.stderr)
+        sys.exit(1 if isinstance(e, (TrainingDiverged, RankFailed)) else 2)

@@ -2,6 +2,8 @@
 
 import paddle
 
+from .cli import ConfigError
+
 
 def gpu_available():
     return paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0
@@ -16,7 +18,7 @@ def select_device(name="auto"):
     if name not in ("auto", "cpu", "gpu"):
         raise ValueError(f"unknown device {name!r}: use auto, cpu or gpu")
     if name == "gpu" and not gpu_available():
-        raise RuntimeError("--device gpu was asked for, but this Paddle build "
+        raise ConfigError("--device gpu was asked for, but this Paddle build "
                            + ("sees no GPU" if paddle.device.is_compiled_with_cuda()
                               else "has no CUDA support (install requirements-gpu.txt)"))
     device = "gpu" if name == "gpu" or (name == "auto" and gpu_available()) else "cpu"

@@ -35,6 +35,12 @@ def world_size():
     return dist.get_world_size() if dist.is_available() else 1
 
 
+def rank_and_size():
+    """``(rank, world size)`` of this process, ``(0, 1)`` outside a distributed run."""
+    n = world_size()
+    return (dist.get_rank(), n) if n > 1 else (0, 1)
+
+
 def setup():
     """Initialise the process group if this process is one of several; return its Place."""
     n = world_size()

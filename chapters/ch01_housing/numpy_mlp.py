@@ -15,7 +15,7 @@ last epoch (lr 0.1, hidden 128, 20 epochs, seeds 0/1/2): 92.2 / 93.2 / 88.4 % on
 
 import numpy as np
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import load_mnist
 from paddle_course.numpy_nn import (MLP, SGD, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy,
                                     check_layer, check_loss, fit)
@@ -69,4 +69,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -14,7 +14,7 @@ reproduced; ours are seeded and repeatable.
 
 import numpy as np
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import load_housing
 from paddle_course.numpy_nn import Network, course_split, loss_surface
 from paddle_course.run import write_json
@@ -69,4 +69,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

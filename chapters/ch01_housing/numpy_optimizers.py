@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.numpy_nn.compare import on_function, on_gradients
 from paddle_course.run import write_results
 from tools.plot import plot_paths
@@ -77,4 +77,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -14,7 +14,7 @@ parameters.
 
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.inspection import count_parameters, layer_outputs
 from paddle_course.models import MLP, MNIST, LinearNet
@@ -69,4 +69,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

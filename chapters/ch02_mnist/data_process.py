@@ -20,7 +20,7 @@ import tracemalloc
 
 import numpy as np
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import EpochBatchSampler, SynchronousLoader, make_loader
 from paddle_course.data.course_reader import load_data
 from paddle_course.data.encoded import EncodedDigits
@@ -101,4 +101,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

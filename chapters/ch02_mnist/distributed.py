@@ -34,7 +34,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.experiment import lesson_data, train_variant
@@ -42,7 +42,7 @@ from paddle_course.inspection import gradients
 from paddle_course.models import MNIST
 from paddle_course.run import write_results
 
-DEFAULTS = dict(epochs=2, batch_size=32, lr=0.05, seed=0, quick=False,
+DEFAULTS = dict(data=None, epochs=2, batch_size=32, lr=0.05, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/distributed")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,7 +93,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     out = Path(args.output_dir).resolve()   # the runs below are subprocesses in another cwd
     epochs = 1 if args.quick else args.epochs
-    data = lesson_data(None, args.seed, args.quick)
+    data = lesson_data(args.data, args.seed, args.quick)
 
     # the shards of one epoch
     ranks = [EpochBatchSampler(ArrayDataset(data.train.images, data.train.labels), args.batch_size,
@@ -108,7 +108,8 @@ def main(argv=None):
           f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}")
 
     common = ["--epochs", epochs, "--optimizer", "sgd", "--lr", args.lr, "--seed", args.seed,
-              "--no-visualdl"] + (["--quick"] if args.quick else [])
+              "--no-visualdl"] + (["--quick"] if args.quick else []) + (
+              ["--data", str(Path(args.data).resolve())] if args.data else [])
     common = [str(a) for a in common]
     runs = {"one_process": ["-m", "chapters.ch02_mnist.train", *common,
                             "--batch-size", str(2 * args.batch_size)],
@@ -150,4 +151,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

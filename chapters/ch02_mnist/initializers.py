@@ -20,7 +20,7 @@ import numpy as np
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import Split
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.initializers import expected_std
@@ -122,4 +122,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

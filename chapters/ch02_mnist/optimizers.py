@@ -10,7 +10,7 @@
 """
 
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.optim import OPTIMIZERS, build_optimizer
@@ -51,4 +51,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -30,19 +30,19 @@ import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.distributed import setup, spawn
 from paddle_course.experiment import lesson_data
 from paddle_course.models import MNIST
 from paddle_course.run import write_results
 
-DEFAULTS = dict(batch_size=32, lr=0.05, seed=0, quick=False,
+DEFAULTS = dict(data=None, batch_size=32, lr=0.05, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/parameter_server")
 
 
 def batches(place, args, steps):
-    data = lesson_data(None, args["seed"], args["quick"])
+    data = lesson_data(args["data"], args["seed"], args["quick"])
     loader = make_loader(data.train, args["batch_size"], shuffle=True, seed=args["seed"],
                          num_replicas=place.world_size, rank=place.rank)
     out = []
@@ -107,8 +107,10 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
     steps = 4 if args.quick else args.steps
-    conf = dict(batch_size=args.batch_size, lr=args.lr, seed=args.seed, quick=args.quick,
-                steps=steps, out=args.output_dir)
+    data = str(Path(args.data).resolve()) if args.data else None
+    lesson_data(data, args.seed, args.quick)    # a bad --data fails here, not in both processes
+    conf = dict(data=data, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                quick=args.quick, steps=steps, out=args.output_dir)
     spawn(worker, (conf,), 2)
     found = json.loads((Path(args.output_dir) / "worker.json").read_text())
     print(f"{steps} SGD steps on 2 processes: parameter server (reduce, step, broadcast) vs "
@@ -125,4 +127,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -20,7 +20,7 @@ shows it. Then, one at a time, on the same data and seed:
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.engine import Monitor
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MLP
@@ -96,4 +96,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

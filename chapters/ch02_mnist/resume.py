@@ -23,7 +23,7 @@ default the layers keep Paddle's initializers. Then:
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.engine import Monitor, Trainer, TrainState
 from paddle_course.experiment import BatchLosses, lesson_data, loaders
 from paddle_course.models import MNIST
@@ -118,4 +118,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

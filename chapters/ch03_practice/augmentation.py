@@ -17,7 +17,7 @@
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data.transforms import (BrightnessContrast, Flip, GaussianBlur, GaussianNoise,
                                            RandomAffine)
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -90,4 +90,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -18,7 +18,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.experiment import epoch_seconds, lesson_data, report, train_variant
 from paddle_course.inspection import gradients
@@ -74,4 +74,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -23,7 +23,7 @@ import time
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.deploy import Predictor, export
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import CBRNet, fold
@@ -99,4 +99,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

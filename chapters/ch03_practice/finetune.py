@@ -21,7 +21,7 @@ skipped keys are printed.
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import Split
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.finetune import freeze, param_groups, trainable
@@ -110,4 +110,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -17,7 +17,7 @@ import paddle
 import paddle.nn.functional as F
 from paddle.nn import initializer as I
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.inspection import gradient_norms, layer_outputs
@@ -68,4 +68,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

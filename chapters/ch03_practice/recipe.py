@@ -15,7 +15,7 @@ import math
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, evaluate
 from paddle_course.experiment import lesson_data, train_variant
@@ -77,4 +77,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

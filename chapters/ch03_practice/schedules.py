@@ -21,7 +21,7 @@
 import paddle
 from paddle.optimizer import lr as L
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Progress, Trainer
 from paddle_course.experiment import loaders, lesson_data, report, train_variant
@@ -120,4 +120,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import Split, bootstrap, kfold, make_loader, stratified_split
 from paddle_course.engine import evaluate
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -74,4 +74,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

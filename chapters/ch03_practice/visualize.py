@@ -14,7 +14,7 @@ image. Padding with the background value, or pixels on [0, 1], would remove it.
 import numpy as np
 import paddle
 
-from paddle_course.cli import lesson_parser
+from paddle_course.cli import entry, lesson_parser
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.inspection import capture
 from paddle_course.models import MNIST
@@ -70,4 +70,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    entry(main)

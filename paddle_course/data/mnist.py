@@ -70,6 +70,15 @@ class MnistData:
     def sizes(self):
         return {"train": len(self.train), "val": len(self.val), "test": len(self.test)}
 
+    def info(self):
+        """What ``metrics.json`` records about the data."""
+        return {"source": self.source, "scale": self.scale, "sizes": self.sizes()}
+
+    def describe(self):
+        """One line for the start of a run."""
+        return (f"{self.source}: " + ", ".join(f"{k} {v}" for k, v in self.sizes().items())
+                + f"  |  pixels {self.scale}")
+
     def fingerprint(self):
         """SHA-256 of the training and validation data: what a resumed run must train on."""
         h = hashlib.sha256()

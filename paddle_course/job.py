@@ -212,6 +212,11 @@ def run(task, argv=None):
                 results[split] = dict(evaluate(net, loaders[split], task.loss_fn, task.metrics,
                                                distributed=place.world_size > 1),
                                       checkpoint="best", epoch=best_epoch)
+        percent = {k for k, m in trainer.metrics.items() if m.percent}
+        for split, r in results.items():
+            shown = {k: v for k, v in r.items() if k not in ("samples", "checkpoint", "epoch")}
+            say(f"{split} (best checkpoint, epoch {r['epoch']}): "
+                f"{format_metrics(shown, percent)}  on {r['samples']} samples")
         extra = {}
         if task.finish:
             extra = task.finish(Context(config, data, model, out, logger, place, loaders,
@@ -225,11 +230,6 @@ def run(task, argv=None):
         return metrics
     written = [out.write_metrics(metrics), plot_history(state.history, out.plots / "history.png"),
                *written]
-    percent = {k for k, m in trainer.metrics.items() if m.percent}
-    for split, r in results.items():
-        shown = {k: v for k, v in r.items() if k not in ("samples", "checkpoint", "epoch")}
-        say(f"{split} (best checkpoint, epoch {r['epoch']}): {format_metrics(shown, percent)}  "
-            f"on {r['samples']} samples")
     say("wrote:")
     for path in [*written, out.checkpoints / "best.pdparams", out.checkpoints / "last.pdparams"]:
         say(f"  {path}")

@@ -137,3 +137,17 @@ def plot_bars(groups, path, ylabel, title=None):
     ax.grid(alpha=0.3, axis="y")
     ax.legend()
     return _save(fig, path)
+
+
+def plot_curves(curves, path, xlabel, ylabel, title, diagonal=False):
+    """Curves ``{label: (x, y)}`` on one axis (ROC, precision-recall...); ``diagonal`` draws the
+    chance line y = x."""
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    for label, (x, y) in curves.items():
+        ax.plot(x, y, label=label, drawstyle="default")
+    if diagonal:
+        ax.plot([0, 1], [0, 1], ":", color="grey", label="chance")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel, xlim=(0, 1), ylim=(0, 1.02))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    return _save(fig, path)

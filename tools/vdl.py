@@ -67,6 +67,34 @@ class VisualDLLogger:
         if self.writer:
             self.writer.add_image(tag, image, step, dataformats="HW" if image.ndim == 2 else "HWC")
 
+    def curve(self, kind, tag, labels, scores, step, num_thresholds=101):
+        """A ``"roc"`` or ``"pr"`` curve of 0/1 ``labels`` and ``scores`` (probabilities in
+        [0, 1]), at ``num_thresholds`` evenly spaced thresholds (positive: score >= threshold).
+
+        VisualDL 2.5.3's own ``add_roc_curve``/``add_pr_curve`` fail with NumPy >= 1.24 (they
+        call ``np.float``) and its ROC divides true positives by the number of negatives, so we
+        count here and hand VisualDL the finished record (its ``*_curve_raw`` packers)."""
+        if not self.writer:
+            return
+        import numpy as np
+        from visualdl.component.base_component import pr_curve_raw, roc_curve_raw
+
+        labels = np.asarray(labels).reshape(-1) > 0.5
+        scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+        called = scores[None, :] >= np.linspace(0, 1, num_thresholds)[:, None]   # [T, N]
+        tp = (called & labels).sum(1)
+        fp = (called & ~labels).sum(1)
+        fn, tn = labels.sum() - tp, (~labels).sum() - fp
+        rate = lambda a, b: (a / np.maximum(a + b, 1)).tolist()
+        counts = dict(tp=tp.tolist(), fp=fp.tolist(), tn=tn.tolist(), fn=fn.tolist())
+        if kind == "roc":
+            record = roc_curve_raw(tag=tag, tpr=rate(tp, fn), fpr=rate(fp, tn), step=step,
+                                   walltime=round(time.time() * 1000), **counts)
+        else:
+            record = pr_curve_raw(tag=tag, precision=rate(tp, fp), recall=rate(tp, fn),
+                                  step=step, walltime=round(time.time() * 1000), **counts)
+        self.writer._get_file_writer().add_record(record)
+
     def close(self):
         if self.writer:
             self.writer.close()

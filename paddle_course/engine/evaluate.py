@@ -1,5 +1,6 @@
 """Evaluation: the model in ``eval()`` mode, no gradients, per-sample sums."""
 
+import numpy as np
 import paddle
 import paddle.nn.functional as F
 
@@ -40,3 +41,18 @@ def evaluate(model, loader, loss_fn=F.cross_entropy, metrics=("acc",), distribut
     if distributed:
         meter = meter.reduced()
     return {**meter.values(), "samples": int(meter.count)}
+
+
+def predict(model, loader):
+    """``(outputs, targets)`` of ``model`` (eval mode, main output) over ``loader``, as numpy
+    arrays concatenated in the loader's order."""
+    was_training = model.training
+    model.eval()
+    outputs, targets = [], []
+    with paddle.no_grad():
+        for batch in loader:
+            inputs, target = split_batch(batch)
+            outputs.append(main_output(model(*inputs)).numpy())
+            targets.append(target.numpy())
+    model.train(was_training)
+    return np.concatenate(outputs), np.concatenate(targets)

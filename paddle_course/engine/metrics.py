@@ -201,3 +201,29 @@ class Meter:
             if k in meter.sums:
                 meter.sums[k] = np.asarray(v, dtype=np.float64)
         return meter
+
+
+def roc_curve(scores, labels):
+    """Exact ROC curve of ``scores`` (higher = more positive) against 0/1 ``labels``:
+    ``(false positive rates, true positive rates)``, one point per distinct score, from (0, 0)."""
+    fp, tp = _cumulative_counts(scores, labels)
+    return fp / max(fp[-1], 1), tp / max(tp[-1], 1)
+
+
+def pr_curve(scores, labels):
+    """Exact precision-recall curve: ``(recall, precision)`` at every distinct score threshold."""
+    fp, tp = _cumulative_counts(scores, labels)
+    fp, tp = fp[1:], tp[1:]
+    return tp / max(tp[-1], 1), tp / (tp + fp)
+
+
+def _cumulative_counts(scores, labels):
+    """False and true positives when everything scoring >= each distinct score is called positive."""
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    positive = np.asarray(labels).reshape(-1) > 0.5
+    order = np.argsort(-scores, kind="stable")
+    scores, positive = scores[order], positive[order]
+    last = np.r_[np.nonzero(np.diff(scores))[0], len(scores) - 1]   # end of each tie group
+    tp = np.cumsum(positive)[last]
+    fp = (last + 1) - tp
+    return np.r_[0, fp].astype(np.float64), np.r_[0, tp].astype(np.float64)

@@ -72,6 +72,23 @@ def write_results(out_dir, results, columns, extra=None):
     return write_json(out_dir / "results.json", {**results, **(extra or {})}), md
 
 
+def write_tables(out_dir, tables, data):
+    """A lesson with several measurements: ``results.md`` with one table per entry of ``tables``
+    (``{title: (rows {name: {column: value}}, columns)}``) and ``results.json`` holding ``data``.
+    Returns both paths."""
+    out_dir = Path(out_dir)
+    lines = []
+    for title, (rows, columns) in tables.items():
+        lines += [f"## {title}", "", "| | " + " | ".join(columns) + " |",
+                  "|" + "---|" * (len(columns) + 1)]
+        lines += [f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |"
+                  for name, r in rows.items()]
+        lines.append("")
+    md = out_dir / "results.md"
+    checkpoint.atomic_write(md, "\n".join(lines).encode())
+    return write_json(out_dir / "results.json", data), md
+
+
 def _cell(value):
     if isinstance(value, float):
         return f"{value:.4g}"

@@ -151,3 +151,17 @@ def plot_curves(curves, path, xlabel, ylabel, title, diagonal=False):
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     return _save(fig, path)
+
+
+def plot_images(images, path, cols=4):
+    """Images ``{title: array}`` in a grid: ``[H, W]`` in grey (any scale), ``[H, W, 3]`` in colour
+    (values in [0, 1])."""
+    n = len(images)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.3 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (title, img) in zip(axes.ravel(), images.items()):
+        ax.imshow(img, cmap=None if img.ndim == 3 else "gray")
+        ax.set_title(title, fontsize=9)
+    return _save(fig, path)

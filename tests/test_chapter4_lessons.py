@@ -22,3 +22,58 @@ def test_conv_basics_quick(tmp_path):
     assert (tmp_path / "results.md").is_file()
     for name in ("filters", "pooling_shift", "bn_running_mean"):
         assert (tmp_path / "plots" / f"{name}.png").is_file()
+
+
+def test_classic_nets_quick(tmp_path):
+    from chapters.ch04_vision import classic_nets
+
+    r = classic_nets.main(["--quick", "--output-dir", str(tmp_path)])
+    nets = r["networks"]
+    assert list(nets) == ["lenet", "alexnet", "vgg", "googlenet", "resnet"]
+    full = {n: v["params_at_224"] for n, v in nets.items()}
+    assert full["vgg"] > full["alexnet"] > full["resnet"] > full["lenet"] > full["googlenet"]
+    assert all(v["mflops"] > 0 and 0 <= v["test_acc"] <= 1 for v in nets.values())
+    large = r["lenet_large"]
+    sigmoid, relu = (v["gradient_reach_conv1_vs_fc2"] for k, v in large.items()
+                     if "28 px" not in k)
+    assert sigmoid < relu / 10          # sigmoid layers pass little gradient back to conv1
+    assert (tmp_path / "results.md").is_file() and (tmp_path / "lenet_large/results.md").is_file()
+
+
+def test_batchnorm_quick(tmp_path):
+    from chapters.ch04_vision import batchnorm
+
+    r = batchnorm.main(["--quick", "--output-dir", str(tmp_path)])
+    assert len(r["runs"]) == 4 and set(r["summary"]) == {"with BatchNorm", "without BatchNorm"}
+    assert all(run["outcome"] in ("trains", "stalled", "diverged") for run in r["runs"].values())
+    # x10 conv weights through six convs: without BN the loss blows up
+    assert r["runs"]["without BatchNorm, lr 0.1, init x10.0"]["outcome"] == "diverged"
+    assert (tmp_path / "plots/lr_init_grid.png").is_file()
+
+
+def test_input_size_quick(tmp_path):
+    from chapters.ch04_vision import input_size
+
+    r = input_size.main(["--quick", "--output-dir", str(tmp_path)])
+    assert list(r) == ["7 px", "14 px", "28 px"]
+    cost = [r[k]["mflops"] for k in r]
+    assert cost[0] < cost[1] < cost[2] and cost[2] / cost[1] == pytest.approx(4, rel=0.1)
+
+
+def test_vit_quick(tmp_path):
+    from chapters.ch04_vision import vit
+
+    r = vit.main(["--quick", "--output-dir", str(tmp_path)])
+    assert r["attention_max_abs_diff"] < 1e-5
+    assert abs(r["vit"]["params"] - r["cnn"]["params"]) < 0.05 * r["cnn"]["params"]
+    assert (tmp_path / "plots/attention.png").is_file()
+
+
+def test_high_level_api_quick_and_our_evaluate_equals_hapis(tmp_path):
+    from chapters.ch04_vision import high_level_api
+
+    r = high_level_api.main(["--quick", "--output-dir", str(tmp_path)])
+    hapi = r["paddle.Model (hapi)"]
+    assert hapi["val_acc"] == pytest.approx(hapi["hapi_val_acc"], abs=1e-9)   # same network
+    assert hapi["val_loss"] == pytest.approx(hapi["hapi_val_loss"], rel=1e-5)  # one batch of 128
+    assert set(r["our engine"]) >= {"val_acc", "test_acc", "seconds"}

@@ -165,3 +165,23 @@ def plot_images(images, path, cols=4):
         ax.imshow(img, cmap=None if img.ndim == 3 else "gray")
         ax.set_title(title, fontsize=9)
     return _save(fig, path)
+
+
+def plot_heatmaps(panels, rows, cols, path, xlabel, ylabel, title=None, fmt="{:.2f}"):
+    """Side-by-side grids of numbers ``{panel title: array [len(rows), len(cols)]}``, each cell
+    coloured and annotated (NaN cells show "NaN")."""
+    import numpy as np
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8), squeeze=False)
+    for ax, (name, values) in zip(axes[0], panels.items()):
+        values = np.asarray(values, dtype=np.float64)
+        ax.imshow(np.nan_to_num(values, nan=0.0), cmap="viridis", vmin=0, vmax=1)
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, "NaN" if np.isnan(v) else fmt.format(v), ha="center", va="center",
+                    color="white" if np.isnan(v) or v < 0.6 else "black", fontsize=9)
+        ax.set_xticks(range(len(cols)), [str(c) for c in cols])
+        ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+        ax.set(title=name, xlabel=xlabel, ylabel=ylabel)
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)

@@ -70,6 +70,11 @@ class MnistData:
     def sizes(self):
         return {"train": len(self.train), "val": len(self.val), "test": len(self.test)}
 
+    def map_images(self, fn):
+        """The same data with ``fn(images)`` applied to every split (e.g. resized or padded)."""
+        return MnistData(*(Split(fn(s.images), s.labels) for s in (self.train, self.val, self.test)),
+                         self.source, self.scale)
+
     def info(self):
         """What ``metrics.json`` records about the data."""
         return {"source": self.source, "scale": self.scale, "sizes": self.sizes()}

@@ -87,3 +87,25 @@ class GaussianNoise:
     def __call__(self, images, rng):
         noise = rng.normal(0, self.std, images.shape).astype("float32")
         return paddle.clip(images + paddle.to_tensor(noise), -1.0, 1.0)
+
+
+def resize(images, size, batch=500):
+    """Images ``[N, C, H, W]`` (numpy) resized to ``size`` x ``size``, in chunks of ``batch``;
+    float32. Smaller: each output pixel is the mean of the input area it covers ("area"; bilinear
+    sampling would skip pixels and alias). Larger: bilinear interpolation (``align_corners=False``,
+    as PIL and OpenCV)."""
+    kw = (dict(mode="area") if size < images.shape[-1]
+          else dict(mode="bilinear", align_corners=False))
+    out = [F.interpolate(paddle.to_tensor(images[i:i + batch]), size=[size, size], **kw).numpy()
+           for i in range(0, len(images), batch)]
+    return np.concatenate(out) if out else np.zeros((0, images.shape[1], size, size), np.float32)
+
+
+def pad(images, size, value=-1.0):
+    """Images ``[N, C, H, W]`` centred on a ``size`` x ``size`` canvas of ``value`` (-1 is the
+    digits' background): 28 px digits padded to 32 px keep every pixel."""
+    n, c, h, w = images.shape
+    top, left = (size - h) // 2, (size - w) // 2
+    canvas = np.full((n, c, size, size), value, dtype=images.dtype)
+    canvas[:, :, top:top + h, left:left + w] = images
+    return canvas

@@ -97,11 +97,12 @@ class VGG(nn.Layer):
     """VGG-16: five blocks of 3x3 convs (2, 2, 3, 3, 3 of them, 64 to 512 channels), each followed
     by a 2x2 max-pool, then Linear(512 x 7 x 7, 4096) -> ReLU -> Dropout -> Linear(4096, 4096) ->
     ReLU -> Dropout -> Linear(4096, num_classes). Conv names ``conv1_1`` ... ``conv5_3`` as the
-    course's. ``batch_norm`` puts a BatchNorm2D after every conv (VGG-16-BN), for the lesson on BN.
+    course's. ``batch_norm`` puts a BatchNorm2D after every conv (VGG-16-BN), for the lesson on BN;
+    ``blocks`` (channels per conv, per block) and ``hidden`` make smaller VGG-style networks.
     """
 
     def __init__(self, num_classes=1, in_channels=3, width=1.0, pool_size=7, dropout=0.5,
-                 batch_norm=False, blocks=VGG16_BLOCKS):
+                 batch_norm=False, blocks=VGG16_BLOCKS, hidden=4096):
         super().__init__()
         self.layers = []                     # (conv, bn or None), or None for a max-pool
         c_in = in_channels
@@ -113,7 +114,7 @@ class VGG(nn.Layer):
                 self.layers.append((conv, bn))
                 c_in = c_out
             self.layers.append(None)         # a 2x2 max-pool ends each block
-        hidden = scaled(4096, width)
+        hidden = scaled(hidden, width)
         self.pool = nn.AdaptiveAvgPool2D(pool_size)
         self.fc1 = nn.Sequential(nn.Linear(c_in * pool_size * pool_size, hidden), nn.ReLU())
         self.dropout1 = nn.Dropout(dropout)

@@ -1,0 +1,114 @@
+"""LeNet -> AlexNet -> VGG -> GoogLeNet -> ResNet, measured side by side (FAQ Q20).
+
+    python -m chapters.ch04_vision.classic_nets
+    python -m chapters.ch04_vision.classic_nets --data DIR     # e.g. Fashion-MNIST's IDX files
+
+"Deeper and wider with new blocks": the five networks of the course (``paddle_course.models``)
+are first sized at the course's scale (224 x 224 x 3, parameters counted without initialising
+them), then trained on the same real digits, padded to 32 x 32, with the same optimizer (Adam
+1e-3), batch and epochs, each at a width that trains in about a minute on a CPU (AlexNet 1/4,
+VGG-16 1/8, GoogLeNet 1/8 with both auxiliary heads, ResNet-50 1/4; LeNet as it is, with ReLU).
+The table gives parameters, multiply-accumulates per image, seconds per epoch and
+validation/test accuracy.
+
+Then the course's observation that LeNet (with its sigmoid activations) fails on large images:
+the same sigmoid LeNet on the digits at 28 px and upscaled to 224 px, next to a ReLU LeNet at
+224 px, with the course's optimizer (Momentum 0.9 at 0.001); and why, measured at initialisation:
+how much gradient reaches the first convolution, compared with the last layer.
+"""
+
+import numpy as np
+import paddle
+import paddle.nn.functional as F
+
+from paddle_course.cli import entry, lesson_parser
+from paddle_course.data import make_loader
+from paddle_course.data.transforms import pad, resize
+from paddle_course.engine import evaluate
+from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.flops import count_flops
+from paddle_course.inspection import gradients
+from paddle_course.models import NETWORKS, build_network
+from paddle_course.seed import seed_everything
+
+DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.001, seed=0, quick=False,
+                output_dir="outputs/ch04_vision/classic_nets")
+WIDTHS = {"lenet": 1.0, "alexnet": 1 / 4, "vgg": 1 / 8, "googlenet": 1 / 8, "resnet": 1 / 4}
+SIZE = 32          # digits padded from 28 to 32 px: every net's pools divide it
+
+
+def full_size_parameters():
+    """Parameters of each network at the course's size (224 x 224 x 3, one logit), counted
+    under ``paddle.LazyGuard`` (created, not initialised: VGG-16 alone has 138 M)."""
+    with paddle.LazyGuard():
+        return {n: sum(int(p.size) for p in build_network(n).parameters()) for n in NETWORKS}
+
+
+def compare(data, args, epochs):
+    full = full_size_parameters()
+    test_loader = make_loader(data.test, 500)
+    results = {}
+    for name in NETWORKS:
+        build = lambda name=name: (m := build_network(name, 10, 1, SIZE, WIDTHS[name],
+                                                      lenet_activation="relu"),
+                                   paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
+        r, model = train_variant(name, build, data, epochs, args.batch_size, args.seed)
+        r.update(width=WIDTHS[name], params=sum(int(p.size) for p in model.parameters()),
+                 mflops=count_flops(model, [1, 1, SIZE, SIZE]) / 1e6,
+                 seconds_per_epoch=float(np.mean([h["seconds"] for h in r["history"]])),
+                 test_acc=evaluate(model, test_loader)["acc"], params_at_224=full[name])
+        results[name] = r
+    return results
+
+
+def gradient_reach(model, x, y):
+    """Gradient norm of the first conv's weight over that of the last layer's, at init."""
+    g = gradients(model, F.cross_entropy, x, y)
+    return float(np.linalg.norm(g["conv1.weight"]) / np.linalg.norm(g["fc2.weight"]))
+
+
+def lenet_on_large_images(data, args, epochs, large):
+    """Sigmoid LeNet at 28 px and at ``large`` px, ReLU LeNet at ``large`` px (the course's
+    optimizer); a subset of digits, as upscaled ones take 64 x the memory."""
+    n = {"train": 200, "val": 100, "test": 100} if args.quick else {"train": 1000, "val": 300,
+                                                                     "test": 300}
+    small = lesson_data(args.data, args.seed, True, sizes=n)
+    big = small.map_images(lambda x: resize(x, large))
+    results = {}
+    for name, d, size, act in (("sigmoid LeNet, 28 px", small, 28, "sigmoid"),
+                               (f"sigmoid LeNet, {large} px", big, large, "sigmoid"),
+                               (f"ReLU LeNet, {large} px", big, large, "relu")):
+        seed_everything(args.seed)
+        probe = build_network("lenet", 10, 1, size, lenet_activation=act)
+        x, y = (paddle.to_tensor(a[:64]) for a in (d.train.images, d.train.labels))
+        reach = gradient_reach(probe, x, y)
+        build = lambda size=size, act=act: (m := build_network("lenet", 10, 1, size,
+                                                               lenet_activation=act),
+                                            paddle.optimizer.Momentum(0.001, momentum=0.9,
+                                                                      parameters=m.parameters()))
+        r, _ = train_variant(name, build, d, epochs, 10, args.seed)   # the course's batch 10
+        r.update(gradient_reach_conv1_vs_fc2=reach, image_size=size)
+        results[name] = r
+    return results
+
+
+def main(argv=None):
+    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
+    epochs = 1 if args.quick else args.epochs
+    data = lesson_data(args.data, args.seed, args.quick).map_images(lambda x: pad(x, SIZE))
+    results = compare(data, args, epochs)
+    report(args.output_dir, results, ("params_at_224", "params", "mflops", "seconds_per_epoch",
+                                      "val_acc", "test_acc"),
+           title="validation accuracy per epoch, digits at 32 px")
+    large = lenet_on_large_images(data, args, 2 if args.quick else 5, 64 if args.quick else 224)
+    for name, r in large.items():
+        print(f"{name:>22}: val_acc {r['val_acc']:.4f}  train_loss {r['train_loss']:.4f}  "
+              f"gradient at conv1 / at fc2 at init: {r['gradient_reach_conv1_vs_fc2']:.2e}")
+    report(f"{args.output_dir}/lenet_large", large,
+           ("image_size", "gradient_reach_conv1_vs_fc2", "train_loss", "val_acc"),
+           title="LeNet: sigmoid vs ReLU, small vs large inputs")
+    return {"networks": results, "lenet_large": large}
+
+
+if __name__ == "__main__":
+    entry(main)

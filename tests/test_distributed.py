@@ -172,3 +172,31 @@ def test_sigterm_to_the_launcher_stops_every_rank_and_leaves_a_checkpoint(tmp_pa
     resumed = run(["--resume", out, "--nprocs", 2])
     assert resumed.returncode == 0, resumed.stderr
     assert len(metrics(out)["history"]) == 8
+
+
+def test_palm_with_auxiliary_heads_on_two_processes(tmp_path):
+    """GoogLeNet's three training outputs through DataParallel; the validation numbers summed over
+    the ranks equal those of the saved best checkpoint evaluated in one process."""
+    import paddle.nn.functional as F
+    from test_data_palm import write_palm
+
+    from chapters.ch04_vision import palm
+    from paddle_course.data import make_loader
+    from paddle_course.data.palm import find_palm, load_palm
+    from paddle_course.engine import evaluate
+
+    root = write_palm(tmp_path / "data", n_train=(4, 2, 2), n_val=7)
+    done = subprocess.run([sys.executable, "-m", "chapters.ch04_vision.palm", "--data", str(root),
+                           "--quick", "--model", "googlenet", "--batch-size", "2", "--nprocs", "2",
+                           "--no-visualdl", "--output-dir", str(tmp_path / "two")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    two = metrics(tmp_path / "two")
+    assert two["config"]["world_size"] == 2 and two["val"]["samples"] == 7
+    model = palm.build_model(two["config"])
+    model.set_state_dict(paddle.load(str(tmp_path / "two/checkpoints/best.pdparams")))
+    data = load_palm(*find_palm(root), image_size=two["config"]["image_size"])
+    one = evaluate(model, make_loader(data.val, 50), F.binary_cross_entropy_with_logits,
+                   ["binary_acc", "auc"])
+    for k in ("loss", "acc", "auc"):
+        assert two["val"][k] == pytest.approx(one[k], rel=1e-5), k

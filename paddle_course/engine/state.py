@@ -8,7 +8,7 @@ class TrainState:
     epoch: int = 0             # epochs completed
     step_in_epoch: int = 0     # batches already trained in epoch `epoch` (0 at an epoch boundary)
     global_step: int = 0       # optimizer steps since the start of the run (VisualDL's x axis)
-    running: dict = field(default_factory=dict)   # the unfinished epoch's Average, and its seconds
+    running: dict = field(default_factory=dict)   # the unfinished epoch's Meter, its seconds, lr
     history: list = field(default_factory=list)   # one record per finished epoch
     monitor: dict | None = None                   # Monitor.state_dict()
     stopped_early: bool = False

@@ -160,7 +160,8 @@ class Trainer:
             if self.scheduler is not None and self.scheduler_step == "step":
                 self.scheduler.step()
             state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
-            self.progress.update(running.values(), self._percent)
+            if self.progress.enabled:
+                self.progress.update(running.values(), self._percent)
             if self.logger and state.global_step % self.log_every == 0:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
             if self._stop_requested(stop):

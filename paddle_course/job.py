@@ -200,23 +200,7 @@ def run(task, argv=None):
     try:
         state = trainer.fit(loaders["train"], loaders.get("val"), config["epochs"], state)
         barrier()     # rank 0 has finished writing the checkpoints the others now read
-
-        # The best checkpoint (by the monitored validation metric), not whatever the last epoch
-        # left, is what the run reports.
-        params, _, best_state = checkpoint.load(out.checkpoints, "best")
-        model.set_state_dict(params)
-        best_epoch = best_state["train_state"]["monitor"]["best_epoch"]
-        results = {}
-        for split in ("val", "test"):
-            if split in loaders:
-                results[split] = dict(evaluate(net, loaders[split], task.loss_fn, task.metrics,
-                                               distributed=place.world_size > 1),
-                                      checkpoint="best", epoch=best_epoch)
-        percent = {k for k, m in trainer.metrics.items() if m.percent}
-        for split, r in results.items():
-            shown = {k: v for k, v in r.items() if k not in ("samples", "checkpoint", "epoch")}
-            say(f"{split} (best checkpoint, epoch {r['epoch']}): "
-                f"{format_metrics(shown, percent)}  on {r['samples']} samples")
+        results = _evaluate_best(task, trainer, model, out, loaders, place, say)
         extra = {}
         if task.finish:
             extra = task.finish(Context(config, data, model, out, logger, place, loaders,
@@ -236,6 +220,27 @@ def run(task, argv=None):
     if logger.enabled:
         say(f"  {out.vdl}/   view: visualdl --logdir {out.vdl} --host 127.0.0.1 -L en")
     return metrics
+
+
+def _evaluate_best(task, trainer, model, out, loaders, place, say):
+    """The best checkpoint (by the monitored validation metric), not whatever the last epoch
+    left, is what the run reports: loaded into ``model`` and evaluated on the val and test
+    splits (each sample once over all ranks)."""
+    params, _, best_state = checkpoint.load(out.checkpoints, "best")
+    model.set_state_dict(params)
+    best_epoch = best_state["train_state"]["monitor"]["best_epoch"]
+    percent = {k for k, m in trainer.metrics.items() if m.percent}
+    results = {}
+    for split in ("val", "test"):
+        if split not in loaders:
+            continue
+        r = evaluate(trainer.model, loaders[split], task.loss_fn, task.metrics,
+                     distributed=place.world_size > 1)
+        say(f"{split} (best checkpoint, epoch {best_epoch}): "
+            f"{format_metrics({k: v for k, v in r.items() if k != 'samples'}, percent)}  "
+            f"on {r['samples']} samples")
+        results[split] = dict(r, checkpoint="best", epoch=best_epoch)
+    return results
 
 
 def _metrics(task, config, data, state, **extra):

@@ -55,9 +55,11 @@ def test_input_size_quick(tmp_path):
     from chapters.ch04_vision import input_size
 
     r = input_size.main(["--quick", "--output-dir", str(tmp_path)])
-    assert list(r) == ["7 px", "14 px", "28 px"]
-    cost = [r[k]["mflops"] for k in r]
-    assert cost[0] < cost[1] < cost[2] and cost[2] / cost[1] == pytest.approx(4, rel=0.1)
+    detail, pixels = r["detail"], r["pixels"]
+    assert [v["detail"] for v in detail.values()] == [7, 28]
+    assert len({v["mflops"] for v in detail.values()}) == 1          # same network, same cost
+    assert pixels["28 px"]["mflops"] / pixels["14 px"]["mflops"] == pytest.approx(4, rel=0.01)
+    assert (tmp_path / "detail/results.md").is_file() and (tmp_path / "pixels/results.md").is_file()
 
 
 def test_vit_quick(tmp_path):

@@ -17,13 +17,15 @@ class MNIST(nn.Layer):
     code loads here. (Paddle's ``Linear`` weight is ``[in, out]``, the transpose of PyTorch's.)
     """
 
-    def __init__(self, num_classes=10, weight_init=None):
-        """``weight_init``: a ``paddle.nn.initializer`` for the three weights (default: Paddle's)."""
+    def __init__(self, num_classes=10, weight_init=None, image_size=28):
+        """``weight_init``: a ``paddle.nn.initializer`` for the three weights (default: Paddle's).
+        ``image_size``: other square inputs than 28 px; the Linear layer takes 20 x (size/4)^2."""
         super().__init__()
         attr = lambda: paddle.ParamAttr(initializer=weight_init) if weight_init else None
         self.conv1 = nn.Conv2D(1, 20, 5, stride=1, padding=2, weight_attr=attr())    # [N, 20, 28, 28]
         self.conv2 = nn.Conv2D(20, 20, 5, stride=1, padding=2, weight_attr=attr())   # [N, 20, 14, 14]
-        self.fc = nn.Linear(20 * 7 * 7, num_classes, weight_attr=attr())              # 980 -> 10
+        side = image_size // 4
+        self.fc = nn.Linear(20 * side * side, num_classes, weight_attr=attr())        # 980 -> 10
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]
@@ -72,22 +74,3 @@ class MLP(nn.Layer):
     def forward(self, x):
         return self.layers(paddle.flatten(x, start_axis=1))
 
-
-class GlobalPoolCNN(nn.Layer):
-    """A CNN for digits of any size, with the same parameters at every size: 3x3 convs 16, 16,
-    max-pool 2, 32, 32 (ReLU after each), global average pooling, Linear(32, num_classes). Its
-    cost grows with the image's area; what it can learn does not change."""
-
-    def __init__(self, num_classes=10, in_channels=1):
-        super().__init__()
-        self.conv1 = nn.Conv2D(in_channels, 16, 3, padding=1)
-        self.conv2 = nn.Conv2D(16, 16, 3, padding=1)
-        self.conv3 = nn.Conv2D(16, 32, 3, padding=1)
-        self.conv4 = nn.Conv2D(32, 32, 3, padding=1)
-        self.fc = nn.Linear(32, num_classes)
-
-    def forward(self, x):
-        x = F.relu(self.conv2(F.relu(self.conv1(x))))
-        x = F.max_pool2d(x, 2, 2) if x.shape[-1] >= 2 else x
-        x = F.relu(self.conv4(F.relu(self.conv3(x))))
-        return self.fc(paddle.flatten(F.adaptive_avg_pool2d(x, 1), 1))

@@ -4,7 +4,7 @@
 
 The same small VGG-style network (3x3 convs 16-16 / 32-32 / 64-64, a 2x2 max-pool after each
 pair, Linear 576 -> 128 -> 10), with and without a BatchNorm2D after every conv, trained on the
-same digits with plain SGD for the same budget over a grid of learning rates and of initial
+same 2,000 digits with plain SGD for the same budget over a grid of learning rates and of initial
 weight scales (every conv weight of Paddle's default initialisation multiplied by the scale: the
 layers BatchNorm normalises; the classifier keeps its default initialisation).
 Each cell says how the run ended: its validation accuracy, or NaN when the loss became NaN or
@@ -16,7 +16,7 @@ import paddle
 
 from paddle_course.cli import entry, lesson_parser
 from paddle_course.engine import TrainingDiverged
-from paddle_course.experiment import lesson_data, train_variant
+from paddle_course.experiment import QUICK_SIZES, lesson_data, train_variant
 from paddle_course.models import VGG
 from paddle_course.run import write_tables
 from tools.plot import plot_heatmaps
@@ -49,7 +49,9 @@ def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     args = p.parse_args(argv)
     epochs = 1 if args.quick else args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    # 2,000 training digits: 18 runs of a few seconds each
+    data = lesson_data(args.data, args.seed, True,
+                       sizes=QUICK_SIZES if args.quick else dict(train=2000, val=500, test=500))
     lrs, scales = ((0.1,), SCALES[::2]) if args.quick else (LEARNING_RATES, SCALES)
     results, grids = {}, {}
     for bn in (False, True):

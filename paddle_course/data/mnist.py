@@ -17,7 +17,6 @@ Every problem in a file raises :class:`DataError` naming the file and what is wr
 """
 
 import gzip
-import hashlib
 import json
 import struct
 import zlib
@@ -28,6 +27,7 @@ import numpy as np
 
 from .embedded import MNIST_5K, embedded_file
 from .errors import DataError
+from .fingerprint import fingerprint
 from .splits import stratified_split
 
 PIXELS = 28 * 28
@@ -86,11 +86,7 @@ class MnistData:
 
     def fingerprint(self):
         """SHA-256 of the training and validation data: what a resumed run must train on."""
-        h = hashlib.sha256()
-        for split in (self.train, self.val):
-            h.update(split.images.tobytes())
-            h.update(split.labels.tobytes())
-        return h.hexdigest()
+        return fingerprint(self.train.images, self.train.labels, self.val.images, self.val.labels)
 
 
 def load_mnist(path=None, seed=0):

@@ -17,7 +17,6 @@ Decoded images are kept as uint8 (150 KB each at 224 px) and turned into float32
 """
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import numpy as np
 from paddle.io import Dataset
 
 from .errors import DataError
+from .fingerprint import fingerprint
 
 TRAIN_DIR, VAL_DIR, LABELS = "PALM-Training400", "PALM-Validation400", "labels.csv"
 LABEL_HEADER = ["ID", "imgName", "Label", "Fovea_X", "Fovea_Y"]
@@ -64,11 +64,7 @@ class PalmData:
 
     def fingerprint(self):
         """SHA-256 of the images and labels trained and validated on."""
-        h = hashlib.sha256()
-        for split in (self.train, self.val):
-            h.update(split.images.tobytes())
-            h.update(split.labels.tobytes())
-        return h.hexdigest()
+        return fingerprint(self.train.images, self.train.labels, self.val.images, self.val.labels)
 
     def info(self):
         return {"source": self.source, "image_size": self.image_size, "sizes": self.sizes(),

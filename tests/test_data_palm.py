@@ -143,3 +143,11 @@ def test_lesson_trains_on_a_real_layout_and_reports_val_auc_and_baseline(tmp_pat
     assert saved["val"]["auc"] == max(r["val_auc"] for r in saved["history"])
     for name in ("roc.png", "precision_recall.png", "history.png"):
         assert (out / "plots" / name).is_file()
+
+
+def test_lesson_wants_all_three_paths_without_data(tmp_path):
+    from chapters.ch04_vision import palm
+    from paddle_course.cli import ConfigError
+
+    with pytest.raises(ConfigError, match="give all three of --train-dir, --val-dir, --labels"):
+        palm.main(["--train-dir", str(tmp_path), "--quick", "--output-dir", str(tmp_path / "o")])

@@ -11,7 +11,7 @@ import paddle
 import paddle.nn.functional as F
 
 from .data import load_mnist, make_loader
-from .engine import Monitor, Progress, Trainer
+from .engine import Monitor, Progress, Trainer, evaluate
 from .run import write_results
 from .seed import seed_everything
 
@@ -71,6 +71,18 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
                                         if k in ("train_loss", "val_loss", "val_acc"))
             + f"  ({result['seconds']:.1f}s)")
     return result, model
+
+
+def measure(model, result, data, input_shape):
+    """What a lesson comparing networks reports beside accuracy: parameters, multiply-accumulates
+    per sample for ``input_shape`` (e.g. ``[1, 1, 28, 28]``), training seconds per epoch (from
+    ``result``, a :func:`train_variant` result) and accuracy on ``data.test``."""
+    from .flops import count_flops
+
+    return {"params": sum(int(p.size) for p in model.parameters()),
+            "mflops": count_flops(model, input_shape) / 1e6,
+            "seconds_per_epoch": sum(h["seconds"] for h in result["history"]) / len(result["history"]),
+            "test_acc": evaluate(model, make_loader(data.test, 500))["acc"]}
 
 
 def epoch_seconds(loader, seed=0):

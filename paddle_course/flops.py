@@ -5,7 +5,8 @@
 costs ``output elements x (input channels / groups x kernel size + 1 if it has a bias)``, a
 Linear layer ``output elements x input features``, a BatchNorm in eval mode 2 per element, an
 adaptive average pool ``(window + 1)`` per output element; activations, dropout and pooling done
-with ``paddle.nn.functional`` cost nothing here, as there (they are small next to the convs).
+with ``paddle.nn.functional`` cost nothing here, as there (they are small next to the convs). A
+layer may count its own extra work with a method ``extra_flops(inputs, output)``.
 """
 
 import numpy as np
@@ -36,14 +37,20 @@ RULES = {nn.Conv2D: _conv, nn.Linear: _linear, nn.BatchNorm2D: _batch_norm,
          nn.BatchNorm1D: _batch_norm, nn.AdaptiveAvgPool2D: _adaptive_avg_pool}
 
 
+def _rule(layer):
+    """How ``layer`` is counted: by its type, or by its own ``extra_flops(inputs, output)`` (a
+    layer whose work is not all in counted sublayers, e.g. attention's matrix products)."""
+    return RULES.get(type(layer)) or getattr(type(layer), "extra_flops", None)
+
+
 def count_flops(model, input_shape):
     """Multiply-accumulates of one forward pass of ``model`` (in eval mode) on a zero input of
     ``input_shape`` (e.g. ``[1, 3, 224, 224]``)."""
     total = [0]
     hooks = [layer.register_forward_post_hook(
-                 lambda layer, inputs, output, rule=RULES[type(layer)]:
+                 lambda layer, inputs, output, rule=_rule(layer):
                  total.__setitem__(0, total[0] + rule(layer, inputs, output)))
-             for layer in model.sublayers() if type(layer) in RULES]
+             for layer in model.sublayers(include_self=True) if _rule(layer)]
     was_training = model.training
     model.eval()
     try:

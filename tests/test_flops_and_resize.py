@@ -1,7 +1,6 @@
 """The multiply-accumulate counter by closed form; resizing and padding digits."""
 
 import numpy as np
-import paddle
 
 from paddle_course.data.transforms import pad, resize
 from paddle_course.flops import count_flops
@@ -43,3 +42,12 @@ def test_pad_centres_the_digit_on_the_background():
     assert out.shape == (2, 1, 32, 32)
     np.testing.assert_array_equal(out[:, :, 2:30, 2:30], x)
     assert (out[:, :, :2] == -1).all() and (out[:, :, :, 30:] == -1).all()
+
+
+def test_attention_counts_its_matrix_products():
+    from paddle_course.models.vit import MultiHeadSelfAttention
+
+    layer = MultiHeadSelfAttention(32, 4)
+    projections = 4 * 7 * 32 * 32                   # q, k, v, out: 7 tokens x 32 -> 32
+    products = 2 * 7 * 7 * 32                        # Q K^T and weights x V, summed over heads
+    assert count_flops(layer, [1, 7, 32]) == projections + products

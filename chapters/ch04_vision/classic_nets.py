@@ -23,11 +23,8 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.cli import entry, lesson_parser
-from paddle_course.data import make_loader
 from paddle_course.data.transforms import pad, resize
-from paddle_course.engine import evaluate
-from paddle_course.experiment import lesson_data, report, train_variant
-from paddle_course.flops import count_flops
+from paddle_course.experiment import lesson_data, measure, report, train_variant
 from paddle_course.inspection import gradients
 from paddle_course.models import NETWORKS, build_network
 from paddle_course.seed import seed_everything
@@ -47,18 +44,14 @@ def full_size_parameters():
 
 def compare(data, args, epochs):
     full = full_size_parameters()
-    test_loader = make_loader(data.test, 500)
     results = {}
     for name in NETWORKS:
         build = lambda name=name: (m := build_network(name, 10, 1, SIZE, WIDTHS[name],
                                                       lenet_activation="relu"),
                                    paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
         r, model = train_variant(name, build, data, epochs, args.batch_size, args.seed)
-        r.update(width=WIDTHS[name], params=sum(int(p.size) for p in model.parameters()),
-                 mflops=count_flops(model, [1, 1, SIZE, SIZE]) / 1e6,
-                 seconds_per_epoch=float(np.mean([h["seconds"] for h in r["history"]])),
-                 test_acc=evaluate(model, test_loader)["acc"], params_at_224=full[name])
-        results[name] = r
+        results[name] = dict(r, width=WIDTHS[name], params_at_224=full[name],
+                             **measure(model, r, data, [1, 1, SIZE, SIZE]))
     return results
 
 

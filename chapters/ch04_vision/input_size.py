@@ -13,15 +13,11 @@ image, the higher the accuracy"), measured, with its cost.
    image (20 x (s/4)^2 inputs): accuracy, multiply-accumulates per image, seconds per epoch.
 """
 
-import numpy as np
 import paddle
 
 from paddle_course.cli import entry, lesson_parser
-from paddle_course.data import make_loader
 from paddle_course.data.transforms import resize
-from paddle_course.engine import evaluate
-from paddle_course.experiment import lesson_data, report, train_variant
-from paddle_course.flops import count_flops
+from paddle_course.experiment import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
 
 DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.002, seed=0, quick=False,
@@ -35,11 +31,7 @@ def train_at(name, data, size, args, epochs):
     build = lambda: (m := MNIST(image_size=size),
                      paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
     r, model = train_variant(name, build, data, epochs, args.batch_size, args.seed)
-    r.update(size=size, params=sum(int(p.size) for p in model.parameters()),
-             mflops=count_flops(model, [1, 1, size, size]) / 1e6,
-             seconds_per_epoch=float(np.mean([h["seconds"] for h in r["history"]])),
-             test_acc=evaluate(model, make_loader(data.test, 500))["acc"])
-    return r
+    return dict(r, size=size, **measure(model, r, data, [1, 1, size, size]))
 
 
 def main(argv=None):

@@ -16,10 +16,8 @@ import numpy as np
 import paddle
 
 from paddle_course.cli import entry, lesson_parser
-from paddle_course.data import make_loader
 from paddle_course.data.transforms import resize
-from paddle_course.engine import evaluate
-from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.experiment import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.models.vit import MultiHeadSelfAttention, ViT
 from tools.plot import plot_images
@@ -67,13 +65,13 @@ def main(argv=None):
     for name, make in (("cnn", MNIST), ("vit", ViT)):
         results[name], models[name] = train_variant(name, lambda: (m := make(), adam(m)), data,
                                                     epochs, args.batch_size, args.seed)
-        results[name].update(params=sum(int(p.size) for p in models[name].parameters()),
-                             test_acc=evaluate(models[name], make_loader(data.test, 500))["acc"])
+        results[name].update(measure(models[name], results[name], data, [1, 1, 28, 28]))
     shown = np.random.default_rng(args.seed).choice(len(data.val), 6, replace=False)
     figure = plot_images(attention_maps(models["vit"], data.val.images[shown],
                                         data.val.labels[shown]),
                          f"{args.output_dir}/plots/attention.png", cols=4)
-    report(args.output_dir, results, ("params", "val_acc", "test_acc", "train_loss", "seconds"),
+    report(args.output_dir, results, ("params", "mflops", "seconds_per_epoch", "val_acc",
+                                      "test_acc", "train_loss"),
            title="validation accuracy per epoch: CNN vs ViT", extra={"attention_max_abs_diff": diff})
     print(f"  {figure}")
     return {**results, "attention_max_abs_diff": diff}

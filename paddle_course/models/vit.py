@@ -34,6 +34,12 @@ class MultiHeadSelfAttention(nn.Layer):
         n, t, _ = x.shape
         return x.reshape([n, t, self.heads, self.head_dim]).transpose([0, 2, 1, 3])
 
+    def extra_flops(self, inputs, output):
+        """Multiply-accumulates of Q K^T and of the weights times V (the projections are Linear
+        layers, counted on their own): 2 x N x T x T x D."""
+        n, t, d = inputs[0].shape
+        return 2 * n * t * t * d
+
     def forward(self, x):
         q, k, v = (self._split(f(x)) for f in (self.q_proj, self.k_proj, self.v_proj))
         scores = paddle.matmul(q, k, transpose_y=True) / math.sqrt(self.head_dim)  # [N, h, T, T]

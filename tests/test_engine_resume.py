@@ -13,7 +13,8 @@ import pytest
 from conftest import digits
 from paddle_course.data import Split, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.engine import Monitor, Progress, Trainer, TrainingInterrupted, checkpoint
+from paddle_course.engine import (Monitor, Progress, Trainer, TrainingDiverged,
+                                  TrainingInterrupted, checkpoint)
 from paddle_course.models import MNIST
 from paddle_course.optim import build_optimizer
 from paddle_course.seed import seed_everything
@@ -218,3 +219,19 @@ def test_best_checkpoint_follows_a_regression_metric(tmp_path, metric, mode):
     best = checkpoint.read_state(tmp_path, "best")["train_state"]
     assert best["history"][-1][metric] == min(values)
     assert math.sqrt(state.history[-1]["val_loss"]) == pytest.approx(state.history[-1]["val_rmse"])
+
+
+def test_a_nan_in_an_auxiliary_output_stops_before_any_update():
+    class NanAux(TwoInputsWithAux):
+        def forward(self, x, side):
+            out = super().forward(x, side)
+            return (out[0], out[1] * float("nan")) if self.training else out
+
+    seed_everything(0)
+    model = NanAux()
+    before = params(model)
+    trainer = Trainer(model, paddle.optimizer.SGD(0.1, parameters=model.parameters()),
+                      monitor=Monitor("train_loss", "min"), progress=Progress(enabled=False))
+    with pytest.raises(TrainingDiverged, match="the training loss is nan at epoch 1, batch 1"):
+        trainer.fit(make_loader(_two_input_split(16, 4), 8), None, 1)
+    assert all(np.array_equal(before[k], v) for k, v in params(model).items())

@@ -10,6 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .data import DataError
+from .distributed import RankFailed, rank_and_size
+from .engine import CheckpointError, TrainingDiverged, TrainingInterrupted
 from .optim import OPTIMIZERS
 
 # Flags that may differ on resume: more epochs, another device, worker or process count, logging
@@ -128,10 +131,6 @@ def entry(fn, argv=None, resume_command=None):
     as one line ``error: <file or flag>: <problem>`` on stderr and exit code 2 (as argparse's
     own); a diverged run or a failed process exit 1; an interrupt says what it saved and, given
     ``resume_command``, how to continue, and exits 130 (SIGINT) or 143 (SIGTERM)."""
-    from .data import DataError
-    from .distributed import RankFailed, rank_and_size
-    from .engine import CheckpointError, TrainingDiverged, TrainingInterrupted
-
     rank, n = rank_and_size()
     try:
         return fn(argv)

@@ -12,6 +12,7 @@ import paddle.nn.functional as F
 
 from .data import load_mnist, make_loader
 from .engine import Monitor, Progress, Trainer, evaluate
+from .flops import count_flops
 from .run import write_results
 from .seed import seed_everything
 
@@ -77,8 +78,6 @@ def measure(model, result, data, input_shape):
     """What a lesson comparing networks reports beside accuracy: parameters, multiply-accumulates
     per sample for ``input_shape`` (e.g. ``[1, 1, 28, 28]``), training seconds per epoch (from
     ``result``, a :func:`train_variant` result) and accuracy on ``data.test``."""
-    from .flops import count_flops
-
     return {"params": sum(int(p.size) for p in model.parameters()),
             "mflops": count_flops(model, input_shape) / 1e6,
             "seconds_per_epoch": sum(h["seconds"] for h in result["history"]) / len(result["history"]),

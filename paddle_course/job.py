@@ -100,7 +100,6 @@ class Context:
     out: RunDir
     logger: object
     place: object
-    loaders: dict
     metrics: dict
 
 
@@ -203,8 +202,7 @@ def run(task, argv=None):
         results = _evaluate_best(task, trainer, model, out, loaders, place, say)
         extra = {}
         if task.finish:
-            extra = task.finish(Context(config, data, model, out, logger, place, loaders,
-                                        results)) or {}
+            extra = task.finish(Context(config, data, model, out, logger, place, results)) or {}
     finally:
         if logger:
             logger.close()

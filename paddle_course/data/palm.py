@@ -56,11 +56,9 @@ class PalmData:
     val: ImageSplit
     source: str
     image_size: int
-    test: ImageSplit | None = None
 
     def sizes(self):
-        return {k: len(s) for k, s in (("train", self.train), ("val", self.val),
-                                       ("test", self.test)) if s is not None}
+        return {"train": len(self.train), "val": len(self.val)}
 
     def fingerprint(self):
         """SHA-256 of the images and labels trained and validated on."""

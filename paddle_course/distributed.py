@@ -61,9 +61,11 @@ def shard(split, place):
     """Rank ``r``'s part of an evaluation split: samples r, r + N, r + 2N, ... (no padding).
 
     ``split``: a ``Split`` (``images``, ``labels``), a tuple of aligned arrays, or a map-style
-    ``paddle.io.Dataset``."""
+    ``paddle.io.Dataset``; a split with a ``shard(rank, world_size)`` method shares itself out."""
     if place.world_size == 1:
         return split
+    if hasattr(split, "shard"):
+        return split.shard(place.rank, place.world_size)
     part = slice(place.rank, None, place.world_size)
     if isinstance(split, tuple):
         return tuple(a[part] for a in split)

@@ -53,8 +53,9 @@ class Task:
     load_data        ``config -> data`` with ``train``, ``val`` and ``test`` (None or a split
                      ``make_loader`` takes), ``source``, ``sizes()``, ``fingerprint()`` (of what
                      is trained on), ``info()`` (a dict for metrics.json), ``describe()`` (a line)
-    build_model      ``config -> paddle.nn.Layer``; called first, before anything creates layers
-                     (Paddle names parameters by creation order; optimizer state uses the names)
+    build_model      ``(config, data) -> paddle.nn.Layer`` (the data: a vocabulary size, say);
+                     called right after ``load_data``, which must create no layers (Paddle names
+                     parameters by creation order, and optimizer state uses the names)
     quick            defaults that ``--quick`` overrides
     add_arguments    ``parser -> None``: the task's own flags (give them no argparse default;
                      put it in ``defaults``, so that a resume can tell them from the saved ones)
@@ -100,7 +101,8 @@ class Context:
     out: RunDir
     logger: object
     place: object
-    metrics: dict
+    metrics: dict               # {"val": ..., "test": ...}: the best checkpoint evaluated
+    history: list               # one record per epoch (train/val metrics, lr, seconds)
 
 
 def parse_args(task, argv=None):
@@ -147,8 +149,8 @@ def run(task, argv=None):
     out = RunDir(config["output_dir"])
     device = select_device(config["device"])
     seed_everything(config["seed"])
-    model = task.build_model(config)        # first: see Task.build_model
     data = task.load_data(config)
+    model = task.build_model(config, data)      # the first layers created: see Task.build_model
     fingerprint = data.fingerprint()
     if resuming and config.get("data_fingerprint") != fingerprint:
         raise ConfigError(f"the data ({data.source}) is not the data the run in {out.root} was "
@@ -202,7 +204,8 @@ def run(task, argv=None):
         results = _evaluate_best(task, trainer, model, out, loaders, place, say)
         extra = {}
         if task.finish:
-            extra = task.finish(Context(config, data, model, out, logger, place, results)) or {}
+            extra = task.finish(Context(config, data, model, out, logger, place, results,
+                                        state.history)) or {}
     finally:
         if logger:
             logger.close()

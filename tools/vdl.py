@@ -95,6 +95,14 @@ class VisualDLLogger:
                                   step=step, walltime=round(time.time() * 1000), **counts)
         self.writer._get_file_writer().add_record(record)
 
+    def embeddings(self, tag, vectors, labels):
+        """Rows of ``vectors`` [N, D] named by ``labels`` (N strings), for VisualDL's embedding
+        view (PCA / t-SNE / UMAP projections, nearest neighbours of a chosen point)."""
+        if self.writer:
+            self.writer.add_embeddings(tag, mat=[[float(x) for x in row] for row in vectors],
+                                       metadata=[str(label) for label in labels],
+                                       walltime=round(time.time() * 1000))
+
     def close(self):
         if self.writer:
             self.writer.close()

@@ -70,7 +70,7 @@ def load_data(config):
     return data
 
 
-def build_model(config):
+def build_model(config, data=None):
     return build_network(config["model"], num_classes=1, in_channels=3,
                          image_size=config["image_size"], width=config["width"])
 

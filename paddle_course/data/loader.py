@@ -96,7 +96,14 @@ def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_rep
 
     ``num_workers=0`` reads synchronously in the training process; ``> 0`` reads asynchronously
     in worker processes while the model trains (the course's 异步数据读取).
+
+    A split that makes its own batches (word2vec's pairs, drawn batch by batch) has a method
+    ``loader(batch_size, shuffle, seed, num_workers, num_replicas, rank)`` returning an iterable
+    whose ``batch_sampler`` has ``set_epoch(epoch, start_batch)``; it is called instead.
     """
+    if hasattr(split, "loader"):
+        return split.loader(batch_size, shuffle=shuffle, seed=seed, num_workers=num_workers,
+                            num_replicas=num_replicas, rank=rank)
     if isinstance(split, Dataset):
         dataset = split
     elif isinstance(split, tuple):

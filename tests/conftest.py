@@ -46,3 +46,15 @@ def write_idx_dir(root, n_train=60, n_test=20):
 @pytest.fixture
 def three_splits():
     return [digits(30, 1), digits(20, 2), digits(20, 3)]
+
+
+def write_text8(path, words=20_000, vocab=300, seed=0):
+    """A text8-style file: one line of lower-case words with Zipf-like frequencies (words of
+    letters only: text8 spells digits out)."""
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    names = sorted({"".join(rng.choice(letters, size=rng.integers(2, 8))) for _ in range(vocab)})
+    p = 1.0 / np.arange(1, len(names) + 1)
+    text = " ".join(np.array(names)[rng.choice(len(names), size=words, p=p / p.sum())])
+    path.write_text(" " + text)              # text8 starts with a space
+    return path

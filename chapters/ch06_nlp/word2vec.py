@@ -46,7 +46,7 @@ QUICK = dict(corpus_rate=0.05, embedding_size=16, epochs=1, gensim_seeds=1)
 EVALUATION = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
 ANALOGIES = "questions-words.txt"
 TEXT8_WORDS = 17_005_207
-PROBE_MIN_COUNT = 20          # a word seen fewer times has no meaningful neighbours
+PROBE_MIN_COUNT = 50          # a word seen fewer times has no meaningful neighbours
 
 
 def add_arguments(p):

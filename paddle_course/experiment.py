@@ -11,7 +11,7 @@ import paddle
 import paddle.nn.functional as F
 
 from .data import load_mnist, make_loader
-from .engine import Monitor, Progress, Trainer, evaluate
+from .engine import Monitor, Progress, Trainer, checkpoint, evaluate
 from .flops import count_flops
 from .run import write_results
 from .seed import seed_everything
@@ -45,11 +45,15 @@ class BatchLosses:
 
 
 def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross_entropy,
-                  log=print, **trainer_kw):
+                  log=print, keep_best=None, **trainer_kw):
     """Train one variant; ``build()`` returns ``(model, optimizer)`` or ``(model, optimizer,
     scheduler)`` and is called after seeding, so every variant starts from the same RNG state.
     Returns ``(result, model)``: the last epoch's metrics, the best validation accuracy, the
-    history, every batch's loss and the time."""
+    history, every batch's loss and the time.
+
+    ``keep_best``: a directory for the checkpoints; the returned model then holds the *best*
+    epoch's parameters (by the monitor, validation loss unless given), not the last epoch's, and
+    ``result["best_epoch"]`` says which it was."""
     seed_everything(seed)
     built = build()
     model, optimizer, scheduler = (*built, None)[:3]
@@ -58,15 +62,19 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
     trainer = Trainer(model, optimizer, loss_fn=loss_fn, scheduler=scheduler, seed=seed,
                       progress=Progress(enabled=False), logger=losses, log_every=1,
                       monitor=trainer_kw.pop("monitor", None) or Monitor("val_loss", "min"),
-                      **trainer_kw)
+                      checkpoint_dir=keep_best, **trainer_kw)
     started = time.time()
     state = trainer.fit(train_loader, val_loader, epochs)
+    seconds = time.time() - started
     last = state.history[-1]
     result = {k: last[k] for k in ("train_loss", "train_acc", "val_loss", "val_acc") if k in last}
     if "val_acc" in last:
         result["best_val_acc"] = max(r["val_acc"] for r in state.history)
-    result.update(epochs=len(state.history), seconds=time.time() - started, history=state.history,
+    result.update(epochs=len(state.history), seconds=seconds, history=state.history,
                   batch_losses=losses.values, final_lr=optimizer.get_lr())
+    if keep_best:
+        model.set_state_dict(checkpoint.load(keep_best, "best")[0])
+        result["best_epoch"] = state.monitor["best_epoch"]
     if log:
         log(f"{name:>24}: " + "  ".join(f"{k} {v:.4f}" for k, v in result.items()
                                         if k in ("train_loss", "val_loss", "val_acc"))

@@ -5,7 +5,6 @@ import logging
 import time
 import tracemalloc
 
-import numpy as np
 
 from .data.skipgram import course_triples
 from .word_vectors import WordVectors

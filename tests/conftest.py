@@ -58,3 +58,33 @@ def write_text8(path, words=20_000, vocab=300, seed=0):
     text = " ".join(np.array(names)[rng.choice(len(names), size=words, p=p / p.sum())])
     path.write_text(" " + text)              # text8 starts with a space
     return path
+
+
+POSITIVE = ["a wonderful , moving film", "great acting and a great story", "i loved it !",
+            "funny , warm and wise", "the best film of the year"]
+NEGATIVE = ["a dull , lifeless mess", "boring and far too long", "i hated it .",
+            "the worst script in years", "flat , tired and dull"]
+
+
+def write_reviews_tar(path, n_train=40, n_test=20, extra=None):
+    """An aclImdb_v1.tar.gz in the real layout (and an unsup/ review, which readers skip):
+    positive and negative reviews drawn from two small vocabularies."""
+    import io
+    import tarfile
+
+    rng = np.random.default_rng(0)
+    members = dict(extra or {})
+    for split, n in (("train", n_train), ("test", n_test)):
+        for i in range(n):
+            label = ("pos", "neg")[i % 2]
+            words = POSITIVE if label == "pos" else NEGATIVE
+            text = " ".join(rng.choice(words, size=3)) + "<br /><br />The end."
+            members[f"aclImdb/{split}/{label}/{i}_{7 if label == 'pos' else 2}.txt"] = text
+    members["aclImdb/train/unsup/0_0.txt"] = "not labelled"
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in members.items():
+            data = text if isinstance(text, bytes) else text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path

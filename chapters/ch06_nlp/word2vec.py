@@ -156,12 +156,15 @@ def finish(ctx):
         {"comparison": rows, "coverage": coverage, "gensim_runs": gensim_runs,
          "neighbours": neighbours, "memory": memory}))
     if gensim_runs:
+        gensim_mean = rows[next(k for k in rows if k.startswith("gensim W"))]
+        half_range = {k: v / 2 for k, v in rows.get("gensim: spread (max - min)", {}).items()}
         groups = {name: {"ours": (rows["ours (Paddle, Adam)"][name], None),
-                         "gensim": (rows[next(k for k in rows if k.startswith("gensim W"))][name],
-                                    rows.get("gensim: spread (max - min)", {}).get(name))}
+                         "gensim": (gensim_mean[name], half_range.get(name))}
                   for name in columns[:3]}
-        written.append(plot_bars(groups, ctx.out.plots / "scores.png", "score",
-                                 "word2vec: ours vs gensim (same text and settings)"))
+        written.append(plot_bars(groups, ctx.out.plots / "scores.png",
+                                 "Spearman's rho (similarity), accuracy (analogies)",
+                                 f"ours vs gensim, same text and settings (gensim: mean, bar "
+                                 f"= range over {len(gensim_runs)} seeds)"))
     written.append(ctx.out.root / "vectors.txt")
     ours.save_text(written[-1])
     if ctx.logger:

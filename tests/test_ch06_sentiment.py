@@ -1,0 +1,44 @@
+"""The sentiment lesson end to end (--quick) on a tiny aclImdb tar, with word2vec vectors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from chapters.ch06_nlp import sentiment
+from conftest import write_reviews_tar
+from paddle_course.cli import ConfigError
+from paddle_course.word_vectors import WordVectors
+
+
+def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsys):
+    data = write_reviews_tar(tmp_path / "aclImdb_v1.tar.gz", n_train=60, n_test=30)
+    words = ["film", "dull", "great", "the", "end"]
+    vectors = WordVectors(words, np.random.default_rng(0).normal(size=(5, 6)).astype(np.float32))
+    vectors.save_text(tmp_path / "vectors.txt")
+    out = tmp_path / "run"
+    result = sentiment.main(["--data", str(data), "--quick", "--output-dir", str(out),
+                             "--vectors", str(tmp_path / "vectors.txt")])
+    printed = capsys.readouterr().out
+    results = result["results"]
+    assert list(results) == ["majority class", *sentiment.VARIANTS]
+    for name in sentiment.VARIANTS:
+        r = results[name]
+        assert r["test_reviews"] == 30 and 0 <= r["test_acc"] <= 1 and r["best_epoch"] == 1
+        assert (out / "checkpoints" / name / "best.pdparams").is_file()
+    assert results["majority class"]["test_acc"] == 0.5
+    assert results["word2vec"]["vocabulary_from_word2vec"] == "5/" + str(
+        json.loads((out / "results.json").read_text())["data"]["vocabulary"])
+    assert "word2vec vectors for 5 of the" in printed
+    assert (out / "results.md").is_file() and (out / "plots/comparison.png").is_file()
+
+
+def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path, capsys):
+    data = write_reviews_tar(tmp_path / "aclImdb_v1.tar.gz", n_train=20, n_test=10)
+    result = sentiment.main(["--data", str(data), "--quick", "--variants", "bag,word2vec",
+                             "--vectors", str(tmp_path / "none.txt"),
+                             "--output-dir", str(tmp_path / "run")])
+    assert list(result["results"]) == ["majority class", "bag"]
+    assert "variant 'word2vec' skipped: no vectors at" in capsys.readouterr().out
+    with pytest.raises(ConfigError, match="unknown gru"):
+        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,gru"])

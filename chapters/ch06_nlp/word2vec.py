@@ -20,7 +20,8 @@ questions, beside gensim's ``Word2Vec`` trained on the same text with the same s
 
 Without ``--data``: the English text gensim ships in its test data (Wikipedia articles and news,
 575,000 words, 3 % of text8), cleaned as text8 was; 5 % of it is held out as validation text (the
-skip-gram loss there chooses the best epoch). About 25 s an epoch on 2 CPU cores.
+skip-gram loss there chooses the best epoch). About 25 s an epoch on 2 CPU cores, 3 minutes in
+all (gensim's three runs included).
 """
 
 import numpy as np

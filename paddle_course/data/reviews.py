@@ -55,8 +55,11 @@ def read_aclimdb(path):
                 except UnicodeDecodeError as e:
                     raise DataError(path, f"{member.name}: not UTF-8 text ({e.reason} at byte "
                                           f"{e.start})") from None
+    except tarfile.ReadError:
+        raise DataError(path, "not a tar archive (plain, gzip, bzip2 or xz)") from None
     except (tarfile.TarError, EOFError, zlib.error, OSError) as e:
-        raise DataError(path, f"not a readable tar archive ({type(e).__name__}: {e})") from None
+        raise DataError(path, f"not a readable tar archive: truncated or corrupt "
+                              f"({type(e).__name__}: {e})") from None
     missing = [f"aclImdb/{s}/{c}/" for (s, c), texts in splits.items() if not texts]
     if missing:
         raise DataError(path, f"no reviews under {', '.join(missing)}: not the aclImdb layout "

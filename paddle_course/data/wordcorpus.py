@@ -94,6 +94,8 @@ def load_corpus(path=None, corpus_rate=1.0, min_count=5, val_every=20):
         words = itertools.islice(text8.read_words(path), int(total * corpus_rate))
     if total == 0:
         raise DataError(source, "no words (an empty file?)")
+    if int(total * corpus_rate) == 0:
+        raise DataError(source, f"{total:,} words: a corpus rate of {corpus_rate} keeps none")
     ids, vocabulary, _ = text8.encode(words)
     used = len(ids)
     block = np.arange(used) // max(1, min(CHUNK, used // 100))

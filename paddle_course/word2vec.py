@@ -41,16 +41,16 @@ def peak_bytes(make):
 
 def memory_comparison(loader, epoch=0, course_words=20_000):
     """Bytes of memory per corpus word: our loader making one epoch's batches (one batch held at
-    a time, as in training) against the course's ``build_data`` list of triples on the first
-    ``course_words`` words the epoch's subsampling kept (its list grows with the corpus)."""
+    a time, as in training; a fresh ``loader``, so that its subsampling is counted too) against
+    the course's ``build_data`` list of triples on the first ``course_words`` words the epoch's
+    subsampling kept (its list grows in proportion to the corpus)."""
     def one_epoch():
         pairs = 0
         for b in range(len(loader)):
             pairs += len(loader.batch(epoch, b)[0])
         return pairs
 
-    loader._epoch = None                         # count the epoch's subsampling too
-    pairs, ours = peak_bytes(one_epoch)
+    pairs, ours = peak_bytes(one_epoch)          # a fresh loader: its subsampling counts too
     kept = loader.epoch_sequence(epoch)[1]
     sample = kept[:course_words]
     triples, theirs = peak_bytes(lambda: len(course_triples(sample, len(loader.pairs.counts),

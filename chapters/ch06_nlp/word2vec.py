@@ -46,6 +46,8 @@ DEFAULTS = dict(data=None, corpus_rate=1.0, min_count=5, window=3, negatives=4,
 QUICK = dict(corpus_rate=0.05, embedding_size=16, epochs=1, gensim_seeds=1)
 EVALUATION = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
 ANALOGIES = "questions-words.txt"
+OURS, GENSIM, RANGE = ("ours (Paddle, Adam)", "gensim Word2Vec (SGD), mean",
+                       "gensim: range over seeds")
 TEXT8_WORDS = 17_005_207
 PROBE_MIN_COUNT = 50          # a word seen fewer times has no meaningful neighbours
 
@@ -119,21 +121,19 @@ def finish(ctx):
         return {}
     config, corpus = ctx.config, ctx.data.corpus
     ours = WordVectors(corpus.vocabulary, ctx.model.vectors())
-    rows = {"ours (Paddle, Adam)": dict(flatten(evaluate_vectors(ours)),
-                                        seconds=sum(h["seconds"] for h in ctx.history))}
-    gensim_runs = []
-    for seed in range(config["gensim_seeds"]):
-        vectors, seconds = gensim_word2vec(corpus, config, seed)
-        gensim_runs.append(dict(flatten(evaluate_vectors(vectors)), seconds=seconds))
+    scores = evaluate_vectors(ours)
+    rows = {OURS: dict(flatten(scores), seconds=sum(h["seconds"] for h in ctx.history))}
+    gensim_runs = [gensim_word2vec(corpus, config, seed) for seed in range(config["gensim_seeds"])]
+    gensim_runs = [dict(flatten(evaluate_vectors(v)), seconds=s) for v, s in gensim_runs]
     if gensim_runs:
-        rows[f"gensim Word2Vec (SGD), mean of {len(gensim_runs)}"] = mean_row(gensim_runs)
-        if len(gensim_runs) > 1:
-            rows["gensim: spread (max - min)"] = spread_row(gensim_runs)
+        rows[GENSIM] = {k: float(np.mean([r[k] for r in gensim_runs])) for k in gensim_runs[0]}
+        rows[RANGE] = {k: float(np.ptp([r[k] for r in gensim_runs])) for k in gensim_runs[0]}
     columns = ["WordSim-353", "SimLex-999", "analogies", "seconds"]
-    print(f"\nvectors of the best epoch ({ctx.metrics['val']['epoch']}) against gensim, same text "
-          f"and settings (Spearman with human scores; analogy accuracy):")
+    print(f"\nvectors of the best epoch ({ctx.metrics['val']['epoch']}) against gensim "
+          f"({len(gensim_runs)} seeds), same text and settings (Spearman with human scores; "
+          f"analogy accuracy):")
     print(table(rows, columns))
-    coverage = {k: v["covered"] for k, v in evaluate_vectors(ours).items()}
+    coverage = {k: v["covered"] for k, v in scores.items()}
     print("covered (pairs / questions whose words are all in the vocabulary): "
           + ", ".join(f"{k} {v}" for k, v in coverage.items()))
 
@@ -157,10 +157,8 @@ def finish(ctx):
         {"comparison": rows, "coverage": coverage, "gensim_runs": gensim_runs,
          "neighbours": neighbours, "memory": memory}))
     if gensim_runs:
-        gensim_mean = rows[next(k for k in rows if k.startswith("gensim W"))]
-        half_range = {k: v / 2 for k, v in rows.get("gensim: spread (max - min)", {}).items()}
-        groups = {name: {"ours": (rows["ours (Paddle, Adam)"][name], None),
-                         "gensim": (gensim_mean[name], half_range.get(name))}
+        groups = {name: {"ours": (rows[OURS][name], None),
+                         "gensim": (rows[GENSIM][name], rows[RANGE][name] / 2)}
                   for name in columns[:3]}
         written.append(plot_bars(groups, ctx.out.plots / "scores.png",
                                  "Spearman's rho (similarity), accuracy (analogies)",
@@ -176,14 +174,6 @@ def finish(ctx):
 
 def flatten(scores):
     return {name: s.get("spearman", s.get("accuracy")) for name, s in scores.items()}
-
-
-def mean_row(runs):
-    return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
-
-
-def spread_row(runs):
-    return {k: float(np.ptp([r[k] for r in runs])) for k in runs[0]}
 
 
 def table(rows, columns):

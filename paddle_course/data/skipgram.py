@@ -19,6 +19,7 @@ batch is the same whether the epoch runs whole or resumes at ``b`` (exact ``--re
 processes with batch ``B`` train on exactly the pairs one process makes with batch ``B * R``.
 """
 
+import random
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -178,7 +179,6 @@ def course_triples(ids, vocab_size, window=3, negatives=4, rng=None):
     """The course's ``build_data``: every ``(center, target, label)`` triple in one Python list
     (each context once with label 1, then ``negatives`` uniform draws not in the window with
     label 0). Kept to measure what it costs in memory; not used for training."""
-    import random
     rng = rng or random.Random(0)
     corpus, dataset = [int(i) for i in ids], []
     for center_idx in range(len(corpus)):

@@ -56,3 +56,38 @@ def bootstrap(n, seed):
     which the model trained on the draw is evaluated."""
     drawn = np.random.RandomState(seed).randint(0, n, n)
     return drawn, np.setdiff1d(np.arange(n), drawn)
+
+
+def per_user_split(user, shares=(0.1, 0.1), seed=0):
+    """Warm start: ``(train, val, test)`` row indices where, for every user, a seeded
+    ``round(shares[1] * n)`` of their ``n`` ratings are test and ``round(shares[0] * n)`` are
+    validation; the rest (at least one rating per user) is training, so every user of the
+    validation and test sets has been seen in training."""
+    user = np.asarray(user)
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(len(user))
+    order = order[np.argsort(user[order], kind="stable")]      # by user, random within a user
+    counts = np.bincount(user, minlength=user.max() + 1)
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(len(user), dtype=np.int64)
+    rank[order] = np.arange(len(user)) - starts[user[order]]    # 0.. n_u - 1 within each user
+    n = counts[user]
+    n_val, n_test = (np.minimum(np.round(s * n), np.maximum(n - 1, 0) // 2) for s in shares)
+    test = rank < n_test
+    val = ~test & (rank < n_test + n_val)
+    return tuple(np.flatnonzero(m) for m in (~test & ~val, val, test))
+
+
+def user_split(user, shares=(0.1, 0.1), seed=0):
+    """Cold start: ``(train, val, test)`` row indices where a seeded ``shares[0]`` of the users
+    are validation users and ``shares[1]`` test users, with all their ratings: no user of the
+    validation or test set is in training (what the course's split of ml-1m's ratings, sorted by
+    user, does without saying so)."""
+    user = np.asarray(user)
+    users = np.unique(user)
+    rng = np.random.RandomState(seed)
+    perm = rng.permutation(users)
+    n_val, n_test = (int(round(s * len(users))) for s in shares)
+    val_users, test_users = perm[:n_val], perm[n_val:n_val + n_test]
+    val, test = np.isin(user, val_users), np.isin(user, test_users)
+    return tuple(np.flatnonzero(m) for m in (~val & ~test, val, test))

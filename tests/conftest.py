@@ -7,6 +7,8 @@ import struct
 import numpy as np
 import pytest
 
+from paddle_course.data.movielens import GENRES
+
 
 def digits(n, seed=0):
     """``n`` fake 28x28 byte images and labels 0..9 (every class present when n >= 10)."""
@@ -88,3 +90,30 @@ def write_reviews_tar(path, n_train=40, n_test=20, extra=None):
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return path
+
+
+# MovieLens in its two real layouts: three users, three movies, four ratings
+ML1M = {
+    "users.dat": "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
+    "movies.dat": ("1::Toy Story (1995)::Animation|Children's|Comedy\n"
+                   "2::Jumanji (1995)::Adventure|Children's|Fantasy\n"
+                   "3::Misérables, Les (1998)::Drama\n"),
+    "ratings.dat": ("1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n"
+                    "3::3::1::978300275\n"),
+}
+ITEM_FLAGS = lambda *genres: "|".join("1" if g in genres else "0" for g in GENRES)
+ML100K = {
+    "u.user": "1|24|M|technician|85711\n2|53|F|other|94043\n3|17|M|student|32067\n",
+    "u.item": (f"1|Toy Story (1995)|01-Jan-1995||http://x|{ITEM_FLAGS('Animation', 'Comedy')}\n"
+               f"2|GoldenEye (1995)|01-Jan-1995||http://y|{ITEM_FLAGS('Action', 'Thriller')}\n"
+               f"3|unknown||||{ITEM_FLAGS('unknown')}\n"),
+    "u.data": "1\t1\t5\t874965758\n2\t2\t3\t876893171\n3\t1\t4\t878542960\n1\t3\t2\t876893119\n",
+}
+
+
+def write_files(root, files, encoding="latin-1"):
+    """``{name: text}`` as files in ``root`` (latin-1, as MovieLens is)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).write_bytes(text.encode(encoding))
+    return root

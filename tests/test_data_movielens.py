@@ -6,33 +6,9 @@ import zipfile
 import numpy as np
 import pytest
 
+from conftest import ML1M, ML100K, write_files as write
 from paddle_course.data import DataError
-from paddle_course.data.movielens import (GENRES, RECBOLE, RECBOLE_DIR, load_movielens)
-
-ML1M = {
-    "users.dat": "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
-    "movies.dat": ("1::Toy Story (1995)::Animation|Children's|Comedy\n"
-                   "2::Jumanji (1995)::Adventure|Children's|Fantasy\n"
-                   "3::Misérables, Les (1998)::Drama\n"),
-    "ratings.dat": ("1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n"
-                    "3::3::1::978300275\n"),
-}
-ITEM_FLAGS = lambda *genres: "|".join("1" if g in genres else "0" for g in GENRES)
-ML100K = {
-    "u.user": "1|24|M|technician|85711\n2|53|F|other|94043\n3|17|M|student|32067\n",
-    "u.item": (f"1|Toy Story (1995)|01-Jan-1995||http://x|{ITEM_FLAGS('Animation', 'Comedy')}\n"
-               f"2|GoldenEye (1995)|01-Jan-1995||http://y|{ITEM_FLAGS('Action', 'Thriller')}\n"
-               f"3|unknown||||{ITEM_FLAGS('unknown')}\n"),
-    "u.data": "1\t1\t5\t874965758\n2\t2\t3\t876893171\n3\t1\t4\t878542960\n1\t3\t2\t876893119\n",
-}
-
-
-def write(root, files, encoding="latin-1"):
-    root.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (root / name).write_bytes(text.encode(encoding))
-    return root
-
+from paddle_course.data.movielens import GENRES, RECBOLE, RECBOLE_DIR, load_movielens
 
 def test_ml1m_directory_and_zip_give_the_same_tables(tmp_path):
     data = load_movielens(write(tmp_path / "ml-1m", ML1M))

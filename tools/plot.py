@@ -185,3 +185,26 @@ def plot_heatmaps(panels, rows, cols, path, xlabel, ylabel, title=None, fmt="{:.
     if title:
         fig.suptitle(title)
     return _save(fig, path)
+
+
+def plot_distributions(panels, path, cols=3, title=None):
+    """One panel per distribution: ``{title: (labels, counts, xlabel, log)}`` drawn as bars
+    (``labels`` categories or bin edges' left ends), the count axis logarithmic when ``log``
+    (counts that span orders of magnitude, such as ratings per movie)."""
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.3 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.ravel()[len(panels):]:
+        ax.axis("off")
+    for ax, (name, (labels, counts, xlabel, log)) in zip(axes.ravel(), panels.items()):
+        ax.bar(range(len(counts)), counts, color="tab:blue")
+        turn = len(labels) > 8 or any(len(str(x)) > 3 for x in labels)
+        ax.set_xticks(range(len(labels)), [str(x) for x in labels], fontsize=8,
+                      rotation=55 if turn else 0, ha="right" if turn else "center",
+                      rotation_mode="anchor")
+        ax.set(title=name, xlabel=xlabel, ylabel="count (log scale)" if log else "count")
+        if log:
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3, axis="y")
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)

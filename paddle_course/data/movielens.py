@@ -305,3 +305,32 @@ def _assemble(files, users, movies, ratings, name, occupations):
                [re.findall(r"[a-z0-9']+", t.lower()) for t in titles],
                np.array([m[2] for m in movies], dtype=np.int64), np.stack([m[3] for m in movies])),
         Ratings(rows[:, 0], rows[:, 1], stars, rows[:, 2]), tuple(occupations), str(files.path))
+
+
+TITLE_LEN = 15        # the course's title length (words), padded with id 0
+
+
+def title_ids(movies, length=TITLE_LEN):
+    """``(ids [M, length] int64, words)``: each title's first ``length`` words as ids (1 = the
+    most frequent word; 0 pads), and ``words[id]`` (``words[0]`` is the padding)."""
+    counts = {}
+    for title in movies.words:
+        for w in title:
+            counts[w] = counts.get(w, 0) + 1
+    words = ["[pad]", *sorted(counts, key=lambda w: (-counts[w], w))]
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.zeros((len(movies.words), length), dtype=np.int64)
+    for m, title in enumerate(movies.words):
+        row = [index[w] for w in title[:length]]
+        ids[m, :len(row)] = row
+    return ids, words
+
+
+def rating_inputs(data, rows, titles):
+    """The model inputs and target of ratings ``rows``: ``(user, gender, age, occupation, movie,
+    genres [B, G] float32, title [B, T], rating float32)``, as ``paddle_course.models.
+    recommender`` takes them (``titles``: from :func:`title_ids`)."""
+    r, u = data.ratings, data.users
+    user, movie = r.user[rows], r.movie[rows]
+    return (user, u.gender[user], u.age[user], u.occupation[user], movie,
+            data.movies.genres[movie].astype(np.float32), titles[movie], r.rating[rows])

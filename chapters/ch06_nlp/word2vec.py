@@ -28,7 +28,6 @@ import numpy as np
 import paddle.nn.functional as F
 
 from paddle_course import job
-from paddle_course.data.fingerprint import fingerprint
 from paddle_course.data.skipgram import VALIDATION, SkipGramPairs
 from paddle_course.data.wordcorpus import gensim_test_data, load_corpus
 from paddle_course.job import Task, cli
@@ -88,7 +87,7 @@ class Word2VecData:
         return {"train": len(self.corpus.train), "val": len(self.corpus.val)}
 
     def fingerprint(self):
-        return fingerprint(self.corpus.train, self.corpus.val)
+        return self.corpus.fingerprint()
 
     def info(self):
         return {"source": self.source, "words": self.corpus.total_words,

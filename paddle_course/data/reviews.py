@@ -130,7 +130,6 @@ class ReviewData:
         self.source, self.vocabulary, self.max_len = source, vocabulary, max_len
         for name, (tokens, labels) in splits.items():
             setattr(self, name, (*vocabulary.encode(tokens, max_len), np.asarray(labels)))
-        self.tokens = {name: tokens for name, (tokens, _) in splits.items()}
 
     def sizes(self):
         return {k: len(getattr(self, k)[2]) for k in ("train", "val", "test")}

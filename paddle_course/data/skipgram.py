@@ -75,9 +75,6 @@ class SkipGramPairs:
     seed: int = 0
     part: tuple = (0, 1)
 
-    def __len__(self):
-        return len(self.ids)
-
     def shard(self, rank, world_size):
         return replace(self, part=(rank, world_size))
 

@@ -111,6 +111,26 @@ ML100K = {
 }
 
 
+def write_ml1m(root, users=40, movies=30, per_user=12, seed=0):
+    """An ml-1m directory of ``users`` x ``per_user`` ratings with a pattern to learn (users of
+    an even id like the first half of the movies), in the real ``::`` format."""
+    rng = np.random.RandomState(seed)
+    genres = ("Action", "Comedy", "Drama", "Animation|Children's")
+    user_lines = [f"{u}::{'MF'[u % 2]}::{(1, 18, 25, 35, 45, 50, 56)[u % 7]}::{u % 21}::0{u}"
+                  for u in range(1, users + 1)]
+    movie_lines = [f"{m}::Movie {m} the sequel ({1980 + m % 20})::{genres[m % 4]}"
+                   for m in range(1, movies + 1)]
+    rating_lines = []
+    for u in range(1, users + 1):
+        for m in rng.choice(np.arange(1, movies + 1), per_user, replace=False):
+            liked = (u % 2 == 0) == (m <= movies // 2)
+            stars = int(np.clip(3 + (1 if liked else -1) + rng.randint(-1, 2), 1, 5))
+            rating_lines.append(f"{u}::{m}::{stars}::{978300000 + len(rating_lines)}")
+    return write_files(root, {"users.dat": "\n".join(user_lines) + "\n",
+                              "movies.dat": "\n".join(movie_lines) + "\n",
+                              "ratings.dat": "\n".join(rating_lines) + "\n"})
+
+
 def write_files(root, files, encoding="latin-1"):
     """``{name: text}`` as files in ``root`` (latin-1, as MovieLens is)."""
     root.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course import job
+from paddle_course.cli import ConfigError
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.ratings import SPLITS, load_rating_data
 from paddle_course.job import Task, cli
@@ -55,7 +56,8 @@ QUICK = dict(max_users=60, epochs=1)
 
 def add_arguments(p):
     p.add_argument("--model", choices=tuple(MODELS),
-                   help="; ".join(f"{k}: {v}" for k, v in MODELS.items()) + " (default course)")
+                   help="; ".join(f"{k}: {v}" for k, v in MODELS.items()).replace("%", "%%")
+                   + " (default course)")
     p.add_argument("--split", choices=tuple(SPLITS),
                    help="warm: 10 %% of each user's ratings held out; cold: 10 %% of the users "
                         "(default warm)")
@@ -67,6 +69,8 @@ def add_arguments(p):
 
 
 def load_data(config):
+    if config["max_users"] < 0:
+        raise ConfigError(f"--max-users: must be 0 (all) or more, not {config['max_users']}")
     return load_rating_data(config["data"], cache_dir(), config["split"], config["seed"],
                             config["max_users"])
 

@@ -52,7 +52,7 @@ def parser():
                         f"mean is always scored)")
     p.add_argument("--splits", default=",".join(SPLITS),
                    help="comma-separated: warm, cold (default: both)")
-    p.add_argument("--epochs", type=int, help="the same for every model (default: train's, 20)")
+    p.add_argument("--epochs", type=int, help="the same for every model (default: train's, 15)")
     p.add_argument("--resume", action="store_true",
                    help="continue the runs in --output-dir: finished ones are kept, a stopped "
                         "one continues where it stopped")

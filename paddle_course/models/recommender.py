@@ -22,7 +22,6 @@ from paddle import nn
 COSINE_EPS = 1e-8      # F.cosine_similarity's default
 
 
-
 class GlobalMean(nn.Layer):
     """The training ratings' mean for every pair: no parameters, nothing to train; the RMSE to
     beat (it equals the ratings' standard deviation)."""
@@ -76,20 +75,21 @@ class MatrixFactorization(Biases):
 
 class TwoTower(nn.Layer):
     """The course's model. User tower: id (32), gender, age and occupation (16 each) embeddings,
-    each through its own FC + ReLU, concatenated, FC 200 + tanh. Movie tower: id (32), the sum of
-    its genres' embeddings (32) and its title words (32) through two small convolutions over the
-    words, each through FC + ReLU, concatenated, FC 200 + tanh. Each tower then ``fc_sizes``
-    ([128, 64, 32]) with ReLU. The score is ``5 x cosine(user, movie)`` (``score="cosine"``, the
-    course's: bounded to [-5, 5] and blind to how far a user rates from the mean), or the dot
-    product plus a user and a movie bias plus the mean (``score="dot"``).
+    each through its own FC + ReLU, concatenated, FC 200 + tanh. Movie tower: id (32) through FC +
+    ReLU, the sum of its genres' embeddings (32) through an FC (no ReLU, as in the course), its
+    title words (32) through two small convolutions over the words and a ReLU, concatenated, FC
+    200 + tanh. Each tower then ``fc_sizes`` ([128, 64, 32]), each with a ReLU, the last one too
+    (``last_relu``), so the vectors are >= 0. The score is ``5 x cosine(user, movie)``
+    (``score="cosine"``, the course's: in [0, 5] and blind to how far a user rates from the mean),
+    or the dot product plus a user and a movie bias plus the mean (``score="dot"``).
 
     The course sums the embeddings of a movie's genre *ids* padded with id 0, so the padding's
     embedding joins every sum; here the genres are 0/1 flags and only real genres are summed.
     """
 
     def __init__(self, n_users, n_movies, n_occupations, n_words, n_genres, mean=0.0,
-                 fc_sizes=(128, 64, 32), score="cosine", last_relu=True, known_users=None, id_dropout=0.0,
-                 n_ages=7):
+                 fc_sizes=(128, 64, 32), score="cosine", last_relu=True, known_users=None,
+                 id_dropout=0.0, n_ages=7):
         super().__init__()
         if score not in ("cosine", "dot"):
             raise ValueError(f"score is 'cosine' or 'dot', not {score!r}")
@@ -98,8 +98,11 @@ class TwoTower(nn.Layer):
         # get one shared "unknown user" row instead of their own, never trained, random one;
         # id_dropout trains that row by hiding a share of the known users' ids.
         self.id_dropout, self.unknown = float(id_dropout), n_users
-        self.known = None if known_users is None else paddle.to_tensor(
-            np.asarray(known_users, dtype=bool))
+        if known_users is None:
+            self.known = None
+        else:                        # not saved: it comes from the data, like the sizes
+            self.register_buffer("known", paddle.to_tensor(np.asarray(known_users, dtype=bool)),
+                                 persistable=False)
         self.usr_emb = nn.Embedding(n_users + (known_users is not None), 32)
         self.usr_fc = nn.Linear(32, 32)
         self.usr_gender_emb, self.usr_gender_fc = nn.Embedding(2, 16), nn.Linear(16, 16)
@@ -141,9 +144,10 @@ class TwoTower(nn.Layer):
 
     def user_vector(self, user, gender, age, occupation):
         parts = [F.relu(fc(emb(x))) for emb, fc, x in (
-            (self.usr_emb, self.usr_fc, self.user_ids(user)), (self.usr_gender_emb, self.usr_gender_fc, gender),
-            (self.usr_age_emb, self.usr_age_fc, age), (self.usr_job_emb, self.usr_job_fc,
-                                                       occupation))]
+            (self.usr_emb, self.usr_fc, self.user_ids(user)),
+            (self.usr_gender_emb, self.usr_gender_fc, gender),
+            (self.usr_age_emb, self.usr_age_fc, age),
+            (self.usr_job_emb, self.usr_job_fc, occupation))]
         features = paddle.tanh(self.usr_combined(paddle.concat(parts, axis=-1)))   # [B, 200]
         return self.usr_layers(features)
 

@@ -132,6 +132,11 @@ def test_two_tower_lesson_table_and_resume(ml1m, tmp_path):
     assert (out / "cold/course/checkpoints/best.pdparams").is_file()
     again = two_tower.main([*args, "--resume"])      # finished runs are kept, not retrained
     assert again["warm"]["course"]["rmse"] == results["warm"]["course"]["rmse"]
+    first = json.loads((out / "warm/course/metrics.json").read_text())["history"]
+    two_tower.main([*args, "--resume", "--epochs", "2", "--models", "course", "--splits", "warm"])
+    history = json.loads((out / "warm/course/metrics.json").read_text())["history"]
+    assert len(first) == 1 and len(history) == 2      # a larger --epochs trains further...
+    assert history[0] == first[0]                     # ...continuing the run, not restarting it
     with pytest.raises(ConfigError, match="--models: unknown svd"):
         two_tower.main([*args, "--models", "svd"])
 

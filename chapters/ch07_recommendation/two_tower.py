@@ -76,7 +76,8 @@ def train_model(args, split, model):
     argv += ["--epochs", str(args.epochs)] if args.epochs else []
     argv += ["--quick"] if args.quick else []
     if args.resume and checkpoint.read_state(RunDir(out).checkpoints, "last") is not None:
-        argv = ["--resume", out]        # the run's own config wins; see job.parse_args
+        # the run's own config wins (see job.parse_args), but a larger --epochs trains further
+        argv = ["--resume", out] + (["--epochs", str(args.epochs)] if args.epochs else [])
     print(f"\n== {split} start: {model} ({train.MODELS[model]}) ==")
     return job.run(train.TASK, argv)
 

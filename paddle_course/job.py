@@ -62,6 +62,8 @@ class Task:
     build_optimizer  ``(config, model, steps_per_epoch) -> (optimizer, scheduler or None)``
     scheduler_step   ``"step"`` or ``"epoch"``
     loss_fn, metrics the engine's (metrics by name: ``acc``, ``binary_acc``, ``auc``, ``mae``...)
+    objective        ``(config, data, model) -> (loss_fn, metrics)``, instead of the two above
+                     when they depend on the data or the model (a detector's anchors)
     monitor          ``(metric, mode)`` that picks the best checkpoint; ``config["patience"]``,
                      if the task has that flag, stops early
     augment          ``config -> augment function or None`` (see ``Trainer``)
@@ -83,6 +85,7 @@ class Task:
     metrics: tuple = ("acc",)
     monitor: tuple = ("val_acc", "max")
     augment: Callable | None = None
+    objective: Callable | None = None
     describe: Callable | None = None
     finish: Callable | None = None
     eval_batch: int = 500
@@ -103,6 +106,7 @@ class Context:
     place: object
     metrics: dict               # {"val": ..., "test": ...}: the best checkpoint evaluated
     history: list               # one record per epoch (train/val metrics, lr, seconds)
+    loaders: dict               # {"train", "val", "test"}: this rank's loaders
 
 
 def parse_args(task, argv=None):
@@ -151,6 +155,8 @@ def run(task, argv=None):
     seed_everything(config["seed"])
     data = task.load_data(config)
     model = task.build_model(config, data)      # the first layers created: see Task.build_model
+    loss_fn, metrics = (task.objective(config, data, model) if task.objective
+                        else (task.loss_fn, task.metrics))
     fingerprint = data.fingerprint()
     if resuming and config.get("data_fingerprint") != fingerprint:
         raise ConfigError(f"the data ({data.source}) is not the data the run in {out.root} was "
@@ -180,7 +186,7 @@ def run(task, argv=None):
 
     net = wrap(model, place)     # DataParallel on several processes; its state_dict is model's
     augment = task.augment(config) if task.augment else None
-    trainer = Trainer(net, optimizer, loss_fn=task.loss_fn, metrics=task.metrics,
+    trainer = Trainer(net, optimizer, loss_fn=loss_fn, metrics=metrics,
                       scheduler=scheduler, scheduler_step=task.scheduler_step, augment=augment,
                       seed=config["seed"], monitor=Monitor(*task.monitor, config.get("patience")),
                       checkpoint_dir=out.checkpoints, config=config, rank=place.rank,
@@ -201,11 +207,11 @@ def run(task, argv=None):
     try:
         state = trainer.fit(loaders["train"], loaders.get("val"), config["epochs"], state)
         barrier()     # rank 0 has finished writing the checkpoints the others now read
-        results = _evaluate_best(task, trainer, model, out, loaders, place, say)
+        results = _evaluate_best(trainer, model, out, loaders, place, say)
         extra = {}
         if task.finish:
             extra = task.finish(Context(config, data, model, out, logger, place, results,
-                                        state.history)) or {}
+                                        state.history, loaders)) or {}
     finally:
         if logger:
             logger.close()
@@ -223,7 +229,7 @@ def run(task, argv=None):
     return metrics
 
 
-def _evaluate_best(task, trainer, model, out, loaders, place, say):
+def _evaluate_best(trainer, model, out, loaders, place, say):
     """The best checkpoint (by the monitored validation metric), not whatever the last epoch
     left, is what the run reports: loaded into ``model`` and evaluated on the val and test
     splits (each sample once over all ranks)."""
@@ -235,7 +241,7 @@ def _evaluate_best(task, trainer, model, out, loaders, place, say):
     for split in ("val", "test"):
         if split not in loaders:
             continue
-        r = evaluate(trainer.model, loaders[split], task.loss_fn, task.metrics,
+        r = evaluate(trainer.model, loaders[split], trainer.loss_fn, trainer.metrics,
                      distributed=place.world_size > 1)
         say(f"{split} (best checkpoint, epoch {best_epoch}): "
             f"{format_metrics({k: v for k, v in r.items() if k != 'samples'}, percent)}  "

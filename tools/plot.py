@@ -28,17 +28,20 @@ def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", 
 
 
 def plot_history(history, path):
-    """Train/validation loss (and accuracy, when the run tracked it) per epoch from a run's
-    history (``metrics.json``)."""
+    """Train/validation loss and every metric the run tracked (``train_acc``/``val_acc``,
+    ``val_map``...), one panel each, per epoch from a run's history (``metrics.json``)."""
     epochs = [r["epoch"] for r in history]
-    panels = ["loss"] + (["acc"] if any("train_acc" in r or "val_acc" in r for r in history) else [])
+    names = {"loss": "loss", "acc": "accuracy", "map": "mAP@0.5", "rmse": "RMSE", "mae": "MAE",
+             "auc": "ROC AUC", "binary_acc": "accuracy"}
+    tracked = {k.split("_", 1)[1] for r in history for k in r if k.startswith(("train_", "val_"))}
+    panels = ["loss"] + sorted(tracked - {"loss"})
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
     for ax, metric in zip(axes[0], panels):
         for split in ("train", "val"):
             key = f"{split}_{metric}"
             if any(key in r for r in history):
                 ax.plot(epochs, [r.get(key) for r in history], marker=".", label=split)
-        ax.set(title={"loss": "loss", "acc": "accuracy"}[metric], xlabel="epoch", ylabel=metric)
+        ax.set(title=names.get(metric, metric), xlabel="epoch", ylabel=metric)
         ax.grid(alpha=0.3)
         ax.legend()
     return _save(fig, path)
@@ -207,4 +210,28 @@ def plot_distributions(panels, path, cols=3, title=None):
         ax.grid(alpha=0.3, axis="y")
     if title:
         fig.suptitle(title)
+    return _save(fig, path)
+
+
+def plot_detections(panels, path, cols=4, class_names=None):
+    """Images with boxes: ``panels`` is a list of ``(title, image, boxes)``, the image ``[H, W]``
+    grey or ``[H, W, 3]`` uint8, ``boxes`` a list of ``(xyxy in pixels, class, score or None)``:
+    ground truth (score None) in dashed green, detections in solid red with "class score"."""
+    from matplotlib.patches import Rectangle
+
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.3 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (title, image, boxes) in zip(axes.ravel(), panels):
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
+        for (x1, y1, x2, y2), cls, score in boxes:
+            truth = score is None
+            ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=1.4,
+                                   ls="--" if truth else "-", color="lime" if truth else "red"))
+            if not truth:
+                name = class_names[cls] if class_names else cls
+                ax.text(x1, y1, f"{name} {score:.2f}", color="white", fontsize=7, va="bottom",
+                        bbox=dict(facecolor="red", alpha=0.6, pad=1, lw=0))
+        ax.set_title(title, fontsize=9)
     return _save(fig, path)

@@ -37,15 +37,15 @@ def match(det_boxes, det_classes, gt_boxes, gt_classes, difficult=None,
     ious[det_classes[:, None] != gt_classes[None, :]] = -1        # only boxes of its class
     taken = np.zeros(len(gt_classes), dtype=bool)
     flags = np.zeros(len(det_classes), dtype=np.int64)
-    for d in range(len(det_classes)):
-        if not ious.shape[1]:
-            break
-        g = int(np.argmax(ious[d]))
-        if ious[d, g] > iou_threshold:
-            if difficult[g]:
-                flags[d] = -1
-            elif not taken[g]:
-                flags[d], taken[g] = 1, True
+    if not ious.shape[1]:
+        return flags
+    best = ious.argmax(axis=1)
+    for d in np.flatnonzero(ious[np.arange(len(best)), best] > iou_threshold):   # the rest: FP
+        g = best[d]
+        if difficult[g]:
+            flags[d] = -1
+        elif not taken[g]:
+            flags[d], taken[g] = 1, True
     return flags
 
 

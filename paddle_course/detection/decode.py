@@ -21,6 +21,7 @@ from .boxes import cxcywh_to_xyxy, multiclass_nms
 VALID_THRESH = 0.01     # the course's valid_thresh: scores below it are not detections
 NMS_THRESH = 0.45       # the course's nms_thresh
 MAX_DETECTIONS = 100    # the course's pos_nms_topk: detections kept per image
+CANDIDATES = 1000       # the course's nms_topk: the best-scoring pairs NMS looks at
 
 
 def _sigmoid(z):
@@ -73,12 +74,15 @@ class Detections:
 
 
 def postprocess(boxes, scores, score_thresh=VALID_THRESH, nms_thresh=NMS_THRESH,
-                max_detections=MAX_DETECTIONS):
-    """One image's decoded ``boxes [P, 4]`` and ``scores [P, C]`` as :class:`Detections`: every
-    (box, class) pair scoring at least ``score_thresh``, NMS within each class at IoU
-    ``nms_thresh`` (``None``: no NMS), at most ``max_detections``."""
+                max_detections=MAX_DETECTIONS, candidates=CANDIDATES):
+    """One image's decoded ``boxes [P, 4]`` and ``scores [P, C]`` as :class:`Detections`: the
+    best ``candidates`` (box, class) pairs scoring at least ``score_thresh``, NMS within each
+    class at IoU ``nms_thresh`` (``None``: no NMS), at most ``max_detections``."""
     anchor, cls = np.nonzero(scores >= score_thresh)
     s = scores[anchor, cls]
+    if len(s) > candidates:
+        best = np.argsort(-s, kind="stable")[:candidates]
+        anchor, cls, s = anchor[best], cls[best], s[best]
     b = boxes[anchor]
     if nms_thresh is None:
         keep = np.argsort(-s, kind="stable")[:max_detections]

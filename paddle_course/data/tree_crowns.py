@@ -21,11 +21,12 @@ TRAIN = ("2019_YELL_2_528000_4978000_image_crop2", "OSBS_029")
 HELD_OUT = "2019_YELL_2_541000_4977000_image_crop"     # split in halves: validation | test
 
 
-def read_annotated(stem, image_suffix=".png"):
-    """One of the pack's images with its annotation, checked as a VOC folder's would be."""
+def read_annotated(stem, fetch=read_member):
+    """One of the pack's images (its .png) with its annotation, checked as a VOC folder's
+    would be. ``fetch(pack, member) -> bytes`` reads the archive (tests pass their own)."""
     member = f"deepforest/data/{stem}"
-    annotation = parse_annotation(read_member(PACK, member + ".xml"), f"{PACK.name}:{member}.xml")
-    image = open_image(read_member(PACK, member + image_suffix), f"{PACK.name}:{member}{image_suffix}")
+    annotation = parse_annotation(fetch(PACK, member + ".xml"), f"{PACK.name}:{member}.xml")
+    image = open_image(fetch(PACK, member + ".png"), f"{PACK.name}:{member}.png")
     # the XML of OSBS_029 names its .tif; the pack's .png is the same 400 x 400 image
     check_boxes(annotation, image.shape[1], image.shape[0], f"{PACK.name}:{member}.xml")
     return AnnotatedImage(stem, image, annotation.boxes, annotation.names, annotation.difficult)
@@ -37,8 +38,8 @@ def halves(item):
     return [crop(item, 0, 0, w // 2, h), crop(item, w // 2, 0, w, h)]
 
 
-def tree_crowns():
+def tree_crowns(fetch=read_member):
     """``{"train": [...], "val": [...], "test": [...]}`` of :class:`AnnotatedImage` (untiled)."""
-    left, right = halves(read_annotated(HELD_OUT))
-    return {"train": [read_annotated(s) for s in TRAIN], "val": [left], "test": [right]}
+    left, right = halves(read_annotated(HELD_OUT, fetch))
+    return {"train": [read_annotated(s, fetch) for s in TRAIN], "val": [left], "test": [right]}
 

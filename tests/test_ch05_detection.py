@@ -236,3 +236,34 @@ def test_yolo_lesson_quick_resumes_exactly(tmp_path):
     assert set(metrics["detection"]) == {"val", "test"} and metrics["oracle"]["loss_max_rel_diff"] < 1e-4
     assert 0 <= metrics["detection"]["test"]["map"] <= 1
     assert (tmp_path / "whole" / "plots" / "detections_test.png").is_file()
+
+
+def test_boxes_lesson_quick(tmp_path):
+    from chapters.ch05_detection import boxes
+
+    r = boxes.main(["--quick", "--output-dir", str(tmp_path)])
+    assert [round(v, 6) for v in r["iou"].values()] == list(boxes.TARGET_IOUS)
+    assert r["nms_example"]["same as paddle"] and r["nms_example"]["kept"] < r["nms_example"]["candidates"]
+    assert all(t["identical to paddle"] == t["trials"] for t in r["nms_trials"].values())
+    assert r["anchors"]["k-means, 6 anchors"]["mean best IoU"] > r["anchors"]["COCO's 9, scaled to the input"]["mean best IoU"]
+    assert all(o["max difference"] < 1e-3 for o in r["oracle"].values())
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["quick"] is True
+    assert {p.name for p in (tmp_path / "plots").iterdir()} == {"iou.png", "nms.png", "anchors.png"}
+
+
+@pytest.mark.slow
+def test_map_lesson_quick_trains_its_detector_then_explains_map(tmp_path):
+    from chapters.ch05_detection import map as map_lesson
+
+    r = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
+    assert (tmp_path / "model" / "metrics.json").is_file()            # trained first
+    step = r["step_by_step"]
+    recalls = [row["recall"] for row in step["ranked"]]
+    assert recalls == sorted(recalls) and all(0 <= v <= 1 for v in recalls)
+    assert set(r["nms"]) == {"0.1", "0.3", "0.45", "0.6", "0.8", "0.95", "none"}
+    maps = [row["mAP"] for row in r["score"].values()]
+    assert all(0 <= m <= 1 for m in maps)
+    # the second run reuses the trained detector
+    again = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
+    assert again["nms"] == r["nms"]

@@ -86,3 +86,31 @@ def test_unknown_metric_and_unwatchable_monitor_are_refused():
                       progress=Progress(enabled=False))
     with pytest.raises(ValueError, match="does not compute; choose from .*val_rmse"):
         trainer.fit(None, object(), 1)
+
+
+def test_a_validation_only_metric_is_never_computed_on_training_batches():
+    from paddle_course.data import make_loader
+
+    class CountedMAE(MAE):
+        on_train = False
+        calls = 0
+
+        def stats(self, outputs, targets):
+            CountedMAE.calls += 1
+            return super().stats(outputs, targets)
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 2)).astype("float32"), rng.normal(size=(40, 1)).astype("float32")
+    model = paddle.nn.Linear(2, 1)
+    opt = paddle.optimizer.SGD(0.1, parameters=model.parameters())
+    trainer = Trainer(model, opt, loss_fn=paddle.nn.functional.mse_loss,
+                      metrics={"mae": CountedMAE(), "rmse": metric_set(["rmse"])["rmse"]},
+                      monitor=Monitor("val_mae", "min"), progress=Progress(enabled=False))
+    state = trainer.fit(make_loader((x, y), 8, shuffle=True), make_loader((x, y), 20), 2)
+    record = state.history[-1]
+    assert "val_mae" in record and "train_mae" not in record
+    assert "train_rmse" in record and "val_rmse" in record
+    assert CountedMAE.calls == 2 * 2                    # two validation batches per epoch only
+    with pytest.raises(ValueError, match="does not compute"):
+        Trainer(model, opt, metrics={"mae": CountedMAE()}, monitor=Monitor("train_mae", "min"),
+                progress=Progress(enabled=False)).fit(make_loader((x, y), 8), None, 1)

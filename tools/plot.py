@@ -4,6 +4,7 @@ and returns the path it wrote, so scripts can print where to look."""
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")   # no display needed; must precede pyplot's import
 import matplotlib.pyplot as plt  # noqa: E402
@@ -225,6 +226,7 @@ def plot_detections(panels, path, cols=4, class_names=None):
         ax.axis("off")
     for ax, (title, image, boxes) in zip(axes.ravel(), panels):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
+        ax.set(xlim=(0, image.shape[1]), ylim=(image.shape[0], 0))   # boxes past the edge: cut
         for (x1, y1, x2, y2), cls, score in boxes:
             truth = score is None
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=1.4,
@@ -234,4 +236,20 @@ def plot_detections(panels, path, cols=4, class_names=None):
                 ax.text(x1, y1, f"{name} {score:.2f}", color="white", fontsize=7, va="bottom",
                         bbox=dict(facecolor="red", alpha=0.6, pad=1, lw=0))
         ax.set_title(title, fontsize=9)
+    return _save(fig, path)
+
+
+def plot_scatter(groups, path, xlabel, ylabel, title):
+    """Points ``{label: [N, 2]}`` on one axis: the first group as small dots (the data), the
+    others as large markers (what was fitted to it: anchors, centroids)."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for k, (label, points) in enumerate(groups.items()):
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        if k == 0:
+            ax.scatter(points[:, 0], points[:, 1], s=4, alpha=0.3, color="grey", label=label)
+        else:
+            ax.scatter(points[:, 0], points[:, 1], s=70, marker="XoD^"[k % 4], label=label)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
     return _save(fig, path)

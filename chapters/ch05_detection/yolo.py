@@ -29,12 +29,13 @@ from paddle_course.detection.yolo_loss import YoloLoss, paddle_layout, paddle_yo
 from paddle_course.engine.evaluate import predict
 from paddle_course.job import Task, cli
 from paddle_course.models.yolo import TinyYOLOv3
+from paddle_course.optim import SCHEDULES
 from tools.plot import plot_curves, plot_detections
 
 STRIDES = (16, 8)
 ANCHORS = 6
 DEFAULTS = dict(data=None, image_size=None, scenes=SCENES[0], width=1.0, epochs=20,
-                batch_size=32, lr=1e-3, optimizer="adam", seed=0, patience=None,
+                batch_size=32, lr=1e-3, optimizer="adam", schedule="cosine", seed=0, patience=None,
                 output_dir="outputs/ch05_detection/yolo", device="auto", num_workers=0,
                 nprocs=1, quick=False, no_visualdl=False)
 QUICK = dict(scenes=64, epochs=1, batch_size=16)
@@ -49,6 +50,8 @@ def add_arguments(p):
                    help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
                         f"to {SCENES[1]} each, as the held-out digits allow)")
     p.add_argument("--width", type=float, help="channel multiplier of the network (default 1)")
+    p.add_argument("--schedule", choices=SCHEDULES,
+                   help="learning rate: constant, or cosine from --lr to 0 (default cosine)")
     p.add_argument("--patience", type=int, help="stop after this many epochs without a better val_map")
 
 
@@ -180,7 +183,7 @@ TASK = Task(
     objective=objective,
     monitor=("val_map", "max"),
     describe=lambda c, model: (f"anchors {[list(a) for a in model.layout.anchors]} at strides "
-                               f"{model.layout.strides}  |  {c['optimizer']} lr {c['lr']}"),
+                               f"{model.layout.strides}  |  {c['optimizer']} lr {c['lr']} ({c['schedule']})"),
     finish=finish,
     eval_batch=64,
 )

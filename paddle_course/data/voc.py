@@ -100,8 +100,10 @@ def read_voc_folder(root):
     """Every annotated image of a VOC-layout folder, checked, in file-name order."""
     root = Path(root).expanduser()
     xml_dir, image_dir = root / "annotations" / "xmls", root / "images"
-    if not root.is_dir():
+    if not root.exists():
         raise DataError(root, "no such directory")
+    if not root.is_dir():
+        raise DataError(root, "is a file, not a VOC-layout folder (annotations/xmls/*.xml and images/)")
     if not xml_dir.is_dir():
         raise DataError(root, "not a VOC-layout folder: it has no annotations/xmls/ (expected "
                               "annotations/xmls/*.xml and images/)")

@@ -115,6 +115,7 @@ class MeanAP(Metric):
     are computed exactly. ``detect(outputs) -> [Detections]`` turns a batch's output into
     detections; targets are ``[N, B, 5]`` (class, cx, cy, w, h) normalised, zero rows padding."""
     mode = "max"
+    on_train = False    # decoding and NMS on every training batch would cost a third of a step
 
     def __init__(self, detect, num_classes, bins=1000, iou_threshold=IOU_THRESHOLD):
         self.detect, self.num_classes, self.bins = detect, num_classes, bins

@@ -34,6 +34,8 @@ class Metric:
     size = 2
     mode = "max"
     percent = False            # printed as a percentage
+    on_train = True            # also tracked on training batches (False: validation only, for
+                               # a metric too costly per step, e.g. a detector's mAP)
 
     def stats(self, outputs, targets):
         raise NotImplementedError

@@ -80,6 +80,7 @@ class Trainer:
         self.save_every, self.log_every = save_every, log_every
         self.on_epoch_end = on_epoch_end
         self.metrics, self.aux_weight = metric_set(metrics), aux_weight
+        self.train_metrics = {k: m for k, m in self.metrics.items() if m.on_train}
 
     # --- one step ------------------------------------------------------------------------------
 
@@ -111,7 +112,8 @@ class Trainer:
         if val_loader is None and self.monitor.metric.startswith("val_"):
             raise ValueError(f"the monitor watches {self.monitor.metric!r} but there is no "
                              f"validation loader; pass one, or monitor a train_ metric")
-        watchable = [f"{split}_{m}" for split in ("train", "val") for m in ("loss", *self.metrics)]
+        watchable = ([f"train_{m}" for m in ("loss", *self.train_metrics)]
+                     + [f"val_{m}" for m in ("loss", *self.metrics)])
         if self.monitor.metric not in watchable:
             raise ValueError(f"the monitor watches {self.monitor.metric!r}, which this run does "
                              f"not compute; choose from {', '.join(watchable)}")
@@ -133,7 +135,7 @@ class Trainer:
     def _train_epoch(self, loader, sampler, epochs, state, stop):
         epoch = state.epoch
         sampler.set_epoch(epoch, start_batch=state.step_in_epoch)
-        running = Meter.from_state_dict(self.metrics, state.running)
+        running = Meter.from_state_dict(self.train_metrics, state.running)
         started = time.time() - state.running.get("seconds", 0.0)
         self.model.train()
         self.progress.start_epoch(epoch, epochs, total=len(sampler), done=state.step_in_epoch)
@@ -180,7 +182,7 @@ class Trainer:
         return stop.signum is not None
 
     def _end_epoch(self, val_loader, epochs, state):
-        train = Meter.from_state_dict(self.metrics, state.running).reduced()   # summed over ranks
+        train = Meter.from_state_dict(self.train_metrics, state.running).reduced()   # over ranks
         record = {"epoch": state.epoch + 1, "step": state.global_step}
         record.update({f"train_{k}": v for k, v in train.values().items()})
         if val_loader is not None:

@@ -8,12 +8,21 @@
 The course's detector, cut down to a CPU (``paddle_course.models.yolo``): two output scales
 (strides 16 and 8), three anchors each, the six anchors found by k-means (distance 1 - IoU) on
 the training boxes; the YOLOv3 loss written out (``paddle_course.detection.yolo_loss``, equal
-to ``paddle.vision.ops.yolo_loss``), Adam. Each epoch is scored by ``val_map``, the mAP@0.5
-of the validation images after the course's post-processing (scores >= 0.01, per-class NMS at
-IoU 0.45, at most 100 detections per image), and the best epoch is kept. At the end the kept
+to ``paddle.vision.ops.yolo_loss``). Each epoch is scored by ``val_map``, the mAP@0.5 of the
+validation images after the course's post-processing (scores >= 0.01, per-class NMS at IoU
+0.45, at most 100 detections per image), and the best epoch is kept. At the end the kept
 model's mAP is computed exactly on the validation and test images (VOC all-point and 11-point
 AP, per class), with precision-recall curves, detections drawn on test images, and, on a test
 batch, our loss and decoding beside Paddle's operators.
+
+Training: Adam at 3e-3 with a cosine decay to 0 over 20 epochs (the course trains 200 epochs
+with Momentum at 1e-4 on a GPU). Measured on the digit scenes, validation mAP at epoch 9: 0.54
+with Adam 1e-3 (constant or cosine), 0.86 at epoch 10 with 3e-3; the detectors find the digits
+early (class-agnostic mAP 0.98 at epoch 8) and spend the epochs learning which digit it is.
+Mid-run ``val_map`` jumps down and back (0.70 -> 0.28 -> 0.86): at a high rate the weights move
+faster than BatchNorm's running averages follow them (the same weights scored a validation loss
+of 27 with the running statistics and 11 with the batch's), and the jumps stop as the cosine
+schedule lowers the rate, which is why the kept epoch comes late.
 """
 
 import numpy as np
@@ -35,7 +44,7 @@ from tools.plot import plot_curves, plot_detections
 STRIDES = (16, 8)
 ANCHORS = 6
 DEFAULTS = dict(data=None, image_size=None, scenes=SCENES[0], width=1.0, epochs=20,
-                batch_size=32, lr=1e-3, optimizer="adam", schedule="cosine", seed=0, patience=None,
+                batch_size=32, lr=3e-3, optimizer="adam", schedule="cosine", seed=0, patience=None,
                 output_dir="outputs/ch05_detection/yolo", device="auto", num_workers=0,
                 nprocs=1, quick=False, no_visualdl=False)
 QUICK = dict(scenes=64, epochs=1, batch_size=16)

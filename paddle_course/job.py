@@ -106,7 +106,6 @@ class Context:
     place: object
     metrics: dict               # {"val": ..., "test": ...}: the best checkpoint evaluated
     history: list               # one record per epoch (train/val metrics, lr, seconds)
-    loaders: dict               # {"train", "val", "test"}: this rank's loaders
 
 
 def parse_args(task, argv=None):
@@ -211,7 +210,7 @@ def run(task, argv=None):
         extra = {}
         if task.finish:
             extra = task.finish(Context(config, data, model, out, logger, place, results,
-                                        state.history, loaders)) or {}
+                                        state.history)) or {}
     finally:
         if logger:
             logger.close()

@@ -220,6 +220,16 @@ def test_detector_output_and_a_few_steps_on_one_batch_lower_the_loss():
     assert losses[-1] < 0.5 * losses[0]
 
 
+def test_objectness_prior_sets_only_the_objectness_biases():
+    layout = HeadLayout.from_anchors([(8, 8), (12, 12), (16, 16), (20, 20), (24, 24), (30, 30)], (16, 8), 2)
+    course, prior = TinyYOLOv3(layout, 1, 0.5), TinyYOLOv3(layout, 1, 0.5, objectness_prior=0.01)
+    for out in (prior.block_out_0, prior.block_out_1):
+        bias = out.bias.numpy().reshape(3, 7)                      # [anchors, 5 + classes]
+        assert np.allclose(1 / (1 + np.exp(-bias[:, 4])), 0.01)
+        assert (np.delete(bias, 4, axis=1) == 0).all()
+    assert (course.block_out_0.bias.numpy() == 0).all()
+
+
 @pytest.mark.slow
 def test_yolo_lesson_quick_resumes_exactly(tmp_path):
     from chapters.ch05_detection import yolo

@@ -9,8 +9,8 @@ from paddle_course.detection import boxes as B
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors, shape_iou
 from paddle_course.detection.average_precision import (MeanAP, average_precision,
                                                        evaluate_detections, match)
-from paddle_course.detection.decode import Detections, decode, postprocess
-from paddle_course.detection.yolo_loss import YoloLoss, paddle_layout, paddle_yolo_loss, split_outputs
+from paddle_course.detection.decode import Detections, decode, paddle_yolo_box, postprocess
+from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss, split_outputs
 
 LAYOUT = HeadLayout.from_anchors([(8, 9), (12, 14), (15, 20), (20, 18), (25, 30), (33, 28)],
                                  (16, 8), 3)
@@ -167,17 +167,10 @@ def test_decode_equals_yolo_box():
     out = rng.normal(0, 1, (2, n_predictions(), 8)).astype("float32")
     size = (48, 80)                                          # an image of 80 x 48 pixels
     boxes, scores = decode(out, LAYOUT, IMAGE, size=size, conf_thresh=0.3, clip=False)
-    parts = split_outputs(paddle.to_tensor(out), LAYOUT, IMAGE)
-    theirs_b, theirs_s = [], []
-    for s, x in enumerate(parts):
-        anchors = [v for a in LAYOUT.masks[s] for v in LAYOUT.anchors[a]]
-        b, sc = paddle.vision.ops.yolo_box(paddle_layout(x), paddle.to_tensor([size] * 2, dtype="int32"),
-                                           anchors, 3, 0.3, LAYOUT.strides[s], clip_bbox=False)
-        theirs_b.append(b.numpy())
-        theirs_s.append(sc.numpy())
-    assert (np.concatenate(theirs_s, 1) == 0).any()          # some fell under the threshold
-    assert np.allclose(boxes, np.concatenate(theirs_b, 1), atol=1e-3)
-    assert np.allclose(scores, np.concatenate(theirs_s, 1), atol=1e-6)
+    theirs_b, theirs_s = paddle_yolo_box(out, LAYOUT, IMAGE, size, conf_thresh=0.3)
+    assert (theirs_s == 0).any()                             # some fell under the threshold
+    assert np.allclose(boxes, theirs_b, atol=1e-3)
+    assert np.allclose(scores, theirs_s, atol=1e-6)
 
 
 def test_postprocess_thresholds_and_suppresses_within_a_class():
@@ -268,3 +261,54 @@ def test_binned_metric_matches_the_exact_map_and_adds_up_over_batches():
     coarse = MeanAP(metric.detect, 3, bins=4)       # 4 bins: ties that the exact AP breaks
     assert coarse.stats(index, target).shape == (3 * (2 * 4 + 1),)
     assert coarse.value(coarse.stats(index, target)) != pytest.approx(exact, abs=2e-3)
+
+
+# --- flips: the boxes follow the image ----------------------------------------------------------
+
+@pytest.mark.parametrize("symmetry", [(t, h, v) for t in (0, 1) for h in (0, 1) for v in (0, 1)])
+def test_flipped_boxes_are_the_ink_boxes_of_the_flipped_image(symmetry):
+    from paddle_course.data.digit_scenes import ink_box
+    from paddle_course.detection.augment import flip_boxes, flip_image
+
+    image = np.zeros((1, 40, 40), np.float32)
+    image[0, 4:10, 20:34] = 1                                   # a box x 20..34, y 4..10
+    target = np.array([[2, 27 / 40, 7 / 40, 14 / 40, 6 / 40], [0, 0, 0, 0, 0]], np.float32)
+    flipped = flip_image(paddle.to_tensor(image), *symmetry).numpy()[0]
+    t = flip_boxes(target, *symmetry)
+    x1, y1, x2, y2 = ink_box(flipped)
+    assert np.allclose(t[0], [2, (x1 + x2) / 80, (y1 + y2) / 80, (x2 - x1) / 40, (y2 - y1) / 40])
+    assert (t[1] == 0).all()                                    # padding stays padding
+
+
+def test_random_flip_is_seeded_and_the_trainer_passes_it_the_target():
+    from paddle_course.data import make_loader
+    from paddle_course.detection.augment import RandomFlip
+    from paddle_course.engine import Monitor, Trainer
+    from paddle_course.engine.progress import Progress
+
+    images = paddle.to_tensor(np.random.default_rng(0).normal(size=(6, 1, 8, 8)).astype("float32"))
+    target = paddle.to_tensor(random_targets(np.random.default_rng(1), 6, 2))
+    flip = RandomFlip("dihedral")
+    a = flip(images, target, np.random.default_rng(3))
+    b = flip(images, target, np.random.default_rng(3))
+    assert np.array_equal(a[0].numpy(), b[0].numpy()) and np.array_equal(a[1].numpy(), b[1].numpy())
+    whole = flip(images, target, np.random.default_rng(3), part=(0, 1))
+    halves = [flip(images[3 * r:3 * r + 3], target[3 * r:3 * r + 3], np.random.default_rng(3), part=(r, 2))
+              for r in (0, 1)]
+    assert np.array_equal(np.concatenate([h[1].numpy() for h in halves]), whole[1].numpy())
+
+    seen = []
+
+    def loss_fn(outputs, t):
+        seen.append(t.numpy())
+        return outputs.mean() * 0 + float(t.sum())
+
+    model = paddle.nn.Linear(8, 1)
+    x = np.random.default_rng(2).normal(size=(4, 1, 8, 8)).astype("float32")
+    y = random_targets(np.random.default_rng(4), 4, 2)
+    trainer = Trainer(model, paddle.optimizer.SGD(0.0, parameters=model.parameters()), loss_fn=loss_fn,
+                      metrics=(), augment=flip, monitor=Monitor("train_loss", "min"),
+                      progress=Progress(enabled=False))
+    trainer.fit(make_loader((x, y), 4), None, 1)
+    expected = flip(paddle.to_tensor(x), paddle.to_tensor(y), np.random.default_rng([0, 0, 0, 0]))[1]
+    assert np.array_equal(seen[0], expected.numpy()) and not np.array_equal(seen[0], y)

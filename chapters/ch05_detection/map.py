@@ -98,28 +98,20 @@ def step_by_step(boxes, scores, split, n_images, names):
             "per_class": {names[c]: v for c, v in small["ap"].items() if v is not None}, "map": small["map"]}
 
 
-def nms_sweep(boxes, scores, split, n_classes):
+def sweep(boxes, scores, split, n_classes, parameter, values):
+    """mAP, precision and recall of what is kept, and detections per image, for each value of
+    one post-processing ``parameter`` (``nms_thresh`` or ``score_thresh``) on all of ``split``."""
     truths = [split.ground_truth(i) for i in range(len(split))]
     rows = {}
-    for t in NMS_THRESHOLDS:
-        found = [postprocess(b, s, nms_thresh=t) for b, s in zip(boxes, scores)]
+    for v in values:
+        found = [postprocess(b, s, **{parameter: v}) for b, s in zip(boxes, scores)]
         r = evaluate_detections(found, truths, n_classes)
-        rows["none" if t is None else f"{t:g}"] = {"mAP": r["map"], "detections per image":
-                                                   float(np.mean([len(f) for f in found]))}
-    return rows
-
-
-def score_sweep(boxes, scores, split, n_classes):
-    truths = [split.ground_truth(i) for i in range(len(split))]
-    rows = {}
-    for t in SCORE_THRESHOLDS:
-        found = [postprocess(b, s, score_thresh=t) for b, s in zip(boxes, scores)]
-        r = evaluate_detections(found, truths, n_classes)
-        flags = np.concatenate([match(f.boxes, f.classes, *g) for f, g in zip(found, truths)] or [[]])
+        flags = np.concatenate([match(f.boxes, f.classes, *g) for f, g in zip(found, truths)])
         tp, kept = int((flags == 1).sum()), int((flags >= 0).sum())
-        rows[f"{t:g}"] = {"mAP": r["map"], "precision": tp / kept if kept else float("nan"),
-                          "recall": tp / max(1, sum(r["positives"])),
-                          "detections per image": float(np.mean([len(f) for f in found]))}
+        rows["none" if v is None else f"{v:g}"] = {
+            "mAP": r["map"], "precision": tp / kept if kept else float("nan"),
+            "recall": tp / max(1, sum(r["positives"])),
+            "detections per image": float(np.mean([len(f) for f in found]))}
     return rows
 
 
@@ -149,13 +141,14 @@ def main(argv=None):
           f"{step['ap_11point']:.4f} (11 points)")
     print("   AP per class: " + ", ".join(f"{k} {v:.3f}" for k, v in step["per_class"].items())
           + f"  ->  mAP {step['map']:.4f}")
-    nms = nms_sweep(boxes, scores, split, len(data.classes))
+    nms = sweep(boxes, scores, split, len(data.classes), "nms_thresh", NMS_THRESHOLDS)
     print(f"\n2. NMS IoU threshold, all {len(split)} test images (score >= {VALID_THRESH}):")
     for t, r in nms.items():
-        print(f"   {t:>5}: mAP {r['mAP']:.4f}  ({r['detections per image']:.1f} detections per image)")
+        print(f"   {t:>5}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
+              f"({r['detections per image']:.1f} per image)")
     print("   Without NMS every box is found several times and the copies are false positives; "
           "a low threshold also removes real neighbours that overlap.")
-    thresholds = score_sweep(boxes, scores, split, len(data.classes))
+    thresholds = sweep(boxes, scores, split, len(data.classes), "score_thresh", SCORE_THRESHOLDS)
     print("\n3. score threshold:")
     for t, r in thresholds.items():
         print(f"   {t:>6}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
@@ -177,7 +170,7 @@ def main(argv=None):
     tables = {f"step by step: class {step['class']}, first {args.images} test images":
               ({str(i + 1): r for i, r in enumerate(step["ranked"])},
                ["image", "score", "IoU", "outcome", "precision", "recall"]),
-              "NMS IoU threshold": (nms, ["mAP", "detections per image"]),
+              "NMS IoU threshold": (nms, ["mAP", "precision", "recall", "detections per image"]),
               "score threshold": (thresholds, ["mAP", "precision", "recall", "detections per image"])}
     written = [*write_tables(args.output_dir, tables, results), *written]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))

@@ -30,11 +30,13 @@ import paddle
 
 from paddle_course import job
 from paddle_course.cli import ConfigError
+from paddle_course.data import make_loader
 from paddle_course.data.detection import SCENES, load_detection_data
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors
+from paddle_course.detection.augment import FLIPS, RandomFlip
 from paddle_course.detection.average_precision import MeanAP, evaluate_detections
-from paddle_course.detection.decode import decode, detect
-from paddle_course.detection.yolo_loss import YoloLoss, paddle_layout, paddle_yolo_loss, split_outputs
+from paddle_course.detection.decode import decode, detect, paddle_yolo_box
+from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
 from paddle_course.engine.evaluate import predict
 from paddle_course.job import Task, cli
 from paddle_course.models.yolo import TinyYOLOv3
@@ -44,7 +46,8 @@ from tools.plot import plot_curves, plot_detections
 STRIDES = (16, 8)
 ANCHORS = 6
 DEFAULTS = dict(data=None, image_size=None, scenes=SCENES[0], width=1.0, epochs=20,
-                batch_size=32, lr=3e-3, optimizer="adam", schedule="cosine", seed=0, patience=None,
+                batch_size=32, lr=3e-3, optimizer="adam", schedule="cosine", objectness_prior=0.0,
+                flip="none", seed=0, patience=None,
                 output_dir="outputs/ch05_detection/yolo", device="auto", num_workers=0,
                 nprocs=1, quick=False, no_visualdl=False)
 QUICK = dict(scenes=64, epochs=1, batch_size=16)
@@ -59,12 +62,21 @@ def add_arguments(p):
                    help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
                         f"to {SCENES[1]} each, as the held-out digits allow)")
     p.add_argument("--width", type=float, help="channel multiplier of the network (default 1)")
+    p.add_argument("--objectness-prior", type=float, metavar="P",
+                   help="start every anchor's objectness at P (0: at 0.5, the course's zero "
+                        "bias) (default 0)")
+    p.add_argument("--flip", choices=("none", *FLIPS),
+                   help="augment training images with their boxes: horizontal mirroring, or all "
+                        "8 symmetries of the square (aerial photos have no up; digits do) "
+                        "(default none)")
     p.add_argument("--schedule", choices=SCHEDULES,
                    help="learning rate: constant, or cosine from --lr to 0 (default cosine)")
     p.add_argument("--patience", type=int, help="stop after this many epochs without a better val_map")
 
 
 def load_data(config):
+    if not 0 <= config["objectness_prior"] < 1:
+        raise ConfigError(f"--objectness-prior: a probability in [0, 1), not {config['objectness_prior']}")
     if config["scenes"] < 1:
         raise ConfigError(f"--scenes: must be at least 1, not {config['scenes']}")
     if config["image_size"] is not None and (config["image_size"] < 16 or config["image_size"] % 16):
@@ -83,7 +95,8 @@ def layout_for(data, seed):
 
 
 def build_model(config, data):
-    return TinyYOLOv3(layout_for(data, config["seed"]), data.channels, config["width"])
+    return TinyYOLOv3(layout_for(data, config["seed"]), data.channels, config["width"],
+                      config["objectness_prior"] or None)
 
 
 def detector(model, image_size):
@@ -116,22 +129,17 @@ def oracle_check(model, loader, data):
     ours = YoloLoss(model.layout, size).per_image(out, target).numpy()
     theirs = paddle_yolo_loss(out, target, model.layout, size).numpy()
     boxes, scores = decode(out, model.layout, size, size=size, clip=False)
-    ref_b, ref_s = [], []
-    for s, x in enumerate(split_outputs(out, model.layout, size)):
-        anchors = [v for a in model.layout.masks[s] for v in model.layout.anchors[a]]
-        b, sc = paddle.vision.ops.yolo_box(paddle_layout(x), paddle.to_tensor([size] * len(x), dtype="int32"),
-                                           anchors, model.layout.num_classes, 0.0,
-                                           model.layout.strides[s], clip_bbox=False)
-        ref_b.append(b.numpy())
-        ref_s.append(sc.numpy())
+    ref_boxes, ref_scores = paddle_yolo_box(out, model.layout, size, size)
     return {"images": int(len(ours)),
             "loss_ours": float(ours.mean()), "loss_paddle": float(theirs.mean()),
             "loss_max_rel_diff": float(np.max(np.abs(ours - theirs) / np.abs(theirs))),
-            "box_max_abs_diff_px": float(np.abs(boxes - np.concatenate(ref_b, 1)).max()),
-            "score_max_abs_diff": float(np.abs(scores - np.concatenate(ref_s, 1)).max())}
+            "box_max_abs_diff_px": float(np.abs(boxes - ref_boxes).max()),
+            "score_max_abs_diff": float(np.abs(scores - ref_scores).max())}
 
 
 def finish(ctx):
+    """Exact mAP of the kept model on every image of the validation and test splits (rank 0
+    alone: the others return), figures, and the oracle check."""
     if not ctx.place.is_main:
         return {}
     data, model, out = ctx.data, ctx.model, ctx.out
@@ -141,7 +149,7 @@ def finish(ctx):
         split = getattr(data, part)
         if split is None:
             continue
-        result, voc07, found, _ = scored(model, ctx.loaders[part], split, data)
+        result, voc07, found, _ = scored(model, make_loader(split, TASK.eval_batch), split, data)
         report[part] = {"map": result["map"], "map_11point": voc07["map"],
                         "ap": {names[c]: v for c, v in result["ap"].items()},
                         "boxes": int(sum(result["positives"])), "images": len(split),
@@ -156,7 +164,8 @@ def finish(ctx):
                                        f"precision-recall, {part} images (IoU > 0.5)"))
             written.append(draw(split, found, names, out.plots / f"detections_{part}.png"))
     epochs = [r["seconds"] for r in ctx.history]
-    oracle = oracle_check(model, ctx.loaders["test" if data.test is not None else "val"], data)
+    oracle = oracle_check(model, make_loader(data.test if data.test is not None else data.val,
+                                             TASK.eval_batch), data)
     print(f"oracle, one batch of {oracle['images']} images: loss {oracle['loss_ours']:.4f} (ours) vs "
           f"{oracle['loss_paddle']:.4f} (paddle.vision.ops.yolo_loss), max relative difference "
           f"{oracle['loss_max_rel_diff']:.1e}; boxes vs yolo_box: max {oracle['box_max_abs_diff_px']:.1e} px")
@@ -190,6 +199,7 @@ TASK = Task(
     load_data=load_data,
     build_model=build_model,
     objective=objective,
+    augment=lambda config: None if config["flip"] == "none" else RandomFlip(config["flip"]),
     monitor=("val_map", "max"),
     describe=lambda c, model: (f"anchors {[list(a) for a in model.layout.anchors]} at strides "
                                f"{model.layout.strides}  |  {c['optimizer']} lr {c['lr']} ({c['schedule']})"),

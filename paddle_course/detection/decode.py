@@ -95,3 +95,22 @@ def detect(outputs, layout, image_size, size=(1.0, 1.0), **post):
     """:func:`decode` then :func:`postprocess` for each image: a list of :class:`Detections`."""
     boxes, scores = decode(outputs, layout, image_size, size)
     return [postprocess(b, s, **post) for b, s in zip(boxes, scores)]
+
+
+def paddle_yolo_box(outputs, layout, image_size, size, conf_thresh=0.0):
+    """The same boxes and scores from ``paddle.vision.ops.yolo_box`` (``clip_bbox=False``), the
+    oracle :func:`decode` is checked against; ``size`` (h, w) in whole pixels."""
+    import paddle
+
+    from .yolo_loss import paddle_layout, split_outputs
+
+    outputs = outputs if isinstance(outputs, paddle.Tensor) else paddle.to_tensor(outputs)
+    boxes, scores = [], []
+    for s, x in enumerate(split_outputs(outputs, layout, image_size)):
+        anchors = [v for a in layout.masks[s] for v in layout.anchors[a]]
+        b, sc = paddle.vision.ops.yolo_box(
+            paddle_layout(x), paddle.to_tensor([list(size)] * x.shape[0], dtype="int32"), anchors,
+            layout.num_classes, conf_thresh, layout.strides[s], clip_bbox=False)
+        boxes.append(b.numpy())
+        scores.append(sc.numpy())
+    return np.concatenate(boxes, axis=1), np.concatenate(scores, axis=1)

@@ -44,7 +44,9 @@ class Trainer:
                      monitored metric at each epoch end
     augment          ``augment(images, rng) -> images`` applied to the first input of training
                      batches; ``rng`` is a numpy Generator seeded by (seed, epoch, batch), so
-                     augmentation needs no saved state to be reproduced on resume
+                     augmentation needs no saved state to be reproduced on resume. One with
+                     ``with_target = True`` is called ``augment(images, target, rng)`` and
+                     returns both (a detector's boxes follow its flipped images)
     monitor          a :class:`Monitor`: picks the ``best`` checkpoint, and stops early if it has
                      a patience
     checkpoint_dir   where ``best``/``last`` go; ``None`` writes no checkpoint
@@ -145,8 +147,11 @@ class Trainer:
                 # drawn for the whole global batch, each rank taking its part: N processes
                 # augment exactly as one process with the N-times larger batch does
                 rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, 0])
-                inputs[0] = (self.augment(inputs[0], rng, part=(self.rank, self.world_size))
-                             if self.world_size > 1 else self.augment(inputs[0], rng))
+                part = {"part": (self.rank, self.world_size)} if self.world_size > 1 else {}
+                if getattr(self.augment, "with_target", False):      # boxes move with images
+                    inputs[0], target = self.augment(inputs[0], target, rng, **part)
+                else:
+                    inputs[0] = self.augment(inputs[0], rng, **part)
             try:
                 loss, outputs = self.train_step(inputs, target)
             except TrainingDiverged as e:

@@ -19,6 +19,7 @@ cell in ``yolo_box``'s order (see ``detection.yolo_loss``). One tensor rather th
 the engine's contract (a list means a main output and auxiliary ones).
 """
 
+import numpy as np
 import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
@@ -68,9 +69,14 @@ class YoloDetectionBlock(nn.Layer):
 
 
 class TinyYOLOv3(nn.Layer):
-    """Two output scales (strides 16 and 8) of a :class:`~paddle_course.detection.anchors.HeadLayout`."""
+    """Two output scales (strides 16 and 8) of a :class:`~paddle_course.detection.anchors.HeadLayout`.
 
-    def __init__(self, layout, in_channels=3, width=1.0):
+    ``objectness_prior``: the probability every anchor's objectness starts at (its output bias
+    is log(p / (1 - p))); ``None`` starts all output biases at 0 as the course does, i.e. at
+    0.5, so the background term of the loss starts at 0.69 per anchor.
+    """
+
+    def __init__(self, layout, in_channels=3, width=1.0, objectness_prior=None):
         super().__init__()
         if tuple(layout.strides) != (16, 8):
             raise ValueError(f"TinyYOLOv3 predicts at strides (16, 8), not {layout.strides}")
@@ -85,6 +91,11 @@ class TinyYOLOv3(nn.Layer):
         self.route2_0 = ConvBNLeaky(c[3], c[2], 1)
         self.yolo_block_1 = YoloDetectionBlock(c[2] + c[3], c[2])
         self.block_out_1 = self._output(c[3], outputs[1])
+        if objectness_prior is not None:
+            for out in (self.block_out_0, self.block_out_1):
+                bias = out.bias.numpy().reshape(-1, layout.per_anchor)      # [A, 5 + C]
+                bias[:, 4] = np.log(objectness_prior / (1 - objectness_prior))
+                out.bias.set_value(bias.reshape(-1))
 
     @staticmethod
     def _output(ch_in, ch_out):

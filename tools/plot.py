@@ -217,11 +217,12 @@ def plot_distributions(panels, path, cols=3, title=None):
 def plot_detections(panels, path, cols=4, class_names=None):
     """Images with boxes: ``panels`` is a list of ``(title, image, boxes)``, the image ``[H, W]``
     grey or ``[H, W, 3]`` uint8, ``boxes`` a list of ``(xyxy in pixels, class, score or None)``:
-    ground truth (score None) in dashed green, detections in solid red with "class score"."""
+    ground truth (score None) in dashed green, detections in solid red with "class score" (no
+    label when the class is None)."""
     from matplotlib.patches import Rectangle
 
     rows = -(-len(panels) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.7 * rows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, (title, image, boxes) in zip(axes.ravel(), panels):
@@ -231,11 +232,11 @@ def plot_detections(panels, path, cols=4, class_names=None):
             truth = score is None
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=1.4,
                                    ls="--" if truth else "-", color="lime" if truth else "red"))
-            if not truth:
+            if not truth and cls is not None:
                 name = class_names[cls] if class_names else cls
                 ax.text(x1, y1, f"{name} {score:.2f}", color="white", fontsize=7, va="bottom",
                         bbox=dict(facecolor="red", alpha=0.6, pad=1, lw=0))
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=9, pad=8)
     return _save(fig, path)
 
 

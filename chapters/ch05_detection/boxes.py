@@ -50,7 +50,7 @@ def iou_figure(split, path):
         moved = shifted_to_iou(box, target)
         measured[f"IoU {target}"] = float(B.box_iou_xyxy(box, moved))
         panels.append((f"IoU {measured[f'IoU {target}']:.2f}", image,
-                       [(box, 0, None), (moved, 0, 1.0)]))
+                       [(box, 0, None), (moved, None, 1.0)]))
     return plot_detections(panels, path), measured
 
 
@@ -109,7 +109,7 @@ def anchor_comparison(data, seed, path):
                                               "anchors (w x h px)": _fmt(np.round(coco, 1))}}
     written = plot_scatter({"training boxes": wh, "k-means anchors": ours, "COCO anchors (scaled)": coco},
                            path, "width (px)", "height (px)",
-                           f"box shapes in {data.source} (input {data.image_size} px)")
+                           f"training box shapes, input {data.image_size} px\n{data.source}")
     return rows, written
 
 

@@ -1,7 +1,7 @@
 """Train a small YOLOv3-style detector through the job and score it by mAP@0.5 on unseen images.
 
     python -m chapters.ch05_detection.yolo                        # digit scenes (embedded MNIST)
-    python -m chapters.ch05_detection.yolo --data tree-crowns --epochs 60
+    python -m chapters.ch05_detection.yolo --data tree-crowns --epochs 100 --batch-size 8 --flip dihedral
     python -m chapters.ch05_detection.yolo --data path/to/insects # the course's VOC folders
     python -m chapters.ch05_detection.yolo --resume               # continue a stopped run
 

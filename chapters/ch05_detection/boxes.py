@@ -42,7 +42,7 @@ def shifted_to_iou(box, iou):
 
 
 def iou_figure(split, path):
-    image = _image(split, 0)
+    image = split.picture(0)
     truth, _, _ = split.ground_truth(0)
     box = truth[0] * split.images.shape[-1]
     panels, measured = [], {}
@@ -69,7 +69,7 @@ def nms_figure(split, rng, path, class_names):
     theirs = paddle.vision.ops.nms(paddle.to_tensor(candidates, dtype="float32"), NMS_THRESH,
                                    paddle.to_tensor(scores, dtype="float32"), paddle.to_tensor(labels),
                                    categories=sorted(set(labels.tolist()))).numpy()
-    image = _image(split, i)
+    image = split.picture(i)
     gt = [(b, c, None) for b, c in zip(truth, classes)]
     path = plot_detections([
         (f"{len(candidates)} candidates", image, gt + [(b, c, s) for b, c, s in zip(candidates, labels, scores)]),
@@ -144,11 +144,6 @@ def loss_oracle(rng, quick):
                               "max difference": float(np.abs(scores - ref_scores).max()),
                               "unit": "absolute", "paddle's mean": float(ref_scores.mean())},
     }
-
-
-def _image(split, i):
-    image = split.images[i].transpose(1, 2, 0)
-    return image[..., 0] if image.shape[-1] == 1 else image
 
 
 def _fmt(anchors):

@@ -120,7 +120,7 @@ def scored(model, loader, split, data):
     truths = [split.ground_truth(i) for i in range(len(split))]
     result = evaluate_detections(found, truths, len(data.classes))
     voc07 = evaluate_detections(found, truths, len(data.classes), method="11point")
-    return result, voc07, found, outputs
+    return result, voc07, found
 
 
 def oracle_check(model, loader, data):
@@ -148,12 +148,12 @@ def finish(ctx):
         return {}
     data, model, out = ctx.data, ctx.model, ctx.out
     names = data.classes
-    report, written, curves = {}, [], {}
+    report, written = {}, []
     for part in ("val", "test"):
         split = getattr(data, part)
         if split is None:
             continue
-        result, voc07, found, _ = scored(model, make_loader(split, TASK.eval_batch), split, data)
+        result, voc07, found = scored(model, make_loader(split, TASK.eval_batch), split, data)
         report[part] = {"map": result["map"], "map_11point": voc07["map"],
                         "ap": {names[c]: v for c, v in result["ap"].items()},
                         "boxes": int(sum(result["positives"])), "images": len(split),
@@ -183,13 +183,11 @@ def draw(split, found, names, path):
     panels = []
     size = split.images.shape[-1]
     for i in range(min(SHOWN, len(split))):
-        image = split.images[i].transpose(1, 2, 0)
-        image = image[..., 0] if image.shape[-1] == 1 else image
         truth, classes, _ = split.ground_truth(i)
         d = found[i]
         keep = d.scores >= 0.3
         name = split.names[i] if len(split.names[i]) <= 26 else "..." + split.names[i][-23:]
-        panels.append((name, image,
+        panels.append((name, split.picture(i),
                        [(b * size, c, None) for b, c in zip(truth, classes)]
                        + [(b * size, c, s) for b, c, s in zip(d.boxes[keep], d.classes[keep], d.scores[keep])]))
     return plot_detections(panels, path, class_names=names)

@@ -45,6 +45,11 @@ class DetectionSplit(Dataset):
     def __len__(self):
         return len(self.images)
 
+    def picture(self, i):
+        """Image ``i`` as uint8 for display: ``[H, W]`` grey or ``[H, W, 3]``."""
+        image = self.images[i].transpose(1, 2, 0)
+        return image[..., 0] if image.shape[-1] == 1 else image
+
     def valid(self, i):
         return self.targets[i, :, 3] > 0
 

@@ -22,7 +22,7 @@ whether boxes are in pixels or normalised.
 import numpy as np
 
 from ..engine.metrics import Metric
-from .boxes import iou_matrix
+from .boxes import cxcywh_to_xyxy, iou_matrix
 
 IOU_THRESHOLD = 0.5
 
@@ -131,7 +131,7 @@ class MeanAP(Metric):
             t = t[(t[:, 3] > 0) & (t[:, 4] > 0)]
             gt_classes = t[:, 0].astype(np.int64)
             positives += np.bincount(gt_classes, minlength=self.num_classes)
-            flags = match(det.boxes, det.classes, _xyxy(t[:, 1:5]), gt_classes,
+            flags = match(det.boxes, det.classes, cxcywh_to_xyxy(t[:, 1:5]), gt_classes,
                           iou_threshold=self.iou_threshold)
             b = np.minimum((det.scores * self.bins).astype(np.int64), self.bins - 1)
             np.add.at(tp, (det.classes[flags == 1], b[flags == 1]), 1)
@@ -153,6 +153,3 @@ class MeanAP(Metric):
             aps.append(average_precision(precision, tp[cls][seen] / positives[cls]))
         return float(np.mean(aps)) if aps else 0.0
 
-
-def _xyxy(cxcywh):
-    return np.concatenate([cxcywh[:, :2] - cxcywh[:, 2:] / 2, cxcywh[:, :2] + cxcywh[:, 2:] / 2], axis=1)

@@ -5,8 +5,8 @@
 
 With the detector of ``chapters.ch05_detection.yolo`` (``--run``; its default output, trained
 first when absent) on the test images:
-  1. **step by step** on the first ``--images`` test images: every detection of one class
-     ranked by score, each a true positive (IoU > 0.5 with a box of its class not yet taken),
+  1. **step by step** on the first ``--images`` test images: every detection of one class (the
+     one with the lowest AP there) ranked by score, each a true positive (IoU > 0.5 with a box of its class not yet taken),
      a duplicate (that box is taken) or a miss, with precision and recall after it; the class's
      AP by VOC's all-point and 11-point rules; the AP of each class and their mean;
   2. **the NMS IoU threshold** from 0.1 to 0.95, and no NMS: mAP on all test images;
@@ -72,11 +72,14 @@ def trained_detector(run, args):
 
 
 def step_by_step(boxes, scores, split, n_images, names):
-    """The ranked detections of the class with the most boxes in the first ``n_images``."""
+    """The ranked detections of one class in the first ``n_images``: the one with the lowest AP
+    there (the most instructive: a miss or a false positive), the most boxes breaking ties."""
     found = [postprocess(b, s) for b, s in zip(boxes[:n_images], scores[:n_images])]
     truths = [split.ground_truth(i) for i in range(n_images)]
     counts = np.bincount(np.concatenate([t[1] for t in truths]), minlength=len(names))
-    cls = int(np.argmax(counts))
+    small = evaluate_detections(found, truths, len(names))
+    cls = min((c for c, ap in small["ap"].items() if ap is not None),
+              key=lambda c: (small["ap"][c], -counts[c]))
     ranked = []
     for i, (d, (gt_boxes, gt_classes, hard)) in enumerate(zip(found, truths)):
         flags = match(d.boxes, d.classes, gt_boxes, gt_classes, hard)
@@ -92,7 +95,6 @@ def step_by_step(boxes, scores, split, n_images, names):
                                          [1 if r["outcome"] == "TP" else 0 for r in ranked], counts[cls])
     for r, p, rc in zip(ranked, precision, recall):
         r.update(precision=float(p), recall=float(rc))
-    small = evaluate_detections(found, truths, len(names))
     return {"class": names[cls], "boxes": int(counts[cls]), "ranked": ranked,
             "ap": average_precision(precision, recall), "ap_11point": average_precision(precision, recall, "11point"),
             "per_class": {names[c]: v for c, v in small["ap"].items() if v is not None}, "map": small["map"]}

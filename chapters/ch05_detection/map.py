@@ -139,6 +139,10 @@ def main(argv=None):
     if len(step["ranked"]) > SHOWN_ROWS:
         print(f"   ... {len(step['ranked']) - SHOWN_ROWS} more, each only adding false positives or recall "
               f"at lower precision (all in results.json)")
+    found_boxes = sum(r["outcome"] == "TP" for r in step["ranked"])
+    if found_boxes < step["boxes"]:
+        print(f"   {step['boxes'] - found_boxes} of the {step['boxes']} boxes never found: recall stops "
+              f"at {found_boxes / step['boxes']:.3f}, and the curve has no precision beyond it")
     print(f"   AP = area under the precision envelope: {step['ap']:.4f} (all points), "
           f"{step['ap_11point']:.4f} (11 points)")
     print("   AP per class: " + ", ".join(f"{k} {v:.3f}" for k, v in step["per_class"].items())

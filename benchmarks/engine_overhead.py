@@ -1,16 +1,13 @@
 """Epoch time of the engine vs a bare Paddle loop over the same data (the engine's overhead).
 
-    python benchmarks/engine_overhead.py [--epochs 3]
-
 Both train the course CNN on the embedded 4,000 training digits, batch 64, Adam, no augmentation,
 and validate on the 500 validation digits each epoch. The bare loop is the course's: forward, loss,
 backward, step, clear_grad, and a float(loss) per batch (the engine reads the loss every step for
 its metrics and NaN check, so the bare loop does too). The engine adds per-sample metrics, the
-sampler, progress, and writing last/best checkpoints each epoch. Runs alternate so that drifts of
-the machine hit both. Prints seconds per epoch and the ratio.
+sampler, progress, and writing last/best checkpoints each epoch. Reported as training images/s
+(one epoch per timed run, validation included).
 """
 
-import argparse
 import tempfile
 import time
 
@@ -21,14 +18,19 @@ from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import Progress, Trainer, evaluate
 from paddle_course.models import MNIST
 
+from .harness import compare
 
-def bare(train_loader, val_loader, epochs):
+
+def bare(train_loader, val_loader):
     paddle.seed(0)
     model = MNIST()
     opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
-    start = time.perf_counter()
-    for epoch in range(epochs):
-        train_loader.batch_sampler.set_epoch(epoch)
+    epoch = [0]
+
+    def run():
+        train_loader.batch_sampler.set_epoch(epoch[0])
+        epoch[0] += 1
+        start = time.perf_counter()
         model.train()
         for images, labels in train_loader:
             loss = F.cross_entropy(model(images), labels)
@@ -37,37 +39,31 @@ def bare(train_loader, val_loader, epochs):
             opt.step()
             opt.clear_grad()
         evaluate(model, val_loader)
-    return (time.perf_counter() - start) / epochs
+        return len(train_loader.dataset), time.perf_counter() - start
+    return run
 
 
-def engine(train_loader, val_loader, epochs):
+def engine(train_loader, val_loader, directory):
     paddle.seed(0)
     model = MNIST()
     opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
-    with tempfile.TemporaryDirectory() as d:
-        trainer = Trainer(model, opt, checkpoint_dir=d, progress=Progress(enabled=False))
+    trainer = Trainer(model, opt, checkpoint_dir=directory, progress=Progress(enabled=False))
+    state = [None]
+
+    def run():
         start = time.perf_counter()
-        trainer.fit(train_loader, val_loader, epochs)
-        return (time.perf_counter() - start) / epochs
+        done = state[0].epoch if state[0] else 0
+        state[0] = trainer.fit(train_loader, val_loader, done + 1, state[0])
+        return len(train_loader.dataset), time.perf_counter() - start
+    return run
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--repeats", type=int, default=2)
-    args = p.parse_args()
+def main(quick=False, repeats=3):
     data = load_mnist()
-    train_loader = make_loader(data.train, 64, shuffle=True)
+    train = data.train.subset(800) if quick else data.train
+    train_loader = make_loader(train, 64, shuffle=True)
     val_loader = make_loader(data.val, 500)
-    times = {"bare": [], "engine": []}
-    for _ in range(args.repeats):
-        times["bare"].append(bare(train_loader, val_loader, args.epochs))
-        times["engine"].append(engine(train_loader, val_loader, args.epochs))
-    b, e = min(times["bare"]), min(times["engine"])
-    print(f"bare loop : {b:.2f} s/epoch  ({len(data.train) / b:.0f} images/s)   runs {times['bare']}")
-    print(f"engine    : {e:.2f} s/epoch  ({len(data.train) / e:.0f} images/s)   runs {times['engine']}")
-    print(f"engine / bare = {e / b:.3f}")
-
-
-if __name__ == "__main__":
-    main()
+    with tempfile.TemporaryDirectory() as d:
+        return compare({"bare loop (baseline)": bare(train_loader, val_loader),
+                        "engine": engine(train_loader, val_loader, d)},
+                       repeats=repeats, unit="images/s")

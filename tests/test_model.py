@@ -43,3 +43,23 @@ def test_course_pdparams_round_trip(tmp_path):
     assert out.shape == [3, 10]                       # logits, no softmax: rows do not sum to 1
     assert np.array_equal(out.numpy(), course(x).numpy())
     assert not np.allclose(F.softmax(out).numpy().sum(1), out.numpy().sum(1))
+
+
+def test_bias_after_pool_is_the_same_function_with_the_same_keys():
+    paddle.seed(3)
+    plain = MNIST()
+    fast = MNIST(bias_after_pool=True)
+    assert list(fast.state_dict()) == list(plain.state_dict())
+    fast.set_state_dict(plain.state_dict())
+    x = paddle.randn([16, 1, 28, 28])
+    a, b = plain(x), fast(x)
+    assert np.array_equal(a.numpy(), b.numpy())      # bit for bit: max(z + b) = max(z) + b
+    labels = paddle.to_tensor(np.arange(16) % 10)
+    grads = []
+    for net in (plain, fast):
+        F.cross_entropy(net(x), labels).backward()
+        grads.append({k: p.grad.numpy().copy() for k, p in net.named_parameters()})
+        net.clear_gradients()
+    for k in grads[0]:                               # the bias gradient sums in another order
+        assert np.allclose(grads[0][k], grads[1][k], rtol=1e-5, atol=1e-7), k
+    assert np.abs(grads[0]["conv1.bias"]).max() > 1e-4

@@ -1,0 +1,1 @@
+"""Speed measurements, run by hand (never by the test suite): ``python -m benchmarks``."""

@@ -1,0 +1,64 @@
+"""Run every benchmark and print one table; also written as JSON and Markdown.
+
+    python -m benchmarks                    # from the repository root; a few minutes
+    python -m benchmarks --quick            # fewer steps: checks that everything runs
+    python -m benchmarks --only cnn_training --repeats 5
+
+Each figure is a rate measured in this run, beside the first configuration of its benchmark
+(ratio = median / the baseline's median), configurations alternated over ``--repeats`` rounds
+after one warm-up round; min and max show the spread. Figures from different runs or machines
+are not comparable; ratios within one run are.
+"""
+
+import argparse
+import importlib
+import platform
+import time
+from pathlib import Path
+
+import paddle
+
+from paddle_course.run import write_json
+
+BENCHMARKS = ("cnn_training", "engine_overhead")
+
+
+def table(results):
+    lines = ["| benchmark | configuration | median | min | max | ratio to baseline |",
+             "|---|---|---|---|---|---|"]
+    for bench, rows in results.items():
+        for name, r in rows.items():
+            if "error" in r:
+                lines.append(f"| {bench} | {name} | failed: {r['error']} | | | |")
+            else:
+                lines.append(f"| {bench} | {name} | {r['median']:,.0f} {r['unit']} | {r['min']:,.0f} | "
+                             f"{r['max']:,.0f} | {r['ratio']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)")
+    p.add_argument("--repeats", type=int, default=3, help="timed rounds per configuration (default 3)")
+    p.add_argument("--quick", action="store_true", help="few steps: a smoke test, not a measurement")
+    p.add_argument("--output-dir", default="outputs/benchmarks")
+    args = p.parse_args(argv)
+    started = time.time()
+    results = {}
+    for name in args.only or BENCHMARKS:
+        print(f"{name} ...", flush=True)
+        results[name] = importlib.import_module(f"benchmarks.{name}").main(args.quick, args.repeats)
+    md = table(results)
+    print(md)
+    machine = {"python": platform.python_version(), "paddle": paddle.__version__,
+               "machine": platform.machine(), "cpus": __import__("os").cpu_count(),
+               "quick": args.quick, "repeats": args.repeats, "seconds": time.time() - started}
+    out = Path(args.output_dir)
+    write_json(out / "results.json", {"machine": machine, "results": results})
+    (out / "results.md").write_text(f"{md}\n\n{machine}\n")
+    print(f"wrote:\n  {out / 'results.json'}\n  {out / 'results.md'}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

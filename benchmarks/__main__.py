@@ -20,11 +20,11 @@ import paddle
 
 from paddle_course.run import write_json
 
-BENCHMARKS = ("cnn_training", "engine_overhead")
+BENCHMARKS = ("cnn_training", "engine_overhead", "inference")   # modules; main() -> {group: rows}
 
 
 def table(results):
-    lines = ["| benchmark | configuration | median | min | max | ratio to baseline |",
+    lines = ["| measured | configuration | median | min | max | ratio to baseline |",
              "|---|---|---|---|---|---|"]
     for bench, rows in results.items():
         for name, r in rows.items():
@@ -47,7 +47,7 @@ def main(argv=None):
     results = {}
     for name in args.only or BENCHMARKS:
         print(f"{name} ...", flush=True)
-        results[name] = importlib.import_module(f"benchmarks.{name}").main(args.quick, args.repeats)
+        results.update(importlib.import_module(f"benchmarks.{name}").main(args.quick, args.repeats))
     md = table(results)
     print(md)
     machine = {"python": platform.python_version(), "paddle": paddle.__version__,

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table; also written as JSON and Markdown.
 
-    python -m benchmarks                    # from the repository root; a few minutes
+    python -m benchmarks                    # from the repository root; about 7 minutes
     python -m benchmarks --quick            # fewer steps: checks that everything runs
     python -m benchmarks --only cnn_training --repeats 5
 
@@ -39,7 +39,7 @@ def table(results):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)")
-    p.add_argument("--repeats", type=int, default=3, help="timed rounds per configuration (default 3)")
+    p.add_argument("--repeats", type=int, default=5, help="timed rounds per configuration (default 5)")
     p.add_argument("--quick", action="store_true", help="few steps: a smoke test, not a measurement")
     p.add_argument("--output-dir", default="outputs/benchmarks")
     args = p.parse_args(argv)

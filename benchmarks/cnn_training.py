@@ -107,5 +107,5 @@ def configs(quick=False):
     return out
 
 
-def main(quick=False, repeats=3):
+def main(quick=False, repeats=5):
     return {"course CNN training": compare(configs(quick), repeats=repeats, unit="images/s")}

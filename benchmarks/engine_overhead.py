@@ -58,7 +58,7 @@ def engine(train_loader, val_loader, directory):
     return run
 
 
-def main(quick=False, repeats=3):
+def main(quick=False, repeats=5):
     data = load_mnist()
     train = data.train.subset(800) if quick else data.train
     train_loader = make_loader(train, 64, shuffle=True)

@@ -71,7 +71,7 @@ def _run(fn, batches):
     return run
 
 
-def main(quick=False, repeats=3):
+def main(quick=False, repeats=5):
     rng = np.random.default_rng(0)
     groups = {}
     with tempfile.TemporaryDirectory() as d:

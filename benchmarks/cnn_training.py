@@ -13,6 +13,7 @@ in memory, so reading is not measured), a fixed number of steps per timed run:
                                requirement of the project: pip install torch==2.13.0)
 """
 
+import importlib.util
 import time
 
 import numpy as np
@@ -98,9 +99,7 @@ def configs(quick=False):
         "paddle dygraph, batch 256": paddle_run(large),
         "paddle dygraph, bias after pool, batch 256": paddle_run(large, bias_after_pool=True),
     }
-    try:
-        import torch  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("torch") is None:
         return out
     out["torch, 1 thread"] = torch_run(small, 1)
     out["torch, 2 threads"] = torch_run(small, 2)

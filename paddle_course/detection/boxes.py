@@ -81,8 +81,9 @@ def nms(boxes, scores, iou_threshold=0.3, top_k=None):
     scores keep their input order (a stable sort). ``top_k`` stops after the best k. The default
     threshold 0.3 is ``paddle.vision.ops.nms``'s; the course's detector uses 0.45.
     """
-    x1, y1, x2, y2 = np.asarray(boxes, dtype=np.float64).reshape(-1, 4).T
-    areas = area(np.stack([x1, y1, x2, y2], axis=1))
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    x1, y1, x2, y2 = boxes.T
+    areas = area(boxes)
     order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
     keep = []
     while len(order) and (top_k is None or len(keep) < top_k):

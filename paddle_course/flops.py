@@ -13,6 +13,8 @@ import numpy as np
 import paddle
 import paddle.nn as nn
 
+from .inspection import layer_by_layer
+
 
 def _conv(layer, inputs, output):
     kernel = int(np.prod(layer.weight.shape[2:]))
@@ -54,7 +56,7 @@ def count_flops(model, input_shape):
     was_training = model.training
     model.eval()
     try:
-        with paddle.no_grad():
+        with paddle.no_grad(), layer_by_layer(model):     # hooks need each layer's forward
             model(paddle.zeros(input_shape))
     finally:
         for h in hooks:

@@ -4,6 +4,8 @@ The course's ``check_shape`` / ``check_content`` flags print each layer's output
 ``forward``; a forward post-hook does the same for any network without editing it.
 """
 
+import contextlib
+
 import numpy as np
 import paddle
 
@@ -43,6 +45,25 @@ def gradient_norms(model, loss_fn, x, y):
             if "weight" in n}
 
 
+@contextlib.contextmanager
+def layer_by_layer(model):
+    """Within this block every layer of ``model`` runs its own ``forward``, so hooks see it.
+
+    The course CNN's fast path (``MNIST(bias_after_pool=True)``, the default) calls its convs'
+    weights directly, adds the bias after pooling, and so never runs ``conv1.forward``: a hook on
+    ``conv1`` would see nothing. Here it runs the course's order instead, the same function
+    (equal bit for bit), and is restored afterwards.
+    """
+    fused = [m for m in model.sublayers(include_self=True) if getattr(m, "bias_after_pool", False)]
+    for m in fused:
+        m.bias_after_pool = False
+    try:
+        yield model
+    finally:
+        for m in fused:
+            m.bias_after_pool = True
+
+
 def capture(model, x, types=(paddle.nn.Conv2D,)):
     """The outputs (numpy) of ``model``'s leaf layers of the given types (``None``: all) for
     input ``x``, in the order they ran."""
@@ -52,7 +73,7 @@ def capture(model, x, types=(paddle.nn.Conv2D,)):
             hooks.append(layer.register_forward_post_hook(
                 lambda layer, inputs, output, name=name: outputs.__setitem__(name, output.numpy())))
     try:
-        with paddle.no_grad():
+        with paddle.no_grad(), layer_by_layer(model):
             model(x)
     finally:
         for h in hooks:

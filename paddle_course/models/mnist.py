@@ -4,6 +4,8 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 
+from .blocks import conv_pool_bias_relu
+
 
 class MNIST(nn.Layer):
     """conv(5x5, 20) -> ReLU -> maxpool 2 -> conv(5x5, 20) -> ReLU -> maxpool 2 -> Linear(980, 10).
@@ -17,11 +19,13 @@ class MNIST(nn.Layer):
     code loads here. (Paddle's ``Linear`` weight is ``[in, out]``, the transpose of PyTorch's.)
     """
 
-    def __init__(self, num_classes=10, weight_init=None, image_size=28, bias_after_pool=False):
+    def __init__(self, num_classes=10, weight_init=None, image_size=28, bias_after_pool=True):
         """``weight_init``: a ``paddle.nn.initializer`` for the three weights (default: Paddle's).
         ``image_size``: other square inputs than 28 px; the Linear layer takes 20 x (size/4)^2.
-        ``bias_after_pool``: add each conv's bias after the max-pooling (the same function, the
-        same parameters and keys; see :meth:`forward`)."""
+        ``bias_after_pool``: add each conv's bias after the max-pooling (the default: the same
+        function, parameters and keys, 1.4-1.6x the training speed on a CPU, see
+        :func:`~paddle_course.models.blocks.conv_pool_bias_relu`); ``False`` runs the course's
+        order, conv with bias -> ReLU -> pool."""
         super().__init__()
         self.bias_after_pool = bias_after_pool
         attr = lambda: paddle.ParamAttr(initializer=weight_init) if weight_init else None
@@ -32,21 +36,12 @@ class MNIST(nn.Layer):
 
     def forward(self, x):
         if self.bias_after_pool:
-            x = self._conv_pool_after(self.conv1, x)                       # [N, 20, 14, 14]
-            x = self._conv_pool_after(self.conv2, x)                       # [N, 20, 7, 7]
+            x = conv_pool_bias_relu(x, self.conv1.weight, self.conv1.bias, 2)  # [N, 20, 14, 14]
+            x = conv_pool_bias_relu(x, self.conv2.weight, self.conv2.bias, 2)  # [N, 20, 7, 7]
         else:
             x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]
             x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)   # [N, 20, 7, 7]
         return self.fc(paddle.flatten(x, start_axis=1))                     # [N, 10]
-
-    @staticmethod
-    def _conv_pool_after(conv, x):
-        """relu(maxpool(conv(x)) + b), equal to maxpool(relu(conv(x) + b)): adding a per-channel
-        constant commutes with the max (rounding is monotonic, so even in floats) and ReLU is
-        monotonic. The bias is then added to a 4x smaller tensor, and Paddle's CPU bias add and
-        its gradient are a quarter of a step in dygraph (DESIGN.md section 5)."""
-        z = F.max_pool2d(F.conv2d(x, conv.weight, None, padding=conv._padding), kernel_size=2, stride=2)
-        return F.relu(z + conv.bias.reshape([1, -1, 1, 1]))
 
 
 class LinearNet(nn.Layer):

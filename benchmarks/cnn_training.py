@@ -4,13 +4,22 @@ Every configuration trains the same network (conv 5x5 20 -> ReLU -> pool -> conv
 -> pool -> Linear 980 -> 10) with Adam on the same real digits (the embedded MNIST, batches held
 in memory, so reading is not measured), a fixed number of steps per timed run:
 
-    paddle dygraph             the course's MNIST as the main job trains it (the baseline)
-    + bias after pool          the same function and keys, the conv bias added after pooling
-    to_static (+ bias after)   paddle.jit.to_static on the same model
-    2 threads                  paddle.base.core.set_num_threads(2) (import paddle sets 1)
-    batch 256                  four times the main job's batch
-    torch, 1 / 2 threads       PyTorch's CPU build (only when ``torch`` is installed; never a
-                               requirement of the project: pip install torch==2.13.0)
+    before: course order, MKL default path   what this course ran before (the baseline): the conv
+                                 bias added before pooling, and MKL choosing its kernels by CPU
+                                 vendor (in a child process with MKL_DEBUG_CPU_TYPE empty)
+    course order                 the conv bias before pooling, MKL's AVX2 path (paddle_course.runtime)
+    default                      MNIST() as every lesson trains it: bias after pooling, to an
+                                 expanded copy (the same function, the same keys)
+    to_static                    paddle.jit.to_static on the default model
+    static graph (+ oneDNN)      a paddle.static program run by the Executor, in a child process;
+                                 FLAGS_use_mkldnn=1 asks for Paddle's oneDNN kernels
+    2 threads                    paddle.base.core.set_num_threads(2) (import paddle sets 1)
+    batch 256                    four times the main job's batch
+    torch, 1 / 2 threads         PyTorch's CPU build (only when ``torch`` is installed; never a
+                                 requirement of the project: pip install torch==2.13.0)
+
+``python -m benchmarks.cnn_training --profile`` prints where a step's time goes, per operator,
+in Paddle (default model) and in PyTorch: what the ratios above come from.
 """
 
 import importlib.util
@@ -23,6 +32,7 @@ import paddle.nn.functional as F
 from paddle_course.data import load_mnist
 from paddle_course.models import MNIST
 
+from .child import Child
 from .harness import compare
 
 BATCH = 64
@@ -35,6 +45,7 @@ def _batches(data, batch, steps):
 
 
 def paddle_run(batches, bias_after_pool=False, static=False, threads=1):
+    """Dygraph training of ``MNIST(bias_after_pool)`` on ``batches``; ``static``: to_static."""
     paddle.seed(0)
     model = MNIST(bias_after_pool=bias_after_pool)
     net = paddle.jit.to_static(model, full_graph=True) if static else model
@@ -86,25 +97,81 @@ def torch_run(batches, threads):
 
 
 def configs(quick=False):
+    """``(configs, children)``: the children are processes to close after the comparison."""
     data = load_mnist()
     steps = 8 if quick else 40
     small, large = _batches(data, BATCH, steps), _batches(data, 4 * BATCH, steps // 4)
-    out = {
-        "paddle dygraph, batch 64 (baseline)": paddle_run(small),
-        "paddle dygraph, bias after pool": paddle_run(small, bias_after_pool=True),
-        "paddle to_static": paddle_run(small, static=True),
-        "paddle to_static, bias after pool": paddle_run(small, bias_after_pool=True, static=True),
-        "paddle dygraph, 2 threads": paddle_run(small, threads=2),
-        "paddle dygraph, bias after pool, 2 threads": paddle_run(small, bias_after_pool=True, threads=2),
-        "paddle dygraph, batch 256": paddle_run(large),
-        "paddle dygraph, bias after pool, batch 256": paddle_run(large, bias_after_pool=True),
+    children = {
+        "before: course order, MKL default path (baseline)":
+            Child({"bias_after_pool": False, "steps": steps}, env={"MKL_DEBUG_CPU_TYPE": ""}),
+        "static graph (Executor)": Child({"mode": "static", "steps": steps}),
+        "static graph + oneDNN (FLAGS_use_mkldnn=1)":
+            Child({"mode": "static", "steps": steps}, env={"FLAGS_use_mkldnn": "1"}),
     }
-    if importlib.util.find_spec("torch") is None:
-        return out
-    out["torch, 1 thread"] = torch_run(small, 1)
-    out["torch, 2 threads"] = torch_run(small, 2)
-    return out
+    names = list(children)
+    out = {
+        names[0]: children[names[0]],
+        "course order (bias before pool)": paddle_run(small),
+        "default (bias after pool, expanded)": paddle_run(small, bias_after_pool=True),
+        "to_static": paddle_run(small, bias_after_pool=True, static=True),
+        names[1]: children[names[1]],
+        names[2]: children[names[2]],
+        "2 threads": paddle_run(small, bias_after_pool=True, threads=2),
+        "batch 256": paddle_run(large, bias_after_pool=True),
+    }
+    if importlib.util.find_spec("torch") is not None:
+        out["torch, 1 thread"] = torch_run(small, 1)
+        out["torch, 2 threads"] = torch_run(small, 2)
+    return out, children.values()
 
 
 def main(quick=False, repeats=5):
-    return {"course CNN training": compare(configs(quick), repeats=repeats, unit="images/s")}
+    runs, children = configs(quick)
+    try:
+        return {"course CNN training": compare(runs, repeats=repeats, unit="images/s")}
+    finally:
+        for child in children:
+            child.close()
+
+
+def profile(steps=20):
+    """Print per-operator time of ``steps`` training steps (batch 64): Paddle's default model,
+    then PyTorch when installed."""
+    import paddle.profiler as profiler
+
+    batches = _batches(load_mnist(), BATCH, steps + 5)
+    run = paddle_run(batches[:5], bias_after_pool=True)
+    run()                                                         # warm-up
+    tensors = [(paddle.to_tensor(x), paddle.to_tensor(y)) for x, y in batches[5:]]
+    model = MNIST()
+    opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
+    prof = profiler.Profiler(targets=[profiler.ProfilerTarget.CPU])
+    prof.start()
+    for x, y in tensors:
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.clear_grad()
+        prof.step()
+    prof.stop()
+    print(f"Paddle {paddle.__version__}, {steps} steps of batch {BATCH}:")
+    prof.summary(sorted_by=profiler.SortedKeys.CPUTotal, op_detail=False, thread_sep=False,
+                 time_unit="ms", views=profiler.SummaryView.OperatorView)
+    if importlib.util.find_spec("torch") is None:
+        return
+    import torch
+
+    torch.set_num_threads(1)
+    run = torch_run(batches, 1)
+    run()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as tprof:
+        run()
+    print(f"PyTorch {torch.__version__}, {steps + 5} steps of batch {BATCH}:")
+    print(tprof.key_averages().table(sort_by="cpu_time_total", row_limit=14))
+
+
+if __name__ == "__main__":
+    import sys
+    if "--profile" not in sys.argv[1:]:
+        sys.exit("usage: python -m benchmarks.cnn_training --profile   (the tables: python -m benchmarks)")
+    profile()

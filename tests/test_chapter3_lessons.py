@@ -43,7 +43,8 @@ def test_bn_fusion_quick(tmp_path):
     bn_fusion.main(["--quick", "--output-dir", str(tmp_path)])
     saved = _json(tmp_path / "results.json")
     assert saved["max_abs_diff"] <= 1e-4 and saved["speedup"] > 0
-    assert saved["paddle_inference"]["max_abs_diff"] <= 1e-4
+    for name in ("folded", "folded_bias_after_pool", "unfolded_jit_load", "paddle_inference"):
+        assert saved[name]["max_abs_diff"] <= 1e-4 and saved[name]["same_predictions"], name
     assert saved["batch_effect"]["eval"] < 1e-4 < saved["batch_effect"]["train"]
 
 

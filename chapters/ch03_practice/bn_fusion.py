@@ -13,18 +13,18 @@ The course says folding speeds inference up by about 5 %. In Paddle's dynamic gr
 it does the opposite: the folded conv needs a bias, and Paddle's conv bias add is slower than its
 BatchNorm kernel. Adding the folded bias after max-pooling instead (exact here: ReLU and max-pool
 commute with adding a per-channel constant; 4x fewer elements) removes most of that cost.
-Where folding pays is deployment: the unfolded network exported and run by Paddle Inference,
-whose passes fold BN themselves and fuse conv, bias and ReLU into oneDNN kernels, is timed too.
+Where folding pays is deployment: the unfolded network exported, loaded back by ``paddle.jit.load``
+and run by Paddle Inference (whose passes fold BN themselves and fuse conv, bias and ReLU into
+oneDNN kernels) is timed too, every variant's predictions checked against the unfolded net's.
 """
 
 import copy
-import time
 
 import numpy as np
 import paddle
 
 from paddle_course.cli import entry, lesson_parser
-from paddle_course.deploy import Predictor, export
+from paddle_course.deploy import compare_outputs_and_speed, deployments, export, predict
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import CBRNet, fold
 from paddle_course.models.blocks import BiasAfterPoolNet
@@ -32,30 +32,6 @@ from paddle_course.run import write_results
 
 DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
                 output_dir="outputs/ch03_practice/bn_fusion")
-
-
-def outputs(net, images):
-    if isinstance(net, Predictor):
-        return net(images)
-    with paddle.no_grad():
-        return net(paddle.to_tensor(images)).numpy()
-
-
-def best_time(net, images, batch, repeats):
-    """Fastest of ``repeats`` passes over ``images`` in batches (seconds)."""
-    if isinstance(net, Predictor):
-        x = [images[k:k + batch] for k in range(0, len(images), batch)]
-    else:
-        x = [paddle.to_tensor(images[k:k + batch]) for k in range(0, len(images), batch)]
-    times = []
-    with paddle.no_grad():
-        net(x[0])
-        for _ in range(repeats):
-            start = time.perf_counter()
-            for b in x:
-                net(b)
-            times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(argv=None):
@@ -69,29 +45,28 @@ def main(argv=None):
 
     images = data.val.images
     model.eval()
-    alone, in_batch = outputs(model, images[:1]), outputs(model, images[:64])[:1]
+    alone, in_batch = predict(model, images[:1]), predict(model, images[:64])[:1]
     probe = copy.deepcopy(model).train()     # a train-mode forward moves the running statistics
-    alone_t, in_batch_t = outputs(probe, images[:2]), outputs(probe, images[:64])[:1]
+    alone_t, in_batch_t = predict(probe, images[:2]), predict(probe, images[:64])[:1]
     batch_effect = {"eval": float(np.abs(alone - in_batch).max()),
                     "train": float(np.abs(alone_t[:1] - in_batch_t).max())}
     print(f"one digit's logits alone vs inside a batch of 64: eval mode differ by "
           f"{batch_effect['eval']:.2g}, train mode by {batch_effect['train']:.3g}")
 
-    variants = {"unfolded": model, "folded": fold(model), "folded_bias_after_pool": BiasAfterPoolNet(model),
-                "paddle_inference": Predictor(export(copy.deepcopy(model), f"{args.output_dir}/inference/cbr"))}
-    reference = outputs(model, images)
-    repeats = 3 if args.quick else args.repeats
-    results = {}
-    for name, net in variants.items():
-        logits = outputs(net, images)
-        results[name] = {"max_abs_diff": float(np.abs(logits - reference).max()),
-                         "seconds": best_time(net, images, 100, repeats),
-                         "val_acc": float((logits.argmax(1) == data.val.labels).mean())}
+    # the unfolded network exported: dygraph (the reference), jit.load, Paddle Inference
+    deployed = deployments(model, export(copy.deepcopy(model), f"{args.output_dir}/inference/cbr"))
+    variants = {"unfolded": deployed["dygraph"], "folded": fold(model),
+                "folded_bias_after_pool": BiasAfterPoolNet(model),
+                "unfolded_jit_load": deployed["jit.load"], "paddle_inference": deployed["predictor"]}
+    results, logits = compare_outputs_and_speed(variants, images, batch=100,
+                                                repeats=3 if args.quick else args.repeats)
     for name, r in results.items():
-        r["speedup"] = results["unfolded"]["seconds"] / r["seconds"]
-        print(f"{name:24} max_abs_diff {r['max_abs_diff']:.2g}  {r['seconds'] * 1e3:7.1f} ms for "
-              f"{len(images)} digits  speedup {r['speedup']:.3f}")
-    write_results(args.output_dir, results, ["max_abs_diff", "seconds", "speedup", "val_acc"],
+        r["val_acc"] = float((logits[name].argmax(1) == data.val.labels).mean())
+        print(f"{name:24} max_abs_diff {r['max_abs_diff']:.2g}  same predictions "
+              f"{r['same_predictions']!s:5}  {r['seconds'] * 1e3:7.1f} ms for {len(images)} digits  "
+              f"speedup {r['speedup']:.3f}")
+    write_results(args.output_dir, results,
+                  ["max_abs_diff", "same_predictions", "seconds", "speedup", "val_acc"],
                   extra={"max_abs_diff": results["folded"]["max_abs_diff"],
                          "speedup": results["folded"]["speedup"], "batch_effect": batch_effect})
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table; also written as JSON and Markdown.
 
-    python -m benchmarks                    # from the repository root; about 7 minutes
+    python -m benchmarks                    # from the repository root; about 9 minutes
     python -m benchmarks --quick            # fewer steps: checks that everything runs
     python -m benchmarks --only cnn_training --repeats 5
 
@@ -20,7 +20,8 @@ import paddle
 
 from paddle_course.run import write_json
 
-BENCHMARKS = ("cnn_training", "engine_overhead", "inference")   # modules; main() -> {group: rows}
+# modules whose main(quick, repeats) returns {group: {configuration: row}}
+BENCHMARKS = ("cnn_training", "engine_overhead", "inference", "embedding_models")
 
 
 def table(results):

@@ -31,3 +31,18 @@ def test_a_failing_configuration_is_reported_and_the_others_measured():
     assert out["broken"] == {"error": "RuntimeError: no such kernel"}
     assert out["base"]["median"] == 10
     assert "failed: RuntimeError: no such kernel" in table({"b": out})
+
+
+def test_a_child_process_configuration_answers_each_round_and_reports_its_error():
+    from benchmarks.child import Child, ChildFailed
+    child = Child({"steps": 2, "batch": 8, "bias_after_pool": False})
+    try:
+        assert [child()[0] for _ in range(2)] == [16, 16]           # 2 steps of 8 images per call
+    finally:
+        child.close()
+    broken = Child({"steps": "two"})                                 # the child cannot start
+    try:
+        with pytest.raises(ChildFailed, match="TypeError"):
+            broken()
+    finally:
+        broken.close()

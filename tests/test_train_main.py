@@ -47,7 +47,7 @@ def test_course_json_data_and_resume_refusals(tmp_path):
     metrics = train.main(["--data", str(data), "--epochs", "1", "--output-dir", str(out),
                           "--no-visualdl"])
     assert metrics["test"]["samples"] == 30 and metrics["data"]["scale"] == "[-1, 1] as is"
-    with pytest.raises(ConfigError, match="--lr: 0.5 now, 0.002 in the checkpoint"):
+    with pytest.raises(ConfigError, match="--lr: 0.5 now, 0.003 in the checkpoint"):
         train.main(["--resume", str(out), "--lr", "0.5"])
     other = write_course_json(tmp_path / "other.json.gz", [digits(40, 9), digits(20, 2), digits(30, 3)])
     with pytest.raises(ConfigError, match="is not the data the run"):

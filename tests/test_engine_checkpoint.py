@@ -100,6 +100,24 @@ def test_monitor_modes_and_patience():
         Monitor(mode="up")
 
 
+def test_monitor_breaks_accuracy_ties_by_validation_loss_and_resumes_with_it():
+    m = Monitor("val_acc", "max", patience=3)
+    assert m.update({"val_acc": 0.98, "val_loss": 0.09}, 1)
+    assert m.update({"val_acc": 0.98, "val_loss": 0.07}, 2)           # same accuracy, lower loss
+    assert not m.update({"val_acc": 0.98, "val_loss": 0.08}, 3)       # same accuracy, higher loss
+    assert not m.update({"val_acc": 0.97, "val_loss": 0.01}, 4)       # accuracy decides first
+    assert (m.best, m.best_epoch, m.best_tie, m.bad_epochs) == (0.98, 2, 0.07, 2)
+    resumed = Monitor("val_acc", "max", patience=3)
+    resumed.set_state_dict(m.state_dict())
+    assert resumed.update({"val_acc": 0.98, "val_loss": 0.06}, 5) and resumed.best_epoch == 5
+    old = {k: v for k, v in m.state_dict().items() if k != "best_tie"}   # a checkpoint from before
+    resumed.set_state_dict(old)
+    assert not resumed.update({"val_acc": 0.98, "val_loss": 0.01}, 6)  # nothing to compare: kept
+    first = Monitor("val_acc", "max", tie_break=None)                  # the old rule, on request
+    assert first.update({"val_acc": 0.98, "val_loss": 0.09}, 1)
+    assert not first.update({"val_acc": 0.98, "val_loss": 0.07}, 2)
+
+
 def test_early_stopping_stops_and_its_counter_survives_resume(tmp_path):
     # min_delta so large that no epoch after the first can improve: stops after 1 + patience
     model, trainer, tl, vl = _setup(tmp_path, monitor=Monitor("val_acc", "max", patience=2,

@@ -8,7 +8,7 @@
     python -m paddle.distributed.launch --nproc_per_node 2 chapters/ch02_mnist/train.py
 
 Defaults were chosen by measuring validation accuracy on the embedded digits (README.md has the
-numbers): Adam at 3e-3 with a cosine decay per step, 40 epochs, batch 64, small random affine
+numbers): Adam at 3e-3 with a cosine decay per step, 40 epochs, batch 32, small random affine
 moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run``).
 """
 
@@ -19,7 +19,7 @@ from paddle_course.experiment import lesson_data
 from paddle_course.job import Task, cli
 from paddle_course.optim import SCHEDULES
 
-DEFAULTS = dict(data=None, epochs=40, batch_size=64, lr=0.003, optimizer="adam", seed=0,
+DEFAULTS = dict(data=None, epochs=40, batch_size=32, lr=0.003, optimizer="adam", seed=0,
                 output_dir="outputs/ch02_mnist/train", device="auto", num_workers=0, nprocs=1,
                 quick=False, no_visualdl=False, schedule="cosine", no_augment=False, patience=None)
 

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table; also written as JSON and Markdown.
 
-    python -m benchmarks                    # from the repository root; about 9 minutes
+    python -m benchmarks                    # from the repository root; 5-9 minutes
     python -m benchmarks --quick            # fewer steps: checks that everything runs
     python -m benchmarks --only cnn_training --repeats 5
 

@@ -113,9 +113,10 @@ def test_resume_quick_losses_equal(tmp_path):
 def test_export_quick_same_predictions(tmp_path):
     from chapters.ch02_mnist import export
     r = export.main(["--quick", "--output-dir", str(tmp_path)])
-    assert r["same_predictions"] and r["dygraph"]["max_abs_diff"] == 0
+    assert r["same_predictions"]                     # all three: the same class for every digit
     assert r["jit.load"]["max_abs_diff"] < 1e-5 and r["predictor"]["max_abs_diff"] < 1e-4
-    assert {k: v["same_predictions"] for k, v in _json(tmp_path / "results.json").items()
-            if k in ("dygraph", "jit.load", "predictor")} == {"dygraph": True, "jit.load": True,
-                                                             "predictor": True}
+    saved = _json(tmp_path / "results.json")
+    assert saved["jit.load"]["same_predictions"] and saved["predictor"]["same_predictions"]
+    assert saved["predictor"]["seconds"] > 0
+    assert saved["predictor"]["val_acc"] == saved["jit.load"]["val_acc"] == saved["dygraph"]["val_acc"]
     assert (tmp_path / "inference/model.pdiparams").is_file()

@@ -3,25 +3,21 @@
 import contextlib
 import importlib
 import io
-import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import chapters
 from paddle_course.cli import entry
+from paddle_course.report import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_DATA = {"chapters.ch01_housing.numpy_optimizers"}   # synthetic gradients: nothing to read
 
 
 def lessons():
-    for chapter in pkgutil.iter_modules(chapters.__path__):
-        package = importlib.import_module(f"chapters.{chapter.name}")
-        for lesson in pkgutil.iter_modules(package.__path__):
-            yield f"chapters.{chapter.name}.{lesson.name}"
+    return [lesson.module for lesson in catalog.lessons()]
 
 
 def test_every_chapter_has_lessons():

@@ -1,0 +1,58 @@
+"""The whole course at a glance: run every lesson of every chapter, each in its own process.
+
+    python -m chapters.report                 # every lesson with --quick (minutes)
+    python -m chapters.report --full          # every lesson with its defaults (hours)
+    python -m chapters.report --only ch02 --only ch03_practice.schedules
+    python -m chapters.report --rerun         # run even the lessons whose results are current
+
+Shows progress (lesson i of n, elapsed, an estimate of what is left), goes on when a lesson
+fails and lists the failures at the end (exit code 1 then), and reuses a lesson's last run when
+neither its code (its file, the library, the tools) nor its arguments changed since. Lessons
+write where they always do (``outputs/<chapter>/<lesson>``); the report keeps its record of the
+runs and each lesson's log under ``--output-dir`` (default ``outputs/report``).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from paddle_course.report.catalog import lessons
+from paddle_course.report.runner import as_dicts, run_lessons, summary
+from paddle_course.run import write_json
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m chapters.report",
+                                description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split("\n\n", 1)[1])
+    p.add_argument("--full", action="store_true",
+                   help="run each lesson with its defaults (default: with --quick, in seconds each)")
+    p.add_argument("--rerun", action="store_true", help="run every selected lesson, even if current")
+    p.add_argument("--only", action="append", metavar="TEXT",
+                   help="only the lessons whose module name contains TEXT (repeatable)")
+    p.add_argument("--output-dir", default="outputs/report",
+                   help="where the record of runs and the logs go (default outputs/report)")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    chosen = [l for l in lessons() if not args.only or any(t in l.module for t in args.only)]
+    if not chosen:
+        parser().error(f"no lesson matches {args.only}")
+    out = Path(args.output_dir)
+    outcomes = run_lessons(chosen, out / "runs.json", out / "logs", quick=not args.full,
+                           rerun=args.rerun)
+    write_json(out / "lessons.json", {"quick": not args.full, "lessons": as_dicts(outcomes)})
+    for line in summary(outcomes):
+        print(line)
+    print(f"wrote:\n  {out / 'lessons.json'}\n  {out / 'runs.json'}\n  {out / 'logs'}/")
+    return outcomes
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(1 if any(o.status == "failed" for o in main()) else 0)
+    except KeyboardInterrupt:
+        sys.exit("\ninterrupted: the lessons finished so far are recorded; run again to go on")

@@ -1,0 +1,68 @@
+"""The course's lessons, as the report finds them: every module of every chapter package.
+
+A lesson is ``chapters.<chapter>.<lesson>`` (a module of a package under ``chapters/``); its
+``DEFAULTS["output_dir"]`` (or its job's) is where it writes ``results.json`` and its figures.
+Its *code version* is a SHA-256 of its own file and of every file of the library and the
+plotting tools, so a change anywhere a lesson could depend on counts as a change of the lesson
+(a lesson's imports are not traced: a stale result costs more than a rerun).
+"""
+
+import hashlib
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_CODE = ("paddle_course", "tools")       # what every lesson may use
+
+
+@dataclass(frozen=True)
+class Lesson:
+    module: str            # chapters.ch02_mnist.loss
+    chapter: str           # ch02_mnist
+    name: str              # loss
+    path: Path             # the module's file
+
+    @property
+    def command(self):
+        return f"python -m {self.module}"
+
+    def output_dir(self):
+        """Where the lesson writes with its defaults (importing it: run in the report's process
+        only for pages, never for training)."""
+        module = importlib.import_module(self.module)
+        defaults = getattr(module, "DEFAULTS", None) or module.TASK.defaults
+        return Path(defaults["output_dir"])
+
+
+def lessons(package="chapters"):
+    """Every lesson of every chapter, in chapter then file order."""
+    root = importlib.import_module(package)
+    found = []
+    for chapter in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
+        if not chapter.ispkg:                         # chapters/report.py is not a chapter
+            continue
+        sub = importlib.import_module(f"{package}.{chapter.name}")
+        for lesson in sorted(pkgutil.iter_modules(sub.__path__), key=lambda m: m.name.lower()):
+            if lesson.ispkg or lesson.name.startswith("_"):
+                continue
+            path = Path(sub.__path__[0]) / f"{lesson.name}.py"
+            found.append(Lesson(f"{package}.{chapter.name}.{lesson.name}", chapter.name,
+                                lesson.name, path))
+    return found
+
+
+def _files(root, names):
+    for name in names:
+        base = root / name
+        yield from sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def code_version(lesson, root=ROOT, shared=SHARED_CODE):
+    """SHA-256 of the lesson's file and of the shared code (paths and contents)."""
+    h = hashlib.sha256()
+    for path in [lesson.path, *_files(Path(root), shared)]:
+        h.update(str(Path(path).relative_to(root) if Path(path).is_relative_to(root) else path).encode())
+        h.update(Path(path).read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,124 @@
+"""Running every lesson, each in its own process, reusing results that are still current.
+
+A lesson's run is recorded in a state file (JSON, written after every lesson, so an interrupt
+loses nothing): its arguments, its code version (:func:`catalog.code_version`), exit code,
+duration and log. The next report reuses the run when the lesson succeeded with the same
+arguments and the same code; ``rerun`` runs it anyway. Quick and full runs write to the same
+output folder (the lesson's own), so switching mode runs the lessons again.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..run import write_json
+from .catalog import ROOT, SHARED_CODE, code_version
+
+
+@dataclass
+class Outcome:
+    module: str
+    status: str                 # "ran", "reused" or "failed"
+    seconds: float
+    args: list
+    log: str
+    error: str = ""
+
+
+def _clock(seconds):
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def _last_line(path):
+    lines = [l.strip() for l in Path(path).read_text(errors="replace").splitlines() if l.strip()]
+    return lines[-1][:300] if lines else "no output"
+
+
+def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=sys.executable,
+                cwd=ROOT, root=ROOT, shared=SHARED_CODE, say=print):
+    """Run (or reuse) each lesson; returns an :class:`Outcome` per lesson, in order."""
+    state_path, logs_dir = Path(state_path), Path(logs_dir)
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    state = _load_state(state_path, say)
+    args = ["--quick"] if quick else []
+    versions = {l.module: code_version(l, root, shared) for l in lessons}
+    outcomes, started, this_run = [], time.perf_counter(), []
+    for i, lesson in enumerate(lessons, 1):
+        previous = state.get(lesson.module)
+        elapsed = time.perf_counter() - started
+        left = _estimate(lessons[i - 1:], state, args, this_run)
+        say(f"[{i}/{len(lessons)}] {lesson.module} {'--quick' if quick else '(defaults)'}  |  "
+            f"elapsed {_clock(elapsed)}" + (f", about {_clock(left)} left" if left else ""))
+        if (not rerun and previous and previous["returncode"] == 0 and previous["args"] == args
+                and previous["code"] == versions[lesson.module]):
+            outcomes.append(Outcome(lesson.module, "reused", previous["seconds"], args, previous["log"]))
+            say(f"    reused: unchanged since {previous['finished']}")
+            continue
+        log = logs_dir / f"{lesson.module}.log"
+        t0 = time.perf_counter()
+        with open(log, "w") as f:
+            code = subprocess.run([python, "-m", lesson.module, *args], cwd=cwd, stdout=f,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+        seconds = time.perf_counter() - t0
+        this_run.append(seconds)
+        state[lesson.module] = {"args": args, "code": versions[lesson.module], "returncode": code,
+                                "seconds": seconds, "log": str(log),
+                                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        write_json(state_path, state)
+        if code == 0:
+            outcomes.append(Outcome(lesson.module, "ran", seconds, args, str(log)))
+            say(f"    done in {_clock(seconds)}")
+        else:
+            error = _last_line(log)
+            outcomes.append(Outcome(lesson.module, "failed", seconds, args, str(log), error))
+            say(f"    FAILED (exit {code}) in {_clock(seconds)}: {error}\n    log: {log}")
+    return outcomes
+
+
+def _load_state(path, say):
+    """The recorded runs; a missing file is none, an unreadable one is reported and ignored (its
+    lessons just run again)."""
+    if not path.is_file():
+        return {}
+    try:
+        state = json.loads(path.read_text())
+        if isinstance(state, dict):
+            return state
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        pass
+    say(f"warning: {path} is not a record of runs (corrupt?); every lesson runs again")
+    return {}
+
+
+def _estimate(remaining, state, args, this_run):
+    """Seconds the remaining lessons should take: each one's last duration with these arguments,
+    else the mean of this report's runs so far (None before anything is known)."""
+    guess = sum(this_run) / len(this_run) if this_run else None
+    total = 0.0
+    for lesson in remaining:
+        previous = state.get(lesson.module)
+        if previous and previous["args"] == args:
+            total += previous["seconds"]
+        elif guess is not None:
+            total += guess
+        else:
+            return None
+    return total
+
+
+def summary(outcomes):
+    """Counts per status and the failures, as lines."""
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ran", "reused", "failed")}
+    lines = [f"{len(outcomes)} lessons: {counts['ran']} ran, {counts['reused']} reused, "
+             f"{counts['failed']} failed"]
+    lines += [f"  failed: {o.module}: {o.error}  (log {o.log})" for o in outcomes if o.status == "failed"]
+    return lines
+
+
+def as_dicts(outcomes):
+    return [asdict(o) for o in outcomes]

@@ -1,0 +1,105 @@
+"""The course report's runner: every lesson in its own process, failures reported and passed,
+results reused only while the lesson's code and arguments are unchanged."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from paddle_course.report import catalog
+from paddle_course.report.runner import run_lessons, summary
+
+LESSON = textwrap.dedent('''
+    import sys
+    DEFAULTS = dict(output_dir="outputs/{chapter}/{name}")
+    if __name__ == "__main__":
+        print("{name} ran with", sys.argv[1:])
+        {body}
+''')
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A course package ``fakecourse`` with two chapters, one lesson that fails, a module that is
+    not a chapter, and a library folder whose files count as shared code."""
+    root = tmp_path / "fakecourse"
+    for chapter, lessons in {"ch01_a": {"first": "pass", "second": "sys.exit('error: broken lesson')"},
+                             "ch02_b": {"third": "pass"}}.items():
+        (root / chapter).mkdir(parents=True)
+        (root / chapter / "__init__.py").write_text("")
+        for name, body in lessons.items():
+            (root / chapter / f"{name}.py").write_text(LESSON.format(chapter=chapter, name=name, body=body))
+    (root / "__init__.py").write_text("")
+    (root / "report.py").write_text("# the report's own command, not a chapter\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "util.py").write_text("X = 1\n")
+    sys.path.insert(0, str(tmp_path))
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("fakecourse")]:
+        del sys.modules[name]
+
+
+def _run(tmp_path, **kw):
+    said = []
+    out = run_lessons(catalog.lessons("fakecourse"), tmp_path / "report/runs.json",
+                      tmp_path / "report/logs", cwd=tmp_path, root=tmp_path, shared=("lib",),
+                      say=said.append, **kw)
+    return out, said
+
+
+def test_finds_chapter_packages_only_and_their_output_folders(course):
+    found = catalog.lessons("fakecourse")
+    assert [l.module for l in found] == ["fakecourse.ch01_a.first", "fakecourse.ch01_a.second",
+                                         "fakecourse.ch02_b.third"]
+    assert str(found[2].output_dir()) == "outputs/ch02_b/third"
+
+
+def test_the_real_course_lists_every_chapter(course):
+    modules = [l.module for l in catalog.lessons()]
+    assert len(modules) >= 41 and "chapters.report" not in modules
+    assert {m.split(".")[1] for m in modules} >= {"ch01_housing", "ch02_mnist", "ch05_detection",
+                                                  "ch07_recommendation"}
+
+
+def test_runs_each_lesson_goes_on_after_a_failure_and_reuses_unchanged_ones(course):
+    out, said = _run(course)
+    assert [o.status for o in out] == ["ran", "failed", "ran"]
+    assert out[1].error == "error: broken lesson"
+    assert (course / "report/logs/fakecourse.ch01_a.first.log").read_text().strip() == \
+        "first ran with ['--quick']"
+    assert said[0].startswith("[1/3] fakecourse.ch01_a.first --quick  |  elapsed 0s")
+    assert said[4].startswith("[3/3]") and "left" in said[4]       # estimated from the runs so far
+    assert summary(out)[0] == "3 lessons: 2 ran, 0 reused, 1 failed"
+
+    again, said = _run(course)                 # unchanged: reused; the failed one runs again
+    assert [o.status for o in again] == ["reused", "failed", "reused"]
+    assert said[0].endswith("left")            # estimated from the recorded durations
+
+    (course / "lib" / "util.py").write_text("X = 2\n")              # shared code changed
+    assert [o.status for o in _run(course)[0]] == ["ran", "failed", "ran"]
+    (course / "fakecourse/ch02_b/third.py").write_text(LESSON.format(chapter="ch02_b", name="third",
+                                                                     body="print('changed')"))
+    assert [o.status for o in _run(course)[0]] == ["reused", "failed", "ran"]   # that lesson only
+    assert [o.status for o in _run(course, quick=False)[0]] == ["ran", "failed", "ran"]  # new args
+    assert [o.status for o in _run(course, quick=False)[0]] == ["reused", "failed", "reused"]
+    assert [o.status for o in _run(course, quick=False, rerun=True)[0]] == ["ran", "failed", "ran"]
+    runs = json.loads((course / "report/runs.json").read_text())
+    assert runs["fakecourse.ch01_a.first"]["args"] == [] and runs["fakecourse.ch01_a.second"]["returncode"] == 1
+
+
+def test_a_corrupt_record_is_reported_and_everything_runs_again(course):
+    _run(course)
+    (course / "report/runs.json").write_text("{not json")
+    out, said = _run(course)
+    assert said[0].startswith("warning: ") and "not a record of runs" in said[0]
+    assert [o.status for o in out] == ["ran", "failed", "ran"]
+
+
+def test_the_command_explains_itself():
+    done = subprocess.run([sys.executable, "-m", "chapters.report", "--help"], cwd=catalog.ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "usage: python -m chapters.report" in done.stdout
+    assert "--full" in done.stdout and "--rerun" in done.stdout

@@ -16,8 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from chapters.claims import CLAIMS
 from paddle_course.report.catalog import lessons
-from paddle_course.report.runner import as_dicts, run_lessons, summary
+from paddle_course.report.claims import judge, load_results, write_claims
+from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.run import write_json
 
 
@@ -47,8 +49,23 @@ def main(argv=None):
     write_json(out / "lessons.json", {"quick": not args.full, "lessons": as_dicts(outcomes)})
     for line in summary(outcomes):
         print(line)
-    print(f"wrote:\n  {out / 'lessons.json'}\n  {out / 'runs.json'}\n  {out / 'logs'}/")
+    # the claims, from every lesson's latest results (this report's or an earlier one's)
+    output_dirs = {l.module: l.output_dir() for l in lessons()}
+    results = load_results(CLAIMS, output_dirs.__getitem__)
+    runs = load_runs(out / "runs.json")
+    rows = [judge(c, results, runs) for c in CLAIMS]
+    written = write_claims(out, rows)
+    print("claims: " + ", ".join(f"{n} {v}" for v, n in _counts(rows).items() if n))
+    print("wrote:\n" + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
+          + f"\n  {out / 'logs'}/")
     return outcomes
+
+
+def _counts(rows):
+    counts = {}
+    for r in rows:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    return counts
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 A lesson is ``chapters.<chapter>.<lesson>`` (a module of a package under ``chapters/``); its
 ``DEFAULTS["output_dir"]`` (or its job's) is where it writes ``results.json`` and its figures.
-Its *code version* is a SHA-256 of its own file and of every file of the library and the
-plotting tools, so a change anywhere a lesson could depend on counts as a change of the lesson
-(a lesson's imports are not traced: a stale result costs more than a rerun).
+Its *code version* is a SHA-256 of its own file and of every file of the library (but the
+report's own package) and the plotting tools, so a change anywhere a lesson could depend on
+counts as a change of the lesson (a lesson's imports are not traced: a stale result costs more
+than a rerun).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CODE = ("paddle_course", "tools")       # what every lesson may use
+NOT_LESSON_CODE = (Path("paddle_course") / "report",)   # the report's own code: no lesson uses it
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,18 @@ def lessons(package="chapters"):
 
 
 def _files(root, names):
+    skip = [root / p for p in NOT_LESSON_CODE]
     for name in names:
-        base = root / name
-        yield from sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+        yield from sorted(p for p in (root / name).rglob("*.py")
+                          if "__pycache__" not in p.parts and not any(p.is_relative_to(s) for s in skip))
 
 
 def code_version(lesson, root=ROOT, shared=SHARED_CODE):
     """SHA-256 of the lesson's file and of the shared code (paths and contents)."""
     h = hashlib.sha256()
-    for path in [lesson.path, *_files(Path(root), shared)]:
-        h.update(str(Path(path).relative_to(root) if Path(path).is_relative_to(root) else path).encode())
+    root = Path(root)
+    for path in [lesson.path, *_files(root, shared)]:
+        path = Path(path)
+        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         h.update(Path(path).read_bytes())
     return h.hexdigest()

@@ -44,7 +44,7 @@ def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=s
     """Run (or reuse) each lesson; returns an :class:`Outcome` per lesson, in order."""
     state_path, logs_dir = Path(state_path), Path(logs_dir)
     logs_dir.mkdir(parents=True, exist_ok=True)
-    state = _load_state(state_path, say)
+    state = load_runs(state_path, say)
     args = ["--quick"] if quick else []
     versions = {l.module: code_version(l, root, shared) for l in lessons}
     outcomes, started, this_run = [], time.perf_counter(), []
@@ -80,9 +80,10 @@ def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=s
     return outcomes
 
 
-def _load_state(path, say):
-    """The recorded runs; a missing file is none, an unreadable one is reported and ignored (its
-    lessons just run again)."""
+def load_runs(path, say=print):
+    """The recorded runs ``{module: {"args", "code", "returncode", ...}}``; a missing file is
+    none, an unreadable one is reported and ignored (its lessons just run again)."""
+    path = Path(path)
     if not path.is_file():
         return {}
     try:

@@ -1,0 +1,149 @@
+"""Every claim the course's documents make, the lessons that measure it, and the rule that
+judges it from their ``results.json`` (see ``paddle_course.report.claims``).
+
+Seeds are named by number: 000 syllabus and MNIST notes, 001 FAQ (Q1-Q20), 002 training pipeline
+article, 003 optimizer and initializer lesson, 004 tuning guide; the chapters' own claims name
+their chapter. A claim without a rule is listed as such until its rule is written.
+"""
+
+from paddle_course.report.claims import Claim, verdict
+
+
+def rule_1(loss):
+    ce, mse = loss["classification_ce"]["val_acc"], loss["regression_mse"]["val_acc"]
+    return verdict(ce > mse), {"CE val_acc": ce, "regression val_acc": mse}
+
+
+def rule_9(nets):
+    linear, flat, relu = (nets[k]["val_acc"] for k in ("linear", "mlp_no_activation", "mlp_relu"))
+    collapses = flat <= linear + 0.01                # no better than one linear map
+    return (verdict(collapses and flat < relu, partly=collapses),
+            {"linear": linear, "MLP without activation": flat, "MLP with ReLU": relu})
+
+
+def rule_10(loss):
+    by = loss["cross_entropy_by_hand"]
+    p6, p1 = by["p=0.6"]["paddle"], by["p=0.1"]["paddle"]
+    return (verdict(abs(p6 - 0.51) < 0.005 and abs(p1 - 2.30) < 0.005),
+            {"-log 0.6": p6, "-log 0.1": p1})
+
+
+def rule_12(reg):
+    gaps = reg["none"]["gap"], reg["l2"]["gap"]
+    zeros = reg["none"]["near_zero_weights"], reg["l1"]["near_zero_weights"]
+    l2_helps, l1_sparse = gaps[1] < gaps[0], zeros[1] > zeros[0]
+    return (verdict(l2_helps and l1_sparse, partly=l2_helps or l1_sparse),
+            {"gap none": gaps[0], "gap L2": gaps[1],
+             "near-zero none": zeros[0], "near-zero L1": zeros[1]})
+
+
+def rule_13(res):
+    with_opt = res["resumed"]["max_loss_diff_vs_uninterrupted"]
+    without = res["resumed_without_pdopt"]["max_loss_diff_vs_uninterrupted"]
+    return verdict(with_opt == 0 and without > 0), {"loss diff, with .pdopt": with_opt,
+                                                   "loss diff, without": without}
+
+
+def rule_14(nets):
+    ratio = nets["fc_vs_conv"]["equivalent_fc_params"] / nets["fc_vs_conv"]["conv1_params"]
+    return verdict(ratio > 100), {"FC / conv1 parameters": ratio}
+
+
+def rule_18(reg):
+    gaps = reg["none"]["gap"], reg["dropout_upscale"]["gap"]
+    return verdict(gaps[1] < gaps[0]), {"gap none": gaps[0], "gap dropout": gaps[1]}
+
+
+CLAIMS = [
+    Claim(1, 'a regression loss (real output minus label) classifies digits badly; CE models '
+             'class probabilities',
+          '000, 001 Q8', ('ch02_mnist.loss',),
+          rule_1, "CE's val_acc > the regression's val_acc"),
+    Claim(2, 'too small a learning rate converges slowly, too large oscillates',
+          '000, 001 Q10, 003, 004', ('ch02_mnist.optimizers',)),
+    Claim(3, 'Momentum damps oscillation; AdaGrad/RMSProp adapt per parameter; Adam combines both',
+          '000, 001, 003', ('ch02_mnist.optimizers',)),
+    Claim(4, 'normalize test data with training statistics',
+          '001 Q1', ('ch01_housing.paddle_regressor',)),
+    Claim(5, 'BN uses saved running mean/var at inference; batch stats would make predictions '
+             'depend on the batch',
+          '001 Q1, Q18', ('ch03_practice.bn_fusion', 'ch04_vision.conv_basics')),
+    Claim(6, 'zero gradient can be a plateau, not the end of training',
+          '001 Q2', ('ch02_mnist.debugging',)),
+    Claim(7, 'batch too small: noisy gradients; too large: memory, no gain, generalization gap',
+          '001 Q3, 004', ('ch03_practice.batch_size',)),
+    Claim(8, 'generator loaders save memory; async loading is faster than sync',
+          '001 Q5, Q6', ('ch02_mnist.data_process',)),
+    Claim(9, 'without non-linear activations a deep net collapses to a linear model',
+          '001 Q7', ('ch02_mnist.MNIST_network',),
+          rule_9, 'the MLP without activations is no better than the linear model (val_acc '
+                  'within 1 %) and below the ReLU MLP'),
+    Claim(10, 'cross-entropy = -log p(correct): -log 0.6 = 0.51, -log 0.1 = 2.30',
+          '001 Q9', ('ch02_mnist.loss',),
+          rule_10, '-log 0.6 and -log 0.1 as Paddle computes them equal 0.51 and 2.30 (to 0.005)'),
+    Claim(11, 'data parallel needs gradient sync so replicas stay identical',
+          '000, 001 Q11', ('ch02_mnist.distributed', 'ch02_mnist.parameter_server')),
+    Claim(12, 'weight decay (L2) reduces overfitting; L1 drives weights to zero',
+          '001 Q12, 002', ('ch02_mnist.regularization',),
+          rule_12, "L2's train-val gap < no regularization's; L1 leaves more near-zero "
+                   "weights than none"),
+    Claim(13, 'resuming needs the optimizer state too (Adam/AdaGrad moments, LR step)',
+          '000, 001 Q13', ('ch02_mnist.resume',),
+          rule_13, 'resuming with .pdopt repeats the uninterrupted losses exactly; without '
+                   'it they differ'),
+    Claim(14, 'fully connected nets lose spatial structure and need many more parameters than conv',
+          '001 Q14, Q15', ('ch02_mnist.MNIST_network',),
+          rule_14, "an FC layer doing conv1's job needs > 100x conv1's parameters"),
+    Claim(15, 'pooling makes outputs robust to small shifts',
+          '001 Q16', ('ch04_vision.conv_basics',)),
+    Claim(16, 'sigmoid layers make gradients vanish (max derivative 1/4); ReLU does not',
+          '001 Q17', ('ch03_practice.initialization',)),
+    Claim(17, 'BatchNorm allows larger learning rates and lowers sensitivity to init',
+          '001 Q18', ('ch04_vision.batchnorm',)),
+    Claim(18, 'dropout reduces overfitting',
+          '001 Q19, 002', ('ch02_mnist.regularization',),
+          rule_18, "dropout's train-val gap < no regularization's gap"),
+    Claim(19, 'LeNet → AlexNet → VGG → GoogLeNet → ResNet: deeper/wider with new blocks',
+          '001 Q20', ('ch04_vision.classic_nets',)),
+    Claim(20, 'early stopping with patience ("no-improvement-in-n")',
+          '002', ('ch02_mnist.regularization',)),
+    Claim(21, 'data augmentation reduces overfitting on small data',
+          '002, 004', ('ch03_practice.augmentation',)),
+    Claim(22, 'hold-out vs K-fold vs bootstrap validation',
+          '002', ('ch03_practice.validation',)),
+    Claim(23, 'check the loss at init; overfit one batch first',
+          '002', ('ch03_practice.recipe',)),
+    Claim(24, 'Adam at 3e-4 is a safe baseline; tuned SGD often wins on convnets',
+          '002', ('ch03_practice.schedules',)),
+    Claim(25, '3x3 convs and conv-BN-ReLU blocks are the standard; BN folding speeds inference '
+              '~5 %',
+          '004', ('ch03_practice.bn_fusion',)),
+    Claim(26, 'Xavier vs Kaiming init matters, by activation',
+          '003, 004', ('ch03_practice.initialization',)),
+    Claim(27, 'larger input images tend to give higher accuracy',
+          '004', ('ch04_vision.input_size',)),
+    Claim(28, 'shuffle every epoch with a fixed seed',
+          '004', ('ch03_practice.recipe',)),
+    Claim(29, 'learning rate scales with batch size (linear scaling rule)',
+          '004', ('ch03_practice.batch_size',)),
+    Claim(30, 'LR schedules: step, multistep, exponential, cosine, plateau, lambda',
+          '004', ('ch03_practice.schedules',)),
+    Claim(31, 'switching Adam → SGD (SWATS)',
+          '004', ('ch03_practice.schedules',)),
+    Claim(32, 'fine-tuning: freeze the backbone, new head, per-layer learning rates',
+          '004', ('ch03_practice.finetune',)),
+    Claim(33, 'visualize weights and activations',
+          '004', ('ch03_practice.visualize',)),
+    Claim(34, 'pretrained initialization speeds up training and raises accuracy',
+          '003, 004', ('ch03_practice.finetune',)),
+    Claim(35, 'similar words end up close in the embedding space (nearest neighbours by cosine)',
+          'course NLP chapter', ('ch06_nlp.word2vec',)),
+    Claim(36, 'LeNet with sigmoid fails on large images; AlexNet, VGG, GoogLeNet and ResNet '
+              'reach about 94-95 % on PALM',
+          'course CV chapter', ('ch04_vision.classic_nets', 'ch04_vision.palm')),
+    Claim(37, "the two-tower model's rating loss stays below 1 and recommends sensible movies",
+          'course recommendation chapter',
+          ('ch07_recommendation.two_tower', 'ch07_recommendation.recommend')),
+    Claim(38, 'the Transformer is a module with global context that came from NLP',
+          '001 Q20', ('ch04_vision.vit', 'ch06_nlp.sentiment')),
+]

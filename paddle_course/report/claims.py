@@ -1,0 +1,95 @@
+"""The course's claims, judged against what the lessons measured.
+
+A :class:`Claim` names the lessons that measure it (``"ch02_mnist.loss"``: the module
+``chapters.ch02_mnist.loss``) and a small rule: a function of those lessons' ``results.json``
+(a dict per lesson, in the claim's order) returning ``(verdict, measured)``, the verdict one of
+:data:`VERDICTS` and ``measured`` the numbers it looked at. The rule's one-line description is
+printed beside it. A claim whose lesson has not run, or whose rule is not written yet, says so.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..run import write_json
+
+HELD, NOT_HELD, PARTLY = "held", "did not hold", "held only partly"
+VERDICTS = (HELD, NOT_HELD, PARTLY)
+NOT_RUN, NO_RULE = "not measured", "no rule yet"
+
+
+@dataclass(frozen=True)
+class Claim:
+    number: int
+    text: str
+    seeds: str                      # where the course says it: "001 Q8" (seed 001, FAQ question 8)
+    lessons: tuple                  # ("ch02_mnist.loss",)
+    rule: Callable | None = None    # (*results) -> (verdict, {name: number})
+    rule_text: str = ""             # the rule in words
+
+    @property
+    def modules(self):
+        return [f"chapters.{l}" for l in self.lessons]
+
+
+def verdict(condition, partly=None):
+    """HELD when ``condition``, PARTLY when ``partly`` (if given), else NOT_HELD."""
+    return HELD if condition else PARTLY if partly else NOT_HELD
+
+
+def load_results(claims, output_dir_of):
+    """``{module: results.json}`` for every lesson the claims name that has written one;
+    ``output_dir_of(module)`` is where that lesson writes."""
+    found = {}
+    for module in {m for c in claims for m in c.modules}:
+        path = Path(output_dir_of(module)) / "results.json"
+        if path.is_file():
+            found[module] = json.loads(path.read_text())
+    return found
+
+
+def judge(claim, results, runs=None):
+    """One row of the claims table: the claim, its verdict, what was measured, and how the
+    lessons ran (``runs``: the report's record, to tell a ``--quick`` run from a full one)."""
+    row = {"number": claim.number, "claim": claim.text, "seeds": claim.seeds,
+           "lessons": list(claim.lessons), "rule": claim.rule_text, "measured": {}}
+    missing = [m for m in claim.modules if m not in results]
+    if claim.rule is None:
+        row.update(verdict=NO_RULE, why="the rule that would judge it is not written yet")
+    elif missing:
+        row.update(verdict=NOT_RUN, why="not run yet: " + ", ".join(f"python -m {m}" for m in missing))
+    else:
+        try:
+            row["verdict"], row["measured"] = claim.rule(*[results[m] for m in claim.modules])
+        except (KeyError, TypeError, IndexError) as e:     # a results.json of another version
+            row.update(verdict=NOT_RUN, why=f"its results lack what the rule reads ({e!r}): run it again")
+    runs = runs or {}
+    row["quick"] = any(runs.get(m, {}).get("args") == ["--quick"] for m in claim.modules)
+    return row
+
+
+def table(rows):
+    """The claims as Markdown."""
+    lines = ["| # | claim (seed) | lesson | rule | measured | verdict |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        measured = ", ".join(f"{k} {_fmt(v)}" for k, v in r["measured"].items()) or r.get("why", "")
+        flag = " (quick run: not evidence)" if r["quick"] and r["verdict"] in VERDICTS else ""
+        lines.append(f"| {r['number']} | {r['claim']} ({r['seeds']}) | {', '.join(r['lessons'])} | "
+                     f"{r['rule']} | {measured} | {r['verdict']}{flag} |")
+    return "\n".join(lines)
+
+
+def _fmt(v):
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def write_claims(out_dir, rows):
+    """``claims.md`` and ``claims.json`` in ``out_dir``; returns their paths."""
+    out = Path(out_dir)
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in (*VERDICTS, NOT_RUN, NO_RULE)}
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "claims.md").write_text(f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n")
+    write_json(out / "claims.json", {"counts": counts, "claims": rows})
+    return out / "claims.md", out / "claims.json"

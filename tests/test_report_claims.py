@@ -1,0 +1,82 @@
+"""The claims table: each claim judged by its rule from its lessons' results, or said why not."""
+
+import json
+
+from chapters.claims import CLAIMS
+from paddle_course.report import catalog
+from paddle_course.report.claims import (HELD, NO_RULE, NOT_HELD, NOT_RUN, PARTLY, Claim, judge,
+                                         load_results, verdict, write_claims)
+
+
+def _bigger(a, b):
+    return verdict(a["x"] > b["x"], partly=a["x"] == b["x"]), {"a": a["x"], "b": b["x"]}
+
+
+CLAIM = Claim(7, "a beats b", "001 Q1", ("ch01_a.first", "ch01_a.second"), _bigger, "a's x > b's x")
+
+
+def test_a_rule_judges_from_the_lessons_results_in_the_claims_order():
+    results = {"chapters.ch01_a.first": {"x": 2}, "chapters.ch01_a.second": {"x": 1}}
+    row = judge(CLAIM, results)
+    assert (row["verdict"], row["measured"], row["quick"]) == (HELD, {"a": 2, "b": 1}, False)
+    results["chapters.ch01_a.first"]["x"] = 0
+    assert judge(CLAIM, results)["verdict"] == NOT_HELD
+    results["chapters.ch01_a.first"]["x"] = 1
+    assert judge(CLAIM, results)["verdict"] == PARTLY
+
+
+def test_what_cannot_be_judged_says_why():
+    row = judge(CLAIM, {"chapters.ch01_a.first": {"x": 2}})
+    assert row["verdict"] == NOT_RUN and row["why"] == "not run yet: python -m chapters.ch01_a.second"
+    old = judge(CLAIM, {"chapters.ch01_a.first": {"y": 2}, "chapters.ch01_a.second": {"x": 1}})
+    assert old["verdict"] == NOT_RUN and "run it again" in old["why"]      # results of another version
+    assert judge(Claim(8, "t", "002", ("ch01_a.first",)), {})["verdict"] == NO_RULE
+
+
+def test_quick_runs_are_flagged_and_the_tables_written(tmp_path):
+    results = {"chapters.ch01_a.first": {"x": 2}, "chapters.ch01_a.second": {"x": 1}}
+    runs = {"chapters.ch01_a.first": {"args": ["--quick"]}}
+    rows = [judge(CLAIM, results, runs), judge(Claim(8, "t", "002", ("ch01_a.first",)), results)]
+    md, js = write_claims(tmp_path, rows)
+    text = md.read_text()
+    assert "1 held, 1 no rule yet" in text and "held (quick run: not evidence)" in text
+    assert "| 7 | a beats b (001 Q1) | ch01_a.first, ch01_a.second | a's x > b's x | a 2, b 1 |" in text
+    saved = json.loads(js.read_text())
+    assert saved["counts"]["held"] == 1 and saved["claims"][0]["quick"] is True
+
+
+def test_results_are_read_from_each_lessons_output_folder(tmp_path):
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "results.json").write_text('{"x": 3}')
+    found = load_results([CLAIM], lambda m: tmp_path / m.rsplit(".", 1)[1])
+    assert found == {"chapters.ch01_a.first": {"x": 3}}
+
+
+def test_every_claim_of_the_course_names_real_lessons_and_a_number_once():
+    modules = {l.module for l in catalog.lessons()}
+    assert [c.number for c in CLAIMS] == list(range(1, len(CLAIMS) + 1)) and len(CLAIMS) >= 38
+    for c in CLAIMS:
+        assert set(c.modules) <= modules, c.number
+        assert (c.rule is None) == (not c.rule_text), c.number     # a rule always says what it checks
+
+
+def test_the_written_rules_read_what_their_lessons_write(tmp_path):
+    """Each rule on results shaped as its lesson writes them (tiny numbers, the real keys)."""
+    loss = {"classification_ce": {"val_acc": 0.9}, "regression_mse": {"val_acc": 0.3},
+            "cross_entropy_by_hand": {"p=0.6": {"paddle": 0.5108}, "p=0.1": {"paddle": 2.3026}}}
+    nets = {"linear": {"val_acc": 0.90}, "mlp_no_activation": {"val_acc": 0.905},
+            "mlp_relu": {"val_acc": 0.95}, "fc_vs_conv": {"conv1_params": 520, "equivalent_fc_params": 12_300_000}}
+    reg = {k: {"gap": g, "near_zero_weights": z} for k, g, z in
+           (("none", 0.10, 0.01), ("l2", 0.05, 0.02), ("l1", 0.12, 0.08), ("dropout_upscale", 0.02, 0.01))}
+    res = {"resumed": {"max_loss_diff_vs_uninterrupted": 0.0},
+           "resumed_without_pdopt": {"max_loss_diff_vs_uninterrupted": 0.2}}
+    by_lesson = {"ch02_mnist.loss": loss, "ch02_mnist.MNIST_network": nets,
+                 "ch02_mnist.regularization": reg, "ch02_mnist.resume": res}
+    judged = [c for c in CLAIMS if c.rule]
+    assert {c.number for c in judged} >= {1, 9, 10, 12, 13, 14, 18}
+    for c in judged:
+        row = judge(c, {f"chapters.{l}": by_lesson[l] for l in c.lessons})
+        assert row["verdict"] == HELD, (c.number, row)
+    reg["l2"]["gap"] = 0.2                                          # L2 made the gap larger
+    (c12,) = [c for c in CLAIMS if c.number == 12]
+    assert judge(c12, {"chapters.ch02_mnist.regularization": reg})["verdict"] == PARTLY

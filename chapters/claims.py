@@ -54,6 +54,49 @@ def rule_18(reg):
     return verdict(gaps[1] < gaps[0]), {"gap none": gaps[0], "gap dropout": gaps[1]}
 
 
+def rule_4(reg):
+    own, train = reg["test_rmse"]["own_stats"], reg["test_rmse"]["train_stats"]
+    return verdict(train < own), {"test RMSE, training statistics": train,
+                                  "test RMSE, the test set's own": own}
+
+
+def rule_5(fusion, basics):
+    eval_effect, train_effect = fusion["batch_effect"]["eval"], fusion["batch_effect"]["train"]
+    other = basics["batchnorm"]["BatchNorm2D"]
+    held = eval_effect < 1e-4 < train_effect and other["same_sample_other_batch_eval"] == 0.0
+    return verdict(held), {"batch effect, eval": eval_effect, "batch effect, train": train_effect,
+                           "BN2D other batch, train": other["same_sample_other_batch_train"]}
+
+
+def rule_11(dist, ps):
+    diffs = [dist[k]["max_param_diff"] for k in ("spawn_2", "launch_2")]
+    rank_gap = dist["allreduce"]["rank_gradients_differ_by"]
+    held = max(diffs) < 1e-5 and ps["max_param_diff"] < 1e-5 and rank_gap > 1e-3
+    return verdict(held), {"replicas' gradients differ by": rank_gap,
+                           "params vs 1 process": max(diffs),
+                           "parameter server vs 1 process": ps["max_param_diff"]}
+
+
+def rule_15(basics):
+    conv = basics["pooling"]["conv"]["shift_1px"]["relative_change"]
+    pooled = basics["pooling"]["conv + maxpool 2x2"]["shift_1px"]["relative_change"]
+    return verdict(pooled < conv), {"1-px shift change, conv": conv, "conv + max-pool 2x2": pooled}
+
+
+def rule_23(recipe):
+    start, ln10 = recipe["initial_loss_small_last_layer"], recipe["ln_10"]
+    overfit = recipe["overfit_batch_loss"]
+    return (verdict(abs(start - ln10) < 0.05 and overfit < 0.05, partly=overfit < 0.05),
+            {"initial loss": start, "ln 10": ln10, "one batch, final loss": overfit})
+
+
+def rule_25(fusion):
+    folded = fusion["folded"]
+    return (verdict(folded["speedup"] > 1.0 and folded["same_predictions"]),
+            {"folded speedup (dygraph)": folded["speedup"],
+             "Paddle Inference speedup": fusion["paddle_inference"]["speedup"]})
+
+
 CLAIMS = [
     Claim(1, 'a regression loss (real output minus label) classifies digits badly; CE models '
              'class probabilities',
@@ -64,10 +107,14 @@ CLAIMS = [
     Claim(3, 'Momentum damps oscillation; AdaGrad/RMSProp adapt per parameter; Adam combines both',
           '000, 001, 003', ('ch02_mnist.optimizers',)),
     Claim(4, 'normalize test data with training statistics',
-          '001 Q1', ('ch01_housing.paddle_regressor',)),
+          '001 Q1', ('ch01_housing.paddle_regressor',),
+          rule_4, 'the test RMSE is lower when the test set is scaled with the training '
+                  'statistics'),
     Claim(5, 'BN uses saved running mean/var at inference; batch stats would make predictions '
              'depend on the batch',
-          '001 Q1, Q18', ('ch03_practice.bn_fusion', 'ch04_vision.conv_basics')),
+          '001 Q1, Q18', ('ch03_practice.bn_fusion', 'ch04_vision.conv_basics'),
+          rule_5, "eval mode: a digit's logits do not depend on its batch (< 1e-4); train "
+                  "mode: they do"),
     Claim(6, 'zero gradient can be a plateau, not the end of training',
           '001 Q2', ('ch02_mnist.debugging',)),
     Claim(7, 'batch too small: noisy gradients; too large: memory, no gain, generalization gap',
@@ -82,7 +129,9 @@ CLAIMS = [
           '001 Q9', ('ch02_mnist.loss',),
           rule_10, '-log 0.6 and -log 0.1 as Paddle computes them equal 0.51 and 2.30 (to 0.005)'),
     Claim(11, 'data parallel needs gradient sync so replicas stay identical',
-          '000, 001 Q11', ('ch02_mnist.distributed', 'ch02_mnist.parameter_server')),
+          '000, 001 Q11', ('ch02_mnist.distributed', 'ch02_mnist.parameter_server'),
+          rule_11, "the replicas' gradients differ, and after averaging their parameters equal "
+                   "one process's (< 1e-5)"),
     Claim(12, 'weight decay (L2) reduces overfitting; L1 drives weights to zero',
           '001 Q12, 002', ('ch02_mnist.regularization',),
           rule_12, "L2's train-val gap < no regularization's; L1 leaves more near-zero "
@@ -95,7 +144,8 @@ CLAIMS = [
           '001 Q14, Q15', ('ch02_mnist.MNIST_network',),
           rule_14, "an FC layer doing conv1's job needs > 100x conv1's parameters"),
     Claim(15, 'pooling makes outputs robust to small shifts',
-          '001 Q16', ('ch04_vision.conv_basics',)),
+          '001 Q16', ('ch04_vision.conv_basics',),
+          rule_15, "a 1-pixel shift changes conv + max-pool's output less than the conv's"),
     Claim(16, 'sigmoid layers make gradients vanish (max derivative 1/4); ReLU does not',
           '001 Q17', ('ch03_practice.initialization',)),
     Claim(17, 'BatchNorm allows larger learning rates and lowers sensitivity to init',
@@ -112,12 +162,15 @@ CLAIMS = [
     Claim(22, 'hold-out vs K-fold vs bootstrap validation',
           '002', ('ch03_practice.validation',)),
     Claim(23, 'check the loss at init; overfit one batch first',
-          '002', ('ch03_practice.recipe',)),
+          '002', ('ch03_practice.recipe',),
+          rule_23, 'the initial loss is ln 10 (to 0.05) with a small last layer; one batch can '
+                   'be overfit (loss < 0.05)'),
     Claim(24, 'Adam at 3e-4 is a safe baseline; tuned SGD often wins on convnets',
           '002', ('ch03_practice.schedules',)),
     Claim(25, '3x3 convs and conv-BN-ReLU blocks are the standard; BN folding speeds inference '
               '~5 %',
-          '004', ('ch03_practice.bn_fusion',)),
+          '004', ('ch03_practice.bn_fusion',),
+          rule_25, 'folding BN makes dygraph inference faster with the same predictions'),
     Claim(26, 'Xavier vs Kaiming init matters, by activation',
           '003, 004', ('ch03_practice.initialization',)),
     Claim(27, 'larger input images tend to give higher accuracy',

@@ -97,15 +97,78 @@ def rule_25(fusion):
              "Paddle Inference speedup": fusion["paddle_inference"]["speedup"]})
 
 
+def rule_2(opt):
+    sweep = opt["lr_sweep"]
+    rates = sorted(sweep, key=float)
+    losses = {r: sweep[r]["train_loss"] for r in rates}
+    best = min(losses, key=losses.get)
+    slow, wild = losses[rates[0]] > losses[best], losses[rates[-1]] > losses[best]
+    return (verdict(slow and wild and best not in (rates[0], rates[-1]), partly=slow or wild),
+            {f"train loss, lr {r}": losses[r] for r in rates})
+
+
+def rule_3(opt):
+    sgd, momentum, adam = (opt[k]["val_acc"] for k in ("sgd", "momentum", "adam"))
+    return (verdict(momentum > sgd and adam > sgd, partly=momentum > sgd or adam > sgd),
+            {"SGD": sgd, "Momentum": momentum, "Adam": adam})
+
+
+def rule_7(bs):
+    noise = bs["gradient_noise"]
+    sizes = sorted(noise, key=int)
+    fixed = {int(k.split()[0][2:]): v["val_acc"] for k, v in bs.items() if k.endswith("fixed lr")}
+    quieter = noise[sizes[0]] > noise[sizes[-1]]
+    no_gain = fixed[max(fixed)] < max(fixed.values())
+    return (verdict(quieter and no_gain, partly=quieter or no_gain),
+            {f"gradient noise, B={sizes[0]}": noise[sizes[0]],
+             f"gradient noise, B={sizes[-1]}": noise[sizes[-1]],
+             f"val_acc, B={max(fixed)}": fixed[max(fixed)], "best val_acc": max(fixed.values())})
+
+
+def rule_8(data):
+    memory = data["memory"]
+    sync, workers = data["sync"]["train_epoch_seconds"], data["processes"]["train_epoch_seconds"]
+    smaller, faster = memory["generator_mb"] < memory["all_batches_mb"], workers < sync
+    return (verdict(smaller and faster, partly=smaller or faster),
+            {"generator MB": memory["generator_mb"], "all batches MB": memory["all_batches_mb"],
+             "epoch s, sync": sync, "epoch s, worker processes": workers})
+
+
+def rule_17(bn):
+    with_bn, without = bn["summary"]["with BatchNorm"], bn["summary"]["without BatchNorm"]
+    return (verdict(with_bn["trains"] > without["trains"],
+                    partly=with_bn["diverged"] < without["diverged"]),
+            {"runs that train, with BN": with_bn["trains"], "without BN": without["trains"],
+             "runs that diverge, with BN": with_bn["diverged"], "without": without["diverged"]})
+
+
+def rule_21(aug):
+    plain, augmented = aug["scarce_plain"]["val_acc"], aug["scarce_augmented"]["val_acc"]
+    return verdict(augmented > plain), {"scarce data, plain": plain, "augmented": augmented}
+
+
+def rule_29(bs):
+    pairs = {}                                   # batch -> {"fixed": val_acc, "linear": val_acc}
+    for key, v in bs.items():
+        if key.startswith("B=") and key.endswith(" lr") and int(v["batch"]) > 64:
+            pairs.setdefault(int(v["batch"]), {})[key.split()[1]] = v["val_acc"]
+    wins = sum(p["linear"] >= p["fixed"] for p in pairs.values())
+    return (verdict(wins == len(pairs), partly=wins > 0),
+            {f"B={b}, fixed / scaled lr": f"{p['fixed']:.3f} / {p['linear']:.3f}"
+             for b, p in sorted(pairs.items())})
+
 CLAIMS = [
     Claim(1, 'a regression loss (real output minus label) classifies digits badly; CE models '
              'class probabilities',
           '000, 001 Q8', ('ch02_mnist.loss',),
           rule_1, "CE's val_acc > the regression's val_acc"),
     Claim(2, 'too small a learning rate converges slowly, too large oscillates',
-          '000, 001 Q10, 003, 004', ('ch02_mnist.optimizers',)),
+          '000, 001 Q10, 003, 004', ('ch02_mnist.optimizers',),
+          rule_2, 'the smallest and the largest rate of the sweep end with a higher '
+                  'training loss than one between them'),
     Claim(3, 'Momentum damps oscillation; AdaGrad/RMSProp adapt per parameter; Adam combines both',
-          '000, 001, 003', ('ch02_mnist.optimizers',)),
+          '000, 001, 003', ('ch02_mnist.optimizers',),
+          rule_3, "Momentum's and Adam's val_acc > SGD's at the same rate"),
     Claim(4, 'normalize test data with training statistics',
           '001 Q1', ('ch01_housing.paddle_regressor',),
           rule_4, 'the test RMSE is lower when the test set is scaled with the training '
@@ -118,9 +181,13 @@ CLAIMS = [
     Claim(6, 'zero gradient can be a plateau, not the end of training',
           '001 Q2', ('ch02_mnist.debugging',)),
     Claim(7, 'batch too small: noisy gradients; too large: memory, no gain, generalization gap',
-          '001 Q3, 004', ('ch03_practice.batch_size',)),
+          '001 Q3, 004', ('ch03_practice.batch_size',),
+          rule_7, 'gradient noise falls from the smallest to the largest batch, and the '
+                  'largest batch (fixed lr) is not the most accurate'),
     Claim(8, 'generator loaders save memory; async loading is faster than sync',
-          '001 Q5, Q6', ('ch02_mnist.data_process',)),
+          '001 Q5, Q6', ('ch02_mnist.data_process',),
+          rule_8, 'a generator holds less memory than all batches, and worker processes '
+                  'make an epoch faster than reading in the loop'),
     Claim(9, 'without non-linear activations a deep net collapses to a linear model',
           '001 Q7', ('ch02_mnist.MNIST_network',),
           rule_9, 'the MLP without activations is no better than the linear model (val_acc '
@@ -149,7 +216,9 @@ CLAIMS = [
     Claim(16, 'sigmoid layers make gradients vanish (max derivative 1/4); ReLU does not',
           '001 Q17', ('ch03_practice.initialization',)),
     Claim(17, 'BatchNorm allows larger learning rates and lowers sensitivity to init',
-          '001 Q18', ('ch04_vision.batchnorm',)),
+          '001 Q18', ('ch04_vision.batchnorm',),
+          rule_17, 'more of the learning-rate x init-scale runs train with BatchNorm than '
+                   'without'),
     Claim(18, 'dropout reduces overfitting',
           '001 Q19, 002', ('ch02_mnist.regularization',),
           rule_18, "dropout's train-val gap < no regularization's gap"),
@@ -158,7 +227,8 @@ CLAIMS = [
     Claim(20, 'early stopping with patience ("no-improvement-in-n")',
           '002', ('ch02_mnist.regularization',)),
     Claim(21, 'data augmentation reduces overfitting on small data',
-          '002, 004', ('ch03_practice.augmentation',)),
+          '002, 004', ('ch03_practice.augmentation',),
+          rule_21, "on scarce data, the augmented model's val_acc > the plain one's"),
     Claim(22, 'hold-out vs K-fold vs bootstrap validation',
           '002', ('ch03_practice.validation',)),
     Claim(23, 'check the loss at init; overfit one batch first',
@@ -178,7 +248,9 @@ CLAIMS = [
     Claim(28, 'shuffle every epoch with a fixed seed',
           '004', ('ch03_practice.recipe',)),
     Claim(29, 'learning rate scales with batch size (linear scaling rule)',
-          '004', ('ch03_practice.batch_size',)),
+          '004', ('ch03_practice.batch_size',),
+          rule_29, 'for batches above 64, the linearly scaled rate reaches at least the '
+                   "fixed rate's val_acc"),
     Claim(30, 'LR schedules: step, multistep, exponential, cosine, plateau, lambda',
           '004', ('ch03_practice.schedules',)),
     Claim(31, 'switching Adam → SGD (SWATS)',

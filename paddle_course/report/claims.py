@@ -38,14 +38,30 @@ def verdict(condition, partly=None):
     return HELD if condition else PARTLY if partly else NOT_HELD
 
 
+def read_results(folder):
+    """A lesson's measured results: its ``results.json`` (or a job's ``metrics.json``), plus the
+    ``results.json`` of each of its sub-folders under the sub-folder's name (a lesson with two
+    experiments writes one per folder); None when there is none."""
+    folder = Path(folder)
+    found = None
+    for name in ("results.json", "metrics.json"):
+        if (folder / name).is_file():
+            found = json.loads((folder / name).read_text())
+            break
+    for sub in sorted(folder.glob("*/results.json")):
+        found = found if found is not None else {}
+        found.setdefault(sub.parent.name, json.loads(sub.read_text()))
+    return found
+
+
 def load_results(claims, output_dir_of):
-    """``{module: results.json}`` for every lesson the claims name that has written one;
-    ``output_dir_of(module)`` is where that lesson writes."""
+    """``{module: results}`` (see :func:`read_results`) for every lesson the claims name that has
+    written some; ``output_dir_of(module)`` is where that lesson writes."""
     found = {}
     for module in {m for c in claims for m in c.modules}:
-        path = Path(output_dir_of(module)) / "results.json"
-        if path.is_file():
-            found[module] = json.loads(path.read_text())
+        results = read_results(output_dir_of(module))
+        if results is not None:
+            found[module] = results
     return found
 
 
@@ -58,7 +74,10 @@ def judge(claim, results, runs=None):
     if claim.rule is None:
         row.update(verdict=NO_RULE, why="the rule that would judge it is not written yet")
     elif missing:
-        row.update(verdict=NOT_RUN, why="not run yet: " + ", ".join(f"python -m {m}" for m in missing))
+        ran = [m for m in missing if (runs or {}).get(m, {}).get("returncode") == 0]
+        why = [f"{m} ran but wrote no results.json" for m in ran]
+        why += [f"not run yet: python -m {m}" for m in missing if m not in ran]
+        row.update(verdict=NOT_RUN, why="; ".join(why))
     else:
         try:
             row["verdict"], row["measured"] = claim.rule(*[results[m] for m in claim.modules])
@@ -75,8 +94,9 @@ def table(rows):
     for r in rows:
         measured = ", ".join(f"{k} {_fmt(v)}" for k, v in r["measured"].items()) or r.get("why", "")
         flag = " (quick run: not evidence)" if r["quick"] and r["verdict"] in VERDICTS else ""
-        lines.append(f"| {r['number']} | {r['claim']} ({r['seeds']}) | {', '.join(r['lessons'])} | "
-                     f"{r['rule']} | {measured} | {r['verdict']}{flag} |")
+        cells = (r["number"], f"{r['claim']} ({r['seeds']})", ", ".join(r["lessons"]), r["rule"],
+                 measured, r["verdict"] + flag)
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
 

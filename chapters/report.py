@@ -13,13 +13,18 @@ runs and each lesson's log under ``--output-dir`` (default ``outputs/report``).
 """
 
 import argparse
+import os
+import platform
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from chapters.claims import CLAIMS
 from paddle_course.report.catalog import lessons
 from paddle_course.report.claims import judge, load_results, write_claims
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
+from paddle_course.report.site import build_site
+from paddle_course.runtime import cpu_info
 from paddle_course.run import write_json
 
 
@@ -55,10 +60,22 @@ def main(argv=None):
     runs = load_runs(out / "runs.json")
     rows = [judge(c, results, runs) for c in CLAIMS]
     written = write_claims(out, rows)
+    pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full))
     print("claims: " + ", ".join(f"{n} {v}" for v, n in _counts(rows).items() if n))
     print("wrote:\n" + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
-          + f"\n  {out / 'logs'}/")
+          + f"\n  {out / 'logs'}/\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)")
     return outcomes
+
+
+def machine(quick):
+    """What the lessons ran on, for the pages."""
+    import paddle
+    vendor, _ = cpu_info()
+    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "mode": "--quick (numbers from a few batches)" if quick else "defaults (--full)",
+            "CPU": f"{platform.machine()}, {os.cpu_count()} cores, {vendor or 'vendor unknown'}",
+            "system": platform.platform(), "Python": platform.python_version(),
+            "Paddle": paddle.__version__}
 
 
 def _counts(rows):

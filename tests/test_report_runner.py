@@ -4,43 +4,10 @@ results reused only while the lesson's code and arguments are unchanged."""
 import json
 import subprocess
 import sys
-import textwrap
 
-import pytest
-
+from conftest import LESSON
 from paddle_course.report import catalog
 from paddle_course.report.runner import run_lessons, summary
-
-LESSON = textwrap.dedent('''
-    import sys
-    DEFAULTS = dict(output_dir="outputs/{chapter}/{name}")
-    if __name__ == "__main__":
-        print("{name} ran with", sys.argv[1:])
-        {body}
-''')
-
-
-@pytest.fixture
-def course(tmp_path):
-    """A course package ``fakecourse`` with two chapters, one lesson that fails, a module that is
-    not a chapter, and a library folder whose files count as shared code."""
-    root = tmp_path / "fakecourse"
-    for chapter, lessons in {"ch01_a": {"first": "pass", "second": "sys.exit('error: broken lesson')"},
-                             "ch02_b": {"third": "pass"}}.items():
-        (root / chapter).mkdir(parents=True)
-        (root / chapter / "__init__.py").write_text("")
-        for name, body in lessons.items():
-            (root / chapter / f"{name}.py").write_text(LESSON.format(chapter=chapter, name=name, body=body))
-    (root / "__init__.py").write_text("")
-    (root / "report.py").write_text("# the report's own command, not a chapter\n")
-    (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "util.py").write_text("X = 1\n")
-    sys.path.insert(0, str(tmp_path))
-    yield tmp_path
-    sys.path.remove(str(tmp_path))
-    for name in [m for m in sys.modules if m.startswith("fakecourse")]:
-        del sys.modules[name]
-
 
 def _run(tmp_path, **kw):
     said = []

@@ -1,0 +1,157 @@
+"""The report as static HTML pages that open from the file system (no server, no JavaScript).
+
+``index.html`` (the machine, the chapters, the claims' verdicts), one page per chapter (each
+lesson: its command, how its last run went, its ``results.md`` tables and its figures) and
+``claims.html`` (each claim, linked to the lessons that measure it). Figures are copied next to
+the pages, so the folder can be moved or zipped as it is.
+"""
+
+import html
+import shutil
+from pathlib import Path
+
+from .claims import VERDICTS
+
+STYLE = """body{font-family:sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;
+text-align:left;vertical-align:top}th{background:#f3f3f3}img{max-width:100%;border:1px solid #ddd;
+margin:.3rem 0}code{background:#f3f3f3;padding:0 .2rem}.held{color:#176317}.partly{color:#8a6d00}
+.not{color:#a31515}.muted{color:#777}nav a{margin-right:1rem}"""
+VERDICT_CLASS = {VERDICTS[0]: "held", VERDICTS[1]: "not", VERDICTS[2]: "partly"}
+
+
+def esc(text):
+    return html.escape(str(text))
+
+
+def page(title, body, nav=""):
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}"
+            f"</title><style>{STYLE}</style></head><body>\n<nav>{nav}</nav>\n<h1>{esc(title)}</h1>\n"
+            f"{body}\n</body></html>\n")
+
+
+def markdown_tables(text):
+    """The pipe tables of a ``results.md`` as HTML tables (other lines as paragraphs)."""
+    out, rows = [], []
+
+    def flush():
+        if rows:
+            head, *body = [r for r in rows if not set(r.replace("|", "").strip()) <= set("-: ")]
+            cells = lambda r: [c.strip() for c in r.strip().strip("|").split("|")]
+            out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in cells(head)) + "</tr>"
+                       + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells(r)) + "</tr>"
+                                 for r in body) + "</table>")
+            rows.clear()
+
+    for line in text.splitlines():
+        if line.strip().startswith("|"):
+            rows.append(line)
+            continue
+        flush()
+        if line.strip():
+            out.append(f"<p>{esc(line.lstrip('# '))}</p>")
+    flush()
+    return "\n".join(out)
+
+
+def _nav(chapters):
+    return ("<a href=\"index.html\">overview</a><a href=\"claims.html\">claims</a>"
+            + "".join(f"<a href=\"{c}.html\">{esc(c)}</a>" for c in chapters))
+
+
+def _figures(folder, target, prefix):
+    """Copy the PNGs under ``folder`` into ``target``; their paths relative to the site."""
+    found = []
+    for png in sorted(Path(folder).rglob("*.png")):
+        dest = target / prefix / png.relative_to(folder)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, dest)
+        found.append(dest.relative_to(target.parent))
+    return found
+
+
+def build_site(out_dir, lessons, runs, claim_rows, machine):
+    """Write the pages into ``out_dir``; returns the paths written. ``lessons``: catalog
+    lessons; ``runs``: the report's record of runs; ``claim_rows``: judged claims; ``machine``:
+    a dict of what the runs ran on."""
+    out = Path(out_dir)
+    figures_dir = out / "figures"
+    shutil.rmtree(figures_dir, ignore_errors=True)
+    chapters = sorted({l.chapter for l in lessons})
+    nav = _nav(chapters)
+    claims_of = {}
+    for row in claim_rows:
+        for lesson in row["lessons"]:
+            claims_of.setdefault(lesson, []).append(row)
+    written = []
+    for chapter in chapters:
+        parts = []
+        for lesson in [l for l in lessons if l.chapter == chapter]:
+            run = runs.get(lesson.module)
+            folder = lesson.output_dir()
+            how = ("not run yet" if run is None else
+                   f"{'ran' if run['returncode'] == 0 else 'FAILED (exit ' + str(run['returncode']) + ')'} "
+                   f"on {run['finished']} in {run['seconds']:.0f} s"
+                   + (" with --quick: numbers from a few batches, not results" if run["args"] == ["--quick"] else ""))
+            command = " ".join([lesson.command, *(run["args"] if run else [])])
+            links = ", ".join(f"<a href=\"claims.html#claim-{r['number']}\">claim {r['number']}</a>"
+                              for r in claims_of.get(f"{chapter}.{lesson.name}", []))
+            tables = [markdown_tables(md.read_text()) for md in sorted(folder.rglob("results.md"))]
+            images = _figures(folder, figures_dir, lesson.module)
+            parts.append(
+                f"<section id=\"{esc(lesson.name)}\"><h2>{esc(lesson.name)}</h2>"
+                f"<p><code>{esc(command)}</code> &mdash; <span class=\"muted\">{esc(how)}</span></p>"
+                + (f"<p>Measures {links}.</p>" if links else "")
+                + "".join(tables)
+                + "".join(f"<p><img src=\"{esc(p.as_posix())}\" alt=\"{esc(p.stem)}\"></p>" for p in images)
+                + ("" if tables or images else "<p class=\"muted\">no table or figure yet</p>")
+                + "</section>")
+        path = out / f"{chapter}.html"
+        path.write_text(page(chapter, "\n".join(parts), nav))
+        written.append(path)
+    written.append(_claims_page(out, claim_rows, nav))
+    written.append(_index(out, lessons, runs, claim_rows, machine, nav))
+    return written
+
+
+def _claims_page(out, rows, nav):
+    body = ["<table><tr><th>#</th><th>claim (seed)</th><th>lessons</th><th>rule</th>"
+            "<th>measured</th><th>verdict</th></tr>"]
+    for r in rows:
+        lessons = ", ".join(f"<a href=\"{l.split('.')[0]}.html#{l.split('.')[1]}\">{esc(l)}</a>"
+                            for l in r["lessons"])
+        measured = ", ".join(f"{esc(k)} {esc(_fmt(v))}" for k, v in r["measured"].items()) \
+            or esc(r.get("why", ""))
+        quick = " <span class=\"muted\">(quick run: not evidence)</span>" if r["quick"] else ""
+        body.append(f"<tr id=\"claim-{r['number']}\"><td>{r['number']}</td><td>{esc(r['claim'])} "
+                    f"({esc(r['seeds'])})</td><td>{lessons}</td><td>{esc(r['rule'])}</td>"
+                    f"<td>{measured}</td><td class=\"{VERDICT_CLASS.get(r['verdict'], 'muted')}\">"
+                    f"{esc(r['verdict'])}{quick}</td></tr>")
+    path = out / "claims.html"
+    path.write_text(page("The course's claims, measured", "\n".join(body) + "</table>", nav))
+    return path
+
+
+def _index(out, lessons, runs, rows, machine, nav):
+    counts = {}
+    for r in rows:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    machine_rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in machine.items())
+    chapter_rows = []
+    for chapter in sorted({l.chapter for l in lessons}):
+        mine = [l for l in lessons if l.chapter == chapter]
+        ok = sum(runs.get(l.module, {}).get("returncode") == 0 for l in mine)
+        chapter_rows.append(f"<tr><td><a href=\"{chapter}.html\">{esc(chapter)}</a></td>"
+                            f"<td>{len(mine)}</td><td>{ok}</td></tr>")
+    body = (f"<p>Claims: <a href=\"claims.html\">{esc(', '.join(f'{n} {v}' for v, n in counts.items()))}"
+            f"</a></p><h2>Chapters</h2><table><tr><th>chapter</th><th>lessons</th><th>ran"
+            f"</th></tr>{''.join(chapter_rows)}</table><h2>Ran on</h2><table>{machine_rows}</table>"
+            "<p>Reproduce: <code>python -m chapters.report</code> (each lesson with --quick) or "
+            "<code>python -m chapters.report --full</code> (with its defaults).</p>")
+    path = out / "index.html"
+    path.write_text(page("paddle-course: the whole course at a glance", body, nav))
+    return path
+
+
+def _fmt(v):
+    return f"{v:.4g}" if isinstance(v, float) else str(v)

@@ -1,6 +1,6 @@
 from visualdl import LogReader
 
-from tools.plot import plot, plot_comparison, plot_history
+from tools.plot import moving_average, plot, plot_comparison, plot_history, plot_panels
 from tools.vdl import VisualDLLogger
 
 
@@ -45,10 +45,17 @@ def test_vdl_off_writes_nothing_and_says_so(tmp_path, capsys):
     assert "VisualDL: off" in capsys.readouterr().out
 
 
+def test_moving_average_is_the_mean_of_each_window():
+    assert moving_average([1, 2, 3, 4], 2).tolist() == [1.5, 2.5, 3.5]
+    assert moving_average([1, 2], 5).tolist() == [1, 2]          # too short to smooth: as it is
+
+
 def test_plots_are_written_as_png(tmp_path):
     history = [{"epoch": e, "train_loss": 1 / e, "train_acc": 0.5, "val_loss": 1.2 / e,
                 "val_acc": 0.4} for e in range(1, 4)]
     paths = [plot([3, 2, 1], tmp_path / "loss.png"), plot_history(history, tmp_path / "h.png"),
-             plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png")]
+             plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png"),
+             plot_panels({"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}, "others": {"adam": [2, 1, 0.5]}},
+                         tmp_path / "p.png", "batch", "loss", log=True, smooth=2)]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

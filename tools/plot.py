@@ -61,6 +61,43 @@ def plot_comparison(runs, path, key="val_acc", title=None, xlabel="epoch"):
     return _save(fig, path)
 
 
+def moving_average(values, window):
+    """The mean of each ``window`` consecutive values (``len - window + 1`` of them)."""
+    values = np.asarray(values, dtype=float)
+    if window <= 1 or len(values) < window:
+        return values
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+def plot_panels(panels, path, xlabel, ylabel, log=False, smooth=1, title=None):
+    """One idea per panel: ``panels`` maps a panel title to ``{label: values}``. With ``smooth``
+    > 1 each curve is drawn faintly as measured and boldly as its ``smooth``-point moving
+    average (noisy per-batch losses); ``log`` puts y on a log scale (values spanning orders of
+    magnitude, where one spike would flatten the others on a linear axis)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
+    for ax, (name, curves) in zip(axes[0], panels.items()):
+        smoothed = False
+        for label, values in curves.items():
+            values = np.asarray(values, dtype=float)
+            window = smooth if len(values) >= smooth else 1        # a short run: as measured
+            line, = ax.plot(range(1, len(values) + 1), values, alpha=0.25 if window > 1 else 1,
+                            linewidth=0.8, label=None if window > 1 else str(label))
+            if window > 1:
+                smoothed = True
+                mean = moving_average(values, window)          # point i: the mean up to batch i
+                ax.plot(range(window, window + len(mean)), mean, color=line.get_color(),
+                        label=str(label))
+        ax.set(title=name, xlabel=xlabel,
+               ylabel=ylabel + (f" ({smooth}-point mean)" if smoothed else ""))
+        if log:
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)
+
+
 def plot_surface(a, b, values, path, xlabel, ylabel, title="loss surface"):
     """A 3-D surface of ``values[i, j]`` over the grid ``a[i]`` x ``b[j]`` (the course's figure)."""
     import numpy as np

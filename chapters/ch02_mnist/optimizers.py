@@ -5,8 +5,9 @@
 1. A learning-rate sweep for SGD (0.0001, 0.001, 0.01, 0.1): too small barely moves in the
    budget, too large can overshoot (FAQ Q10, "学习率不是越小越好 / 不是越大越好").
 2. SGD, Momentum (0.9), AdaGrad, RMSProp and Adam at the course's comparable setting, lr 0.01,
-   same data, seed and number of steps. Their per-batch training losses are drawn in one plot,
-   as the course's ``plot(loss_list)``.
+   same data, seed and number of steps. Their per-batch training losses are drawn as the
+   course's ``plot(loss_list)``, in two panels (the sweep; the optimizers) on a log axis with a
+   10-batch moving average over the faint measured curves.
 """
 
 
@@ -14,7 +15,7 @@ from paddle_course.cli import entry, lesson_parser
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.optim import OPTIMIZERS, build_optimizer
-from tools.plot import plot_comparison
+from tools.plot import plot_panels
 
 DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.01, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/optimizers")
@@ -40,10 +41,12 @@ def main(argv=None):
     results = {name: run(name, name, args.lr) for name in OPTIMIZERS}
 
     out = args.output_dir
-    curves = {**{f"sgd lr={lr}": r["batch_losses"] for lr, r in sweep.items()},
-              **{name: r["batch_losses"] for name, r in results.items()}}
-    plot_comparison(curves, f"{out}/plots/loss_curves.png", key="loss",
-                    title="training loss per batch", xlabel="batch")
+    # two panels (the sweep; the optimizers), log loss, smoothed: one spike of one optimizer
+    # must not flatten every other curve
+    plot_panels({"SGD, learning-rate sweep": {f"lr {lr}": r["batch_losses"] for lr, r in sweep.items()},
+                 f"five optimizers at lr {args.lr}": {n: r["batch_losses"] for n, r in results.items()}},
+                f"{out}/plots/loss_curves.png", xlabel="batch", ylabel="training loss", log=True,
+                smooth=10, title="training loss per batch")
     print("SGD sweep:  " + "  ".join(f"lr {lr}: val_acc {r['val_acc']:.4f}" for lr, r in sweep.items()))
     report(out, results, title=f"validation accuracy, lr {args.lr}", extra={"lr_sweep": sweep})
     print(f"  {out}/plots/loss_curves.png")

@@ -1,6 +1,7 @@
 from visualdl import LogReader
 
-from tools.plot import moving_average, plot, plot_comparison, plot_history, plot_panels
+from tools.plot import (moving_average, plot, plot_comparison, plot_history, plot_lr_range,
+                        plot_panels)
 from tools.vdl import VisualDLLogger
 
 
@@ -56,6 +57,7 @@ def test_plots_are_written_as_png(tmp_path):
     paths = [plot([3, 2, 1], tmp_path / "loss.png"), plot_history(history, tmp_path / "h.png"),
              plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png"),
              plot_panels({"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}, "others": {"adam": [2, 1, 0.5]}},
-                         tmp_path / "p.png", "batch", "loss", log=True, smooth=2)]
+                         tmp_path / "p.png", "batch", "loss", log=True, smooth=2),
+             plot_lr_range([1e-5, 1e-3, 1e-1], [2.3, 1.0, 5.0], 1e-4, tmp_path / "r.png")]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -98,6 +98,21 @@ def plot_panels(panels, path, xlabel, ylabel, log=False, smooth=1, title=None):
     return _save(fig, path)
 
 
+def plot_lr_range(rates, losses, suggestion, path):
+    """The LR range test as it is read: the (smoothed) loss against the learning rate on a log
+    axis, the lowest loss and the suggested rate marked."""
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    ax.plot(rates, losses, label="loss (smoothed)")
+    low = int(np.argmin(losses))
+    ax.plot(rates[low], losses[low], "o", color="grey", label=f"lowest loss at {rates[low]:.2g}")
+    ax.axvline(suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}")
+    ax.set(xscale="log", title="LR range test", xlabel="learning rate (log scale)",
+           ylabel="training loss (smoothed)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return _save(fig, path)
+
+
 def plot_surface(a, b, values, path, xlabel, ylabel, title="loss surface"):
     """A 3-D surface of ``values[i, j]`` over the grid ``a[i]`` x ``b[j]`` (the course's figure)."""
     import numpy as np

@@ -28,7 +28,7 @@ from paddle_course.experiment import loaders, lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.schedules import lr_curve, lr_range_test
 from paddle_course.seed import seed_everything
-from tools.plot import plot, plot_comparison
+from tools.plot import plot_comparison, plot_lr_range
 
 DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.02, seed=0, quick=False,
                 output_dir="outputs/ch03_practice/schedules")
@@ -109,9 +109,7 @@ def main(argv=None):
 
     written = [plot_comparison(curves, f"{out}/plots/lr_curves.png", key="lr",
                                title="learning rate per batch", xlabel="batch"),
-               plot(losses, f"{out}/plots/lr_range_test.png", title="LR range test",
-                    xlabel=f"step (rate {rates[0]:.0e} -> {rates[-1]:.2g}, geometric)",
-                    ylabel="smoothed loss")]
+               plot_lr_range(rates, losses, suggestion, f"{out}/plots/lr_range_test.png")]
     report(out, results, ("val_acc", "val_loss", "train_loss"),
            extra={"lr_range_test": {"rates": rates, "losses": losses, "suggestion": suggestion},
                   "plateau_reduced": min(plateau) < plateau[0]})

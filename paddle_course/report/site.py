@@ -85,33 +85,42 @@ def build_site(out_dir, lessons, runs, claim_rows, machine):
             claims_of.setdefault(lesson, []).append(row)
     written = []
     for chapter in chapters:
-        parts = []
-        for lesson in [l for l in lessons if l.chapter == chapter]:
-            run = runs.get(lesson.module)
-            folder = lesson.output_dir()
-            how = ("not run yet" if run is None else
-                   f"{'ran' if run['returncode'] == 0 else 'FAILED (exit ' + str(run['returncode']) + ')'} "
-                   f"on {run['finished']} in {run['seconds']:.0f} s"
-                   + (" with --quick: numbers from a few batches, not results" if run["args"] == ["--quick"] else ""))
-            command = " ".join([lesson.command, *(run["args"] if run else [])])
-            links = ", ".join(f"<a href=\"claims.html#claim-{r['number']}\">claim {r['number']}</a>"
-                              for r in claims_of.get(f"{chapter}.{lesson.name}", []))
-            tables = [markdown_tables(md.read_text()) for md in sorted(folder.rglob("results.md"))]
-            images = _figures(folder, figures_dir, lesson.module)
-            parts.append(
-                f"<section id=\"{esc(lesson.name)}\"><h2>{esc(lesson.name)}</h2>"
-                f"<p><code>{esc(command)}</code> &mdash; <span class=\"muted\">{esc(how)}</span></p>"
-                + (f"<p>Measures {links}.</p>" if links else "")
-                + "".join(tables)
-                + "".join(f"<p><img src=\"{esc(p.as_posix())}\" alt=\"{esc(p.stem)}\"></p>" for p in images)
-                + ("" if tables or images else "<p class=\"muted\">no table or figure yet</p>")
-                + "</section>")
+        parts = [_lesson_section(l, runs.get(l.module), claims_of.get(f"{chapter}.{l.name}", []),
+                                 figures_dir)
+                 for l in lessons if l.chapter == chapter]
         path = out / f"{chapter}.html"
         path.write_text(page(chapter, "\n".join(parts), nav))
         written.append(path)
     written.append(_claims_page(out, claim_rows, nav))
     written.append(_index(out, lessons, runs, claim_rows, machine, nav))
     return written
+
+
+def _last_run(run):
+    """How the lesson's last run went, in words."""
+    if run is None:
+        return "not run yet"
+    status = "ran" if run["returncode"] == 0 else f"FAILED (exit {run['returncode']})"
+    quick = (" with --quick: numbers from a few batches, not results"
+             if run["args"] == ["--quick"] else "")
+    return f"{status} on {run['finished']} in {run['seconds']:.0f} s{quick}"
+
+
+def _lesson_section(lesson, run, claims, figures_dir):
+    """A lesson on its chapter's page: command, last run, claims, tables, figures."""
+    folder = lesson.output_dir()
+    command = " ".join([lesson.command, *(run["args"] if run else [])])
+    links = ", ".join(f"<a href=\"claims.html#claim-{r['number']}\">claim {r['number']}</a>"
+                      for r in claims)
+    tables = [markdown_tables(md.read_text()) for md in sorted(folder.rglob("results.md"))]
+    images = _figures(folder, figures_dir, lesson.module)
+    figures = "".join(f"<p><img src=\"{esc(p.as_posix())}\" alt=\"{esc(p.stem)}\"></p>"
+                      for p in images)
+    return (f"<section id=\"{esc(lesson.name)}\"><h2>{esc(lesson.name)}</h2>"
+            f"<p><code>{esc(command)}</code> &mdash; <span class=\"muted\">{esc(_last_run(run))}"
+            "</span></p>" + (f"<p>Measures {links}.</p>" if links else "") + "".join(tables)
+            + figures + ("" if tables or images else "<p class=\"muted\">no table or figure yet</p>")
+            + "</section>")
 
 
 def _claims_page(out, rows, nav):

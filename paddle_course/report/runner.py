@@ -47,15 +47,19 @@ def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=s
     state = load_runs(state_path, say)
     args = ["--quick"] if quick else []
     versions = {l.module: code_version(l, root, shared) for l in lessons}
+    def current(lesson):                      # its last run still stands: reuse it
+        previous = state.get(lesson.module)
+        return (not rerun and previous is not None and previous["returncode"] == 0
+                and previous["args"] == args and previous["code"] == versions[lesson.module])
+
     outcomes, started, this_run = [], time.perf_counter(), []
     for i, lesson in enumerate(lessons, 1):
         previous = state.get(lesson.module)
         elapsed = time.perf_counter() - started
-        left = _estimate(lessons[i - 1:], state, args, this_run)
+        left = _estimate([l for l in lessons[i - 1:] if not current(l)], state, args, this_run)
         say(f"[{i}/{len(lessons)}] {lesson.module} {'--quick' if quick else '(defaults)'}  |  "
             f"elapsed {_clock(elapsed)}" + (f", about {_clock(left)} left" if left else ""))
-        if (not rerun and previous and previous["returncode"] == 0 and previous["args"] == args
-                and previous["code"] == versions[lesson.module]):
+        if current(lesson):
             outcomes.append(Outcome(lesson.module, "reused", previous["seconds"], args, previous["log"]))
             say(f"    reused: unchanged since {previous['finished']}")
             continue
@@ -97,8 +101,8 @@ def load_runs(path, say=print):
 
 
 def _estimate(remaining, state, args, this_run):
-    """Seconds the remaining lessons should take: each one's last duration with these arguments,
-    else the mean of this report's runs so far (None before anything is known)."""
+    """Seconds the lessons still to run should take: each one's last duration with these
+    arguments, else the mean of this report's runs so far (None before anything is known)."""
     guess = sum(this_run) / len(this_run) if this_run else None
     total = 0.0
     for lesson in remaining:

@@ -17,10 +17,9 @@ random rotations/shifts/scalings drawn per batch) applied to each batch.
 import tempfile
 import time
 
+import numpy as np
 import paddle
 import paddle.nn.functional as F
-
-import numpy as np
 
 from paddle_course.data import load_mnist, make_loader
 from paddle_course.data.transforms import RandomAffine
@@ -28,28 +27,6 @@ from paddle_course.engine import Progress, Trainer, evaluate
 from paddle_course.models import MNIST
 
 from .harness import compare
-
-
-def bare(train_loader, val_loader):
-    paddle.seed(0)
-    model = MNIST()
-    opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
-    epoch = [0]
-
-    def run():
-        train_loader.batch_sampler.set_epoch(epoch[0])
-        epoch[0] += 1
-        start = time.perf_counter()
-        model.train()
-        for images, labels in train_loader:
-            loss = F.cross_entropy(model(images), labels)
-            float(loss)
-            loss.backward()
-            opt.step()
-            opt.clear_grad()
-        evaluate(model, val_loader)
-        return len(train_loader.dataset), time.perf_counter() - start
-    return run
 
 
 def engine(train_loader, val_loader, directory):
@@ -67,8 +44,9 @@ def engine(train_loader, val_loader, directory):
     return run
 
 
-def feeding(batches, augment=None):
-    """Train one epoch from ``batches`` (a loader, or a list of tensors in memory)."""
+def bare(batches, augment=None, val_loader=None):
+    """The course's bare loop: one epoch from ``batches`` (a loader, or a list of tensors in
+    memory), optionally augmented, then validation on ``val_loader`` if given."""
     paddle.seed(0)
     model = MNIST()
     opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
@@ -80,6 +58,7 @@ def feeding(batches, augment=None):
             batches.batch_sampler.set_epoch(epoch[0])
         epoch[0] += 1
         start, count = time.perf_counter(), 0
+        model.train()
         for images, labels in batches:
             if augment is not None:
                 images = augment(images, rng)
@@ -89,6 +68,8 @@ def feeding(batches, augment=None):
             opt.step()
             opt.clear_grad()
             count += len(labels)
+        if val_loader is not None:
+            evaluate(model, val_loader)
         return count, time.perf_counter() - start
     return run
 
@@ -100,13 +81,13 @@ def main(quick=False, repeats=5):
     val_loader = make_loader(data.val, 500)
     in_memory = [(images, labels) for images, labels in train_loader]
     worker_loader = make_loader(train, 64, shuffle=True, num_workers=1)
-    reading = compare({"batches in memory (baseline)": feeding(in_memory),
-                       "real loader": feeding(train_loader),
-                       "real loader, 1 worker process": feeding(worker_loader),
-                       "real loader + augmentation (main job)": feeding(train_loader, RandomAffine())},
+    reading = compare({"batches in memory (baseline)": bare(in_memory),
+                       "real loader": bare(train_loader),
+                       "real loader, 1 worker process": bare(worker_loader),
+                       "real loader + augmentation (main job)": bare(train_loader, RandomAffine())},
                       repeats=repeats, unit="images/s")
     with tempfile.TemporaryDirectory() as d:
-        overhead = compare({"bare loop (baseline)": bare(train_loader, val_loader),
+        overhead = compare({"bare loop (baseline)": bare(train_loader, val_loader=val_loader),
                             "engine": engine(train_loader, val_loader, d)},
                            repeats=repeats, unit="images/s")
     return {"an epoch, engine vs bare loop": overhead, "an epoch, reading vs compute": reading}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from chapters.claims import CLAIMS
 from paddle_course.report.catalog import lessons
-from paddle_course.report.claims import judge, load_results, write_claims
+from paddle_course.report.claims import judge, load_results, verdict_summary, write_claims
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
 from paddle_course.runtime import cpu_info
@@ -61,7 +61,7 @@ def main(argv=None):
     rows = [judge(c, results, runs) for c in CLAIMS]
     written = write_claims(out, rows)
     pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full))
-    print("claims: " + ", ".join(f"{n} {v}" for v, n in _counts(rows).items() if n))
+    print(f"claims: {verdict_summary(rows)[1]}")
     print("wrote:\n" + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
           + f"\n  {out / 'logs'}/\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)")
     return outcomes
@@ -77,12 +77,6 @@ def machine(quick):
             "system": platform.platform(), "Python": platform.python_version(),
             "Paddle": paddle.__version__}
 
-
-def _counts(rows):
-    counts = {}
-    for r in rows:
-        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-    return counts
 
 
 if __name__ == "__main__":

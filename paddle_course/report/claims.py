@@ -104,11 +104,16 @@ def _fmt(v):
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
+def verdict_summary(rows):
+    """``({verdict: count}, "25 held, 6 held only partly, ...")`` over every kind of verdict."""
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in (*VERDICTS, NOT_RUN, NO_RULE)}
+    return counts, ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+
+
 def write_claims(out_dir, rows):
     """``claims.md`` and ``claims.json`` in ``out_dir``; returns their paths."""
     out = Path(out_dir)
-    counts = {v: sum(r["verdict"] == v for r in rows) for v in (*VERDICTS, NOT_RUN, NO_RULE)}
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    counts, summary = verdict_summary(rows)
     out.mkdir(parents=True, exist_ok=True)
     (out / "claims.md").write_text(f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n")
     write_json(out / "claims.json", {"counts": counts, "claims": rows})

@@ -10,7 +10,7 @@ import html
 import shutil
 from pathlib import Path
 
-from .claims import VERDICTS
+from .claims import VERDICTS, verdict_summary
 
 STYLE = """body{font-family:sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;
@@ -142,9 +142,6 @@ def _claims_page(out, rows, nav):
 
 
 def _index(out, lessons, runs, rows, machine, nav):
-    counts = {}
-    for r in rows:
-        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     machine_rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in machine.items())
     chapter_rows = []
     for chapter in sorted({l.chapter for l in lessons}):
@@ -152,7 +149,7 @@ def _index(out, lessons, runs, rows, machine, nav):
         ok = sum(runs.get(l.module, {}).get("returncode") == 0 for l in mine)
         chapter_rows.append(f"<tr><td><a href=\"{chapter}.html\">{esc(chapter)}</a></td>"
                             f"<td>{len(mine)}</td><td>{ok}</td></tr>")
-    body = (f"<p>Claims: <a href=\"claims.html\">{esc(', '.join(f'{n} {v}' for v, n in counts.items()))}"
+    body = (f"<p>Claims: <a href=\"claims.html\">{esc(verdict_summary(rows)[1])}"
             f"</a></p><h2>Chapters</h2><table><tr><th>chapter</th><th>lessons</th><th>ran"
             f"</th></tr>{''.join(chapter_rows)}</table><h2>Ran on</h2><table>{machine_rows}</table>"
             "<p>Reproduce: <code>python -m chapters.report</code> (each lesson with --quick) or "

@@ -78,7 +78,6 @@ def machine(quick):
             "Paddle": paddle.__version__}
 
 
-
 if __name__ == "__main__":
     try:
         sys.exit(1 if any(o.status == "failed" for o in main()) else 0)

@@ -122,7 +122,7 @@ def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train
     key = "val_acc" if all("val_acc" in h[0] for h in curves.values()) else "val_loss"
     if curves:
         written.append(plot_comparison(curves, f"{out_dir}/plots/comparison.png", key=key,
-                                       title=title or key))
+                                       title=title))
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return written
 

@@ -29,8 +29,8 @@ def test_quick_run_on_the_embedded_corpus(tmp_path, capsys):
     assert all(set(r) == {"WordSim-353", "SimLex-999", "analogies", "seconds"}
                for r in rows.values())
     assert metrics["memory"]["course_bytes_per_word"] > 10 * metrics["memory"]["ours_bytes_per_word"]
-    for name in ("results.json", "results.md", "vectors.txt", "plots/scores.png",
-                 "plots/history.png"):
+    for name in ("results.json", "results.md", "vectors.txt", "plots/similarity.png",
+                 "plots/analogies.png", "plots/history.png"):
         assert (out / name).is_file(), name
     assert "against gensim" in printed and "the course's triple list" in printed
     assert "'one'" in printed and "too rare" in printed          # "movie" is not in 5 % of it

@@ -1,6 +1,7 @@
 """The course report's runner: every lesson in its own process, failures reported and passed,
 results reused only while the lesson's code and arguments are unchanged."""
 
+import importlib
 import json
 import subprocess
 import sys
@@ -22,6 +23,22 @@ def test_finds_chapter_packages_only_and_their_output_folders(course):
     assert [l.module for l in found] == ["fakecourse.ch01_a.first", "fakecourse.ch01_a.second",
                                          "fakecourse.ch02_b.third"]
     assert str(found[2].output_dir()) == "outputs/ch02_b/third"
+
+
+def test_lessons_come_in_the_order_their_chapter_lists(course):
+    (course / "fakecourse" / "ch01_a" / "__init__.py").write_text('LESSONS = ("second",)\n')
+    (course / "fakecourse" / "ch01_a" / "a_new_one.py").write_text("")
+    found = [l.name for l in catalog.lessons("fakecourse") if l.chapter == "ch01_a"]
+    assert found == ["second", "a_new_one", "first"]    # listed first, the others by name
+
+
+def test_every_chapter_lists_its_lessons_in_the_course_order():
+    """A new lesson must be placed in its chapter's ``LESSONS`` (else the report puts it last)."""
+    for chapter in {l.chapter for l in catalog.lessons()}:
+        listed = importlib.import_module(f"chapters.{chapter}").LESSONS
+        found = [l.name for l in catalog.lessons() if l.chapter == chapter]
+        assert list(listed) == found, f"chapters/{chapter}/__init__.py: LESSONS is not {found}"
+    assert catalog.lessons()[0].name == "numpy_network"
 
 
 def test_the_real_course_lists_every_chapter(course):

@@ -3,11 +3,62 @@ and returns the path it wrote, so scripts can print where to look."""
 
 from pathlib import Path
 
+import textwrap
+
 import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")   # no display needed; must precede pyplot's import
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+# What a history key means, with its unit, for axis labels and titles (a key not listed is
+# shown as it is): "val_acc" tells a learner less than "validation accuracy (fraction correct)".
+LABELS = {"acc": "accuracy (fraction correct)", "binary_acc": "accuracy (fraction correct)",
+          "loss": "loss (mean per sample)", "map": "mAP@0.5 (0-1)", "auc": "ROC AUC (0-1)",
+          "rmse": "RMSE (rating stars)", "mae": "MAE (rating stars)", "lr": "learning rate"}
+SPLITS = {"train": "training", "val": "validation", "test": "test"}
+ORDERS_OF_MAGNITUDE = 1.5    # a loss axis spanning more (a factor ~30) is drawn on a log scale
+
+
+def label(key):
+    """``"val_acc"`` -> ``"validation accuracy (fraction correct)"``; ``"lr"`` -> ``"learning
+    rate"``; an unknown key as it is."""
+    split, _, metric = key.partition("_")
+    if split in SPLITS and metric:
+        return f"{SPLITS[split]} {LABELS.get(metric, metric)}"
+    return LABELS.get(key, key)
+
+
+def _wants_log(values):
+    """True when positive values span orders of magnitude (one spike would flatten the rest)."""
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    return v.size > 1 and v.min() > 0 and np.log10(v.max() / v.min()) > ORDERS_OF_MAGNITUDE
+
+
+def _epochs_axis(ax):
+    """Whole numbers on an epoch/step axis (not 0.96 ... 1.04 for a one-epoch run)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _title(ax_or_fig, text):
+    """A title wrapped to the figure's width (~8 characters an inch at the title's size), so a
+    long one is not cut off at the edge."""
+    fig = ax_or_fig if hasattr(ax_or_fig, "suptitle") else ax_or_fig.figure
+    text = "\n".join(textwrap.wrap(text, max(30, int(fig.get_figwidth() * 8))))
+    if ax_or_fig is fig:
+        ax_or_fig.suptitle(text)
+    else:
+        ax_or_fig.set_title(text)
+
+
+def _legend(ax, n):
+    """Beside the axes when there are many curves (inside, it would hide some of them)."""
+    if n > 5:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    elif n:
+        ax.legend(fontsize=9)
 
 
 def _save(fig, path):
@@ -20,11 +71,15 @@ def _save(fig, path):
 
 
 def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", ylabel="loss"):
-    """The course's ``plot(loss_list)``: one loss curve."""
+    """The course's ``plot(loss_list)``: one loss curve (log y when it spans orders of magnitude)."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(len(loss_list)), loss_list)
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.grid(alpha=0.3)
+    ax.plot(range(len(loss_list)), loss_list, marker="." if len(loss_list) < 30 else None)
+    ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if _wants_log(loss_list) else ""))
+    _title(ax, title)
+    if _wants_log(loss_list):
+        ax.set_yscale("log")
+    _epochs_axis(ax)
+    ax.grid(alpha=0.3, which="both")
     return _save(fig, path)
 
 
@@ -32,32 +87,49 @@ def plot_history(history, path):
     """Train/validation loss and every metric the run tracked (``train_acc``/``val_acc``,
     ``val_map``...), one panel each, per epoch from a run's history (``metrics.json``)."""
     epochs = [r["epoch"] for r in history]
-    names = {"loss": "loss", "acc": "accuracy", "map": "mAP@0.5", "rmse": "RMSE", "mae": "MAE",
-             "auc": "ROC AUC", "binary_acc": "accuracy"}
     tracked = {k.split("_", 1)[1] for r in history for k in r if k.startswith(("train_", "val_"))}
     panels = ["loss"] + sorted(tracked - {"loss"})
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
     for ax, metric in zip(axes[0], panels):
+        values = []
         for split in ("train", "val"):
             key = f"{split}_{metric}"
             if any(key in r for r in history):
-                ax.plot(epochs, [r.get(key) for r in history], marker=".", label=split)
-        ax.set(title=names.get(metric, metric), xlabel="epoch", ylabel=metric)
-        ax.grid(alpha=0.3)
+                values += [r.get(key) for r in history]
+                ax.plot(epochs, [r.get(key) for r in history], marker=".", label=SPLITS[split])
+        log = metric == "loss" and _wants_log(values)
+        name = LABELS.get(metric, metric)
+        ax.set(title=f"{name.split(' (')[0]} per epoch", xlabel="epoch",
+               ylabel=name + (" (log scale)" if log else ""))
+        if log:
+            ax.set_yscale("log")
+        _epochs_axis(ax)
+        ax.grid(alpha=0.3, which="both")
         ax.legend()
     return _save(fig, path)
 
 
-def plot_comparison(runs, path, key="val_acc", title=None, xlabel="epoch"):
+def plot_comparison(runs, path, key="val_acc", title=None, xlabel="epoch", ylabel=None):
     """Several runs side by side: ``runs`` maps a label to a history (list of epoch records)
-    or to a plain list of values; ``key`` picks the value from each record."""
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for label, series in runs.items():
+    or to a plain list of values; ``key`` picks the value from each record. Points are marked
+    when there are few (a one-epoch run is a dot, not an invisible line), a loss spanning
+    orders of magnitude goes on a log axis, many runs get their legend beside the axes."""
+    fig, ax = plt.subplots(figsize=(7.5 if len(runs) > 5 else 7, 4.5))
+    everything = []
+    for name, series in runs.items():
         values = [r[key] for r in series] if series and isinstance(series[0], dict) else series
-        ax.plot(range(1, len(values) + 1), values, label=str(label))
-    ax.set(title=title or key, xlabel=xlabel, ylabel=key)
-    ax.grid(alpha=0.3)
-    ax.legend()
+        everything += list(values)
+        ax.plot(range(1, len(values) + 1), values, label=str(name),
+                marker="." if len(values) <= 30 else None)
+    log = "loss" in key and _wants_log(everything)
+    ylabel = ylabel or label(key)
+    ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if log else ""))
+    _title(ax, title or f"{ylabel.split(' (')[0]} per {xlabel}")
+    if log:
+        ax.set_yscale("log")
+    _epochs_axis(ax)
+    ax.grid(alpha=0.3, which="both")
+    _legend(ax, len(runs))
     return _save(fig, path)
 
 
@@ -77,24 +149,25 @@ def plot_panels(panels, path, xlabel, ylabel, log=False, smooth=1, title=None):
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
     for ax, (name, curves) in zip(axes[0], panels.items()):
         smoothed = False
-        for label, values in curves.items():
+        for curve, values in curves.items():
             values = np.asarray(values, dtype=float)
             window = smooth if len(values) >= smooth else 1        # a short run: as measured
             line, = ax.plot(range(1, len(values) + 1), values, alpha=0.25 if window > 1 else 1,
-                            linewidth=0.8, label=None if window > 1 else str(label))
+                            linewidth=0.8, label=None if window > 1 else str(curve))
             if window > 1:
                 smoothed = True
                 mean = moving_average(values, window)          # point i: the mean up to batch i
                 ax.plot(range(window, window + len(mean)), mean, color=line.get_color(),
-                        label=str(label))
+                        label=str(curve))
         ax.set(title=name, xlabel=xlabel,
-               ylabel=ylabel + (f" ({smooth}-point mean)" if smoothed else ""))
+               ylabel=ylabel + (f" ({smooth}-point mean)" if smoothed else "")
+               + (", log scale" if log else ""))
         if log:
             ax.set_yscale("log")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
     if title:
-        fig.suptitle(title)
+        _title(fig, title)
     return _save(fig, path)
 
 
@@ -135,12 +208,12 @@ def plot_paths(f, paths, path, xlim, ylim, title="optimizer paths"):
     X, Y = np.meshgrid(xs, ys)
     n = len(paths)
     fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.4), squeeze=False)
-    for ax, (label, pts) in zip(axes[0], paths.items()):
+    for ax, (name, pts) in zip(axes[0], paths.items()):
         ax.contour(X, Y, f((X, Y)), levels=20, cmap="Greys", linewidths=0.6)
         ax.plot(pts[:, 0], pts[:, 1], "o-", color="tab:red", markersize=2.5, linewidth=1)
         ax.plot(0, 0, "+", color="black", markersize=10)
-        ax.set(title=label, xlim=xlim, ylim=ylim)
-    fig.suptitle(title)
+        ax.set(title=name, xlim=xlim, ylim=ylim, xlabel="x", ylabel="y")
+    _title(fig, title)
     return _save(fig, path)
 
 
@@ -174,20 +247,21 @@ def plot_digits(images, titles, path, cols=8):
     return _save(fig, path)
 
 
-def plot_bars(groups, path, ylabel, title=None):
-    """Grouped bars: ``groups`` maps a label to ``{series: (value, error or None)}``."""
-    import numpy as np
-
+def plot_bars(groups, path, ylabel, title=None, xlabel=None):
+    """Grouped bars: ``groups`` maps a label to ``{series: (value, error or None)}``; error bars
+    are drawn for the series that have errors; ``xlabel`` says what the groups are."""
     labels = list(groups)
     series = list(next(iter(groups.values())))
     width = 0.8 / len(series)
     fig, ax = plt.subplots(figsize=(1.6 * len(labels) + 2, 4))
     for i, name in enumerate(series):
         values = [groups[g][name][0] for g in labels]
-        errors = [groups[g][name][1] or 0 for g in labels]
+        errors = [groups[g][name][1] for g in labels]
+        errors = None if all(e is None for e in errors) else [e or 0 for e in errors]
         ax.bar(np.arange(len(labels)) + i * width, values, width, yerr=errors, capsize=3, label=name)
     ax.set_xticks(np.arange(len(labels)) + width * (len(series) - 1) / 2, labels)
-    ax.set(ylabel=ylabel, title=title or ylabel)
+    ax.set(ylabel=ylabel, xlabel=xlabel or "")
+    _title(ax, title or ylabel)
     lo = min(groups[g][s][0] for g in labels for s in series)
     ax.set_ylim(max(0, lo - 0.05), None)
     ax.grid(alpha=0.3, axis="y")

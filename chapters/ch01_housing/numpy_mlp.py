@@ -20,7 +20,7 @@ from paddle_course.data import load_mnist
 from paddle_course.numpy_nn import (MLP, SGD, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy,
                                     check_layer, check_loss, fit)
 from paddle_course.run import write_json
-from tools.plot import plot, plot_history
+from tools.plot import plot_history, plot_panels
 
 DEFAULTS = dict(data=None, epochs=20, batch_size=64, lr=0.1, seed=0, quick=False,
                 output_dir="outputs/ch01_housing/numpy_mlp")
@@ -61,7 +61,9 @@ def main(argv=None):
                "history": history, "val_acc": history[-1]["val_acc"],
                "val_loss": history[-1]["val_loss"]}
     paths = [write_json(f"{out}/results.json", results),
-             plot(batch_losses, f"{out}/plots/batch_loss.png", xlabel="batch"),
+             # per-batch losses are noisy: drawn faintly, with their 50-batch moving average
+             plot_panels({"training loss per batch": {"numpy MLP": batch_losses}},
+                         f"{out}/plots/batch_loss.png", "batch", "cross-entropy loss", smooth=50),
              plot_history(history, f"{out}/plots/history.png")]
     print(f"validation accuracy {history[-1]['val_acc']:.2%}")
     print("wrote:\n" + "\n".join(f"  {q}" for q in paths))

@@ -62,7 +62,8 @@ def main(argv=None):
                "w": net.w[:, 0].tolist(), "b": float(net.b)}
     paths = [write_json(f"{out}/results.json", results),
              plot(losses, f"{out}/plots/loss.png", title=f"training loss ({args.mode})",
-                  xlabel="iteration" if args.mode == "gd" else "batch"),
+                  xlabel="iteration" if args.mode == "gd" else "batch",
+                  ylabel="loss (MSE, normalised prices)"),
              plot_surface(w5, w9, surface, f"{out}/plots/loss_surface_w5_w9.png", "w5", "w9")]
     print("wrote:\n" + "\n".join(f"  {q}" for q in paths))
     return results

@@ -1,1 +1,5 @@
 """Chapter 2: handwritten digits (MNIST), from data to a trained, resumable model."""
+
+# the lessons in the course's order (the report shows them so)
+LESSONS = ("data_process", "MNIST_network", "loss", "optimizers", "initializers", "regularization",
+           "debugging", "train", "resume", "distributed", "parameter_server", "export")

@@ -68,7 +68,9 @@ def main(argv=None):
                                       "models", "seconds"))
     bars = plot_bars({n: {"estimate": (r["val_acc"], r["val_acc_std"]), "test": (r["test_acc"], None)}
                       for n, r in results.items()}, f"{args.output_dir}/plots/estimates.png",
-                     "accuracy", "validation estimate vs test accuracy")
+                     "accuracy (fraction correct)",
+                     "validation estimate vs test accuracy (error bar: std over folds or "
+                     "resamples)", xlabel="validation scheme")
     print(f"  {bars}")
     return results
 

@@ -113,7 +113,8 @@ def pooling(data, quick, seed, out):
     figure = plot_bars({f"{s} px": {n: (rows[n][f"shift_{s}px"]["relative_change"], None)
                                     for n in rows} for s in (1, 2, 3)},
                        f"{out}/plots/pooling_shift.png", "relative change of the maps",
-                       "conv maps vs pooled maps when the digit moves")
+                       "conv maps vs pooled maps when the digit moves",
+                       xlabel="shift of the digit (pixels)")
     return rows, figure
 
 

@@ -170,7 +170,7 @@ def main(argv=None):
                     "mAP against the NMS threshold (test images)"),
         plot_curves({m: ([float(k) for k in thresholds], [r[m] for r in thresholds.values()])
                      for m in ("mAP", "precision", "recall")},
-                    plots / "score_threshold.png", "score threshold", "value",
+                    plots / "score_threshold.png", "score threshold", "mAP, precision, recall (0-1)",
                     "what a score threshold keeps (test images)")]
     results = {"quick": args.quick, "run": str(run), "step_by_step": step, "nms": nms, "score": thresholds}
     tables = {f"step by step: class {step['class']}, first {args.images} test images":

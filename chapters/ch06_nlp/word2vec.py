@@ -156,13 +156,16 @@ def finish(ctx):
         {"comparison": rows, "coverage": coverage, "gensim_runs": gensim_runs,
          "neighbours": neighbours, "memory": memory}))
     if gensim_runs:
-        groups = {name: {"ours": (rows[OURS][name], None),
-                         "gensim": (rows[GENSIM][name], rows[RANGE][name] / 2)}
-                  for name in columns[:3]}
-        written.append(plot_bars(groups, ctx.out.plots / "scores.png",
-                                 "Spearman's rho (similarity), accuracy (analogies)",
-                                 f"ours vs gensim, same text and settings (gensim: mean, bar "
-                                 f"= range over {len(gensim_runs)} seeds)"))
+        # one figure per measure: a rank correlation and an accuracy do not share an axis
+        spread = (f"gensim: mean, bar = range over {len(gensim_runs)} seeds" if len(gensim_runs) > 1
+                  else "gensim: one seed")
+        for file, names, ylabel in (("similarity.png", columns[:2], "Spearman's rho with human scores"),
+                                    ("analogies.png", columns[2:3], "analogy accuracy (fraction correct)")):
+            groups = {name: {"ours": (rows[OURS][name], None),
+                             "gensim": (rows[GENSIM][name], rows[RANGE][name] / 2)} for name in names}
+            written.append(plot_bars(groups, ctx.out.plots / file, ylabel,
+                                     f"ours vs gensim, same text and settings ({spread})",
+                                     xlabel="benchmark"))
     written.append(ctx.out.root / "vectors.txt")
     ours.save_text(written[-1])
     if ctx.logger:

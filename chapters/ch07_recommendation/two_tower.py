@@ -125,8 +125,8 @@ def main(argv=None):
     written.append(plot_bars(
         {split: {name: (r["rmse"], None) for name, r in rows.items()}
          for split, rows in results.items()},
-        f"{args.output_dir}/plots/rmse.png", "test RMSE (lower is better)",
-        "rating models, warm and cold start"))
+        f"{args.output_dir}/plots/rmse.png", "test RMSE in stars (lower is better)",
+        "rating models, warm and cold start", xlabel="test split (warm: known users; cold: new users)"))
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return results
 

@@ -39,14 +39,17 @@ class Lesson:
 
 
 def lessons(package="chapters"):
-    """Every lesson of every chapter, in chapter then file order."""
+    """Every lesson of every chapter: chapters in name order, lessons in the order of the
+    chapter's ``LESSONS`` (the course's), any lesson it does not list after them by name."""
     root = importlib.import_module(package)
     found = []
     for chapter in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
         if not chapter.ispkg:                         # chapters/report.py is not a chapter
             continue
         sub = importlib.import_module(f"{package}.{chapter.name}")
-        for lesson in sorted(pkgutil.iter_modules(sub.__path__), key=lambda m: m.name.lower()):
+        order = {name: i for i, name in enumerate(getattr(sub, "LESSONS", ()))}
+        for lesson in sorted(pkgutil.iter_modules(sub.__path__),
+                             key=lambda m: (order.get(m.name, len(order)), m.name.lower())):
             if lesson.ispkg or lesson.name.startswith("_"):
                 continue
             path = Path(sub.__path__[0]) / f"{lesson.name}.py"

@@ -2,12 +2,16 @@
 where it is robust."""
 
 import json
+import statistics
 
 import numpy as np
 import paddle
+import pytest
 
 from chapters.ch02_mnist import MNIST_network, data_process
-from paddle_course.models import MLP
+from conftest import write_idx_dir
+from paddle_course.data import load_mnist
+from paddle_course.models import MLP, MNIST
 
 
 def _json(path):
@@ -120,3 +124,39 @@ def test_export_quick_same_predictions(tmp_path):
     assert saved["predictor"]["seconds"] > 0
     assert saved["predictor"]["val_acc"] == saved["jit.load"]["val_acc"] == saved["dygraph"]["val_acc"]
     assert (tmp_path / "inference/model.pdiparams").is_file()
+
+
+def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, capsys):
+    """The spread is computed from the seeds' own runs (their metrics.json), the extra test
+    accuracy equals a plain argmax count, and a second call trains nothing."""
+    from chapters.ch02_mnist import seeds
+    idx = tmp_path / "idx"
+    idx.mkdir()
+    write_idx_dir(idx, n_train=60, n_test=20)
+    out = tmp_path / "seeds"
+    argv = ["--quick", "--seeds", "0", "1", "--output-dir", str(out), "--test-data", str(idx)]
+    r = seeds.main(argv)
+    runs = [_json(out / f"seed_{s}" / "metrics.json") for s in (0, 1)]
+    assert [row["test_acc"] for row in r["runs"].values()] == [m["test"]["acc"] for m in runs]
+    assert r["spread"]["test_acc"]["mean"] == pytest.approx(statistics.fmean(m["test"]["acc"] for m in runs))
+    assert r["spread"]["test_acc"]["std"] == pytest.approx(statistics.stdev(m["test"]["acc"] for m in runs))
+    test = load_mnist(str(idx)).test
+    for s, row in zip((0, 1), r["runs"].values()):
+        model = MNIST()
+        model.set_state_dict(paddle.load(str(out / f"seed_{s}" / "checkpoints" / "best.pdparams")))
+        model.eval()
+        predicted = model(paddle.to_tensor(test.images)).numpy().argmax(1)
+        assert row["extra_test_acc"] == pytest.approx((predicted == test.labels).mean())
+        assert row["extra_test_samples"] == 20
+    saved = _json(out / "results.json")
+    assert saved["quick"] is True and saved["seeds"] == [0, 1]
+    assert (out / "results.md").is_file() and (out / "plots" / "spread.png").is_file()
+
+    best = out / "seed_1" / "checkpoints" / "best.pdparams"
+    stamp = best.stat().st_mtime_ns
+    capsys.readouterr()
+    again = seeds.main(argv)
+    assert "reusing the finished run" in capsys.readouterr().out
+    assert again["runs"] == r["runs"] and best.stat().st_mtime_ns == stamp
+    with pytest.raises(SystemExit):
+        seeds.main(["--quick", "--seeds", "3", "3", "--output-dir", str(out)])

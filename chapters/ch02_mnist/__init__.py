@@ -2,4 +2,4 @@
 
 # the lessons in the course's order (the report shows them so)
 LESSONS = ("data_process", "MNIST_network", "loss", "optimizers", "initializers", "regularization",
-           "debugging", "train", "resume", "distributed", "parameter_server", "export")
+           "debugging", "train", "seeds", "resume", "distributed", "parameter_server", "export")

@@ -1,0 +1,138 @@
+"""The main job over several seeds: how far its result moves with the seed alone.
+
+    python -m chapters.ch02_mnist.seeds                          # seeds 0 1 2, ~8 minutes
+    python -m chapters.ch02_mnist.seeds --seeds 0 1 2 3 4
+    python -m chapters.ch02_mnist.seeds --test-data path/to/mnist   # + the 10,000 test digits
+
+The seed fixes the split of the embedded digits, the initial weights, the batch order and the
+augmentation; float results also differ between CPUs. On 500 test digits one digit is 0.2 %, so
+one run's test accuracy is not a figure to expect to the digit: the mean and the spread over
+seeds are. Each seed is one run of the main job (``chapters.ch02_mnist.train``, its defaults
+unless a flag says otherwise) in ``<output-dir>/seed_<s>``; a finished run with the same settings
+is reused and an interrupted one resumed, so stopping this lesson loses at most one epoch.
+
+``--test-data`` evaluates each seed's best checkpoint on the test split of another MNIST source
+(the IDX folder ``paddle.vision.datasets.MNIST`` reads, or the course's ``mnist.json.gz``): the
+10,000 MNIST test digits, written by other people than the training digits.
+"""
+
+import json
+import statistics
+from pathlib import Path
+
+import paddle
+
+from chapters.ch02_mnist import train
+from paddle_course import job
+from paddle_course.cli import entry, lesson_parser
+from paddle_course.data import load_mnist, make_loader
+from paddle_course.engine import checkpoint, evaluate
+from paddle_course.models import MNIST
+from paddle_course.run import write_tables
+from tools.plot import plot_bars
+
+DEFAULTS = dict(data=None, epochs=None, quick=False,    # epochs: the main job's (40, --quick 1)
+                output_dir="outputs/ch02_mnist/seeds")
+SAME_RUN = ("seed", "epochs", "quick", "data", "batch_size", "lr", "optimizer", "schedule",
+            "no_augment")           # a finished run with these settings is the run asked for
+
+
+def main(argv=None):
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
+                   help="the split/initialisation seeds, one main-job run each (default 0 1 2)")
+    p.add_argument("--test-data", metavar="PATH",
+                   help="also evaluate each best checkpoint on this MNIST source's test split "
+                        "(an IDX folder or mnist.json.gz; default: none)")
+    args = p.parse_args(argv)
+    if len(set(args.seeds)) < 2:
+        p.error("give at least two different seeds: a spread needs two runs")
+    extra_test = load_mnist(args.test_data).test if args.test_data else None
+
+    rows = {}
+    for seed in args.seeds:
+        metrics = _run_seed(seed, args)
+        row = {"best_epoch": metrics["best"]["epoch"], "val_acc": metrics["val"]["acc"],
+               "test_acc": metrics["test"]["acc"], "test_samples": metrics["test"]["samples"],
+               "seconds": metrics.get("seconds")}
+        if extra_test is not None:
+            row["extra_test_acc"] = _accuracy(Path(metrics["config"]["output_dir"]), extra_test)
+            row["extra_test_samples"] = len(extra_test)
+        rows[f"seed {seed}"] = row
+        print(f"seed {seed}: best epoch {row['best_epoch']}, val {row['val_acc']:.2%}, test "
+              f"{row['test_acc']:.2%} on {row['test_samples']} digits"
+              + (f", {row['extra_test_acc']:.2%} on the {len(extra_test):,} of {args.test_data}"
+                 if extra_test is not None else ""))
+
+    summary = {k: _spread([r[k] for r in rows.values()]) for k in ("val_acc", "test_acc")}
+    if extra_test is not None:
+        summary["extra_test_acc"] = _spread([r["extra_test_acc"] for r in rows.values()])
+    for key, s in summary.items():
+        print(f"{key}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
+              f"range {s['min']:.2%} - {s['max']:.2%}")
+    first = next(iter(rows.values()))
+    print(f"one of the {first['test_samples']} test digits is {1 / first['test_samples']:.1%}: "
+          f"a difference between two settings smaller than the spread is noise")
+
+    out = Path(args.output_dir)
+    columns = [c for c in ("best_epoch", "val_acc", "test_acc", "extra_test_acc", "seconds")
+               if c in first]
+    spread_rows = {k: {c: summary[k][c] for c in ("mean", "std", "min", "max", "n")}
+                   for k in summary}
+    written = list(write_tables(out, {
+        "the main job, one run per seed": (rows, columns),
+        "over the seeds (std: sample standard deviation)": (spread_rows,
+                                                            ["mean", "std", "min", "max", "n"])},
+        {"quick": args.quick, "seeds": args.seeds, "runs": rows, "spread": summary,
+         "test_data": args.test_data}))
+    groups = {name: {"mean over seeds": (summary[key]["mean"], summary[key]["std"])}
+              for key, name in (("val_acc", "validation"), ("test_acc", "test (500 digits)"),
+                                ("extra_test_acc", "test (--test-data)")) if key in summary}
+    written.append(plot_bars(groups, out / "plots" / "spread.png", "accuracy (fraction correct)",
+                             f"the main job over {len(args.seeds)} seeds (error bar: sample std)",
+                             xlabel="split"))
+    print("wrote:\n" + "\n".join(f"  {p}" for p in written))
+    return {"runs": rows, "spread": summary}
+
+
+def _run_seed(seed, args):
+    """The main job with this seed: reused when finished with these settings, else resumed or
+    run (a finished run with other settings is replaced)."""
+    run_dir = Path(args.output_dir) / f"seed_{seed}"
+    argv = (["--seed", str(seed), "--output-dir", str(run_dir), "--no-visualdl"]
+            + (["--epochs", str(args.epochs)] if args.epochs else [])
+            + (["--quick"] if args.quick else []) + (["--data", args.data] if args.data else []))
+    wanted, _ = job.parse_args(train.TASK, argv)
+    done = _finished(run_dir / "metrics.json")
+    if done and "test" in done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN):
+        print(f"seed {seed}: reusing the finished run in {run_dir}")
+        return done
+    last = checkpoint.read_state(run_dir / "checkpoints", "last")
+    if last is not None and all(last.get("config", {}).get(k) == wanted.get(k) for k in SAME_RUN):
+        argv.append("--resume")       # interrupted (or finished without its test): continue it
+    print(f"seed {seed}: the main job in {run_dir}")
+    return job.run(train.TASK, argv)
+
+
+def _finished(path):
+    """A run's metrics.json, or None when there is none or it cannot be read (run again)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _accuracy(run_dir, split):
+    """The accuracy of a run's best checkpoint on ``split`` (images [N, 1, 28, 28] in [-1, 1])."""
+    model = MNIST()
+    model.set_state_dict(paddle.load(str(run_dir / "checkpoints" / "best.pdparams")))
+    return evaluate(model, make_loader(split, 1000))["acc"]
+
+
+def _spread(values):
+    return {"mean": statistics.fmean(values), "std": statistics.stdev(values), "n": len(values),
+            "min": min(values), "max": max(values), "values": values}
+
+
+if __name__ == "__main__":
+    entry(main)

@@ -24,7 +24,7 @@ from paddle_course.report.catalog import lessons
 from paddle_course.report.claims import judge, load_results, verdict_summary, write_claims
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
-from paddle_course.runtime import cpu_info
+from paddle_course.runtime import cpu_info, cpu_model
 from paddle_course.run import write_json
 
 
@@ -71,9 +71,10 @@ def machine(quick):
     """What the lessons ran on, for the pages."""
     import paddle
     vendor, _ = cpu_info()
+    model = cpu_model() or vendor or "model unknown"
     return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "mode": "--quick (numbers from a few batches)" if quick else "defaults (--full)",
-            "CPU": f"{platform.machine()}, {os.cpu_count()} cores, {vendor or 'vendor unknown'}",
+            "CPU": f"{model} ({platform.machine()}, {os.cpu_count()} cores)",
             "system": platform.platform(), "Python": platform.python_version(),
             "Paddle": paddle.__version__}
 

@@ -38,6 +38,19 @@ def cpu_info(path="/proc/cpuinfo"):
     return vendor, flags
 
 
+def cpu_model(path="/proc/cpuinfo"):
+    """The first CPU's model name ("AMD EPYC ..."), or None where it cannot be read."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    return value.strip()
+    except OSError:
+        pass
+    return None
+
+
 def mkl_avx2_wanted(vendor, flags, environ):
     """True when MKL would otherwise take its slow path on a CPU that has AVX2 and FMA."""
     return (MKL_CPU_TYPE not in environ and vendor not in (None, "GenuineIntel")

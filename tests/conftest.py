@@ -142,6 +142,11 @@ def write_files(root, files, encoding="latin-1"):
 
 
 LESSON = textwrap.dedent('''
+    """The {name} lesson shows
+    one thing.
+
+    What follows the first paragraph is not the summary.
+    """
     import sys
     DEFAULTS = dict(output_dir="outputs/{chapter}/{name}")
     if __name__ == "__main__":
@@ -158,7 +163,7 @@ def course(tmp_path):
     for chapter, lessons in {"ch01_a": {"first": "pass", "second": "sys.exit('error: broken lesson')"},
                              "ch02_b": {"third": "pass"}}.items():
         (root / chapter).mkdir(parents=True)
-        (root / chapter / "__init__.py").write_text("")
+        (root / chapter / "__init__.py").write_text(f'"""Chapter {chapter}: fake."""\n')
         for name, body in lessons.items():
             (root / chapter / f"{name}.py").write_text(LESSON.format(chapter=chapter, name=name, body=body))
     (root / "__init__.py").write_text("")

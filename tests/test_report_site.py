@@ -58,6 +58,8 @@ def test_pages_hold_each_lessons_command_tables_figures_and_claim_links(course, 
     assert 'src="figures/fakecourse.ch01_a.first/plots/curve.png"' in chapter
     assert (course / "site/figures/fakecourse.ch01_a.first/plots/curve.png").is_file()
     assert 'href="claims.html#claim-1"' in chapter
+    assert "<p>The first lesson shows one thing.</p>" in chapter and "not the summary" not in chapter
+    assert "<td>Chapter ch01_a: fake.</td>" in (course / "site/index.html").read_text()
     assert "not run yet" in chapter and "no table or figure yet" in chapter   # lesson "second"
     claims = (course / "site/claims.html").read_text()
     assert 'id="claim-1"' in claims and 'href="ch01_a.html#first"' in claims

@@ -1,6 +1,6 @@
 """paddle_course.runtime: MKL's AVX2 path is asked for only where it is safe and not chosen already."""
 
-from paddle_course.runtime import MKL_CPU_TYPE, configure, cpu_info, mkl_avx2_wanted
+from paddle_course.runtime import MKL_CPU_TYPE, configure, cpu_info, cpu_model, mkl_avx2_wanted
 
 CPUINFO = """processor\t: 0
 vendor_id\t: {vendor}
@@ -23,6 +23,11 @@ def test_cpu_info_reads_vendor_and_flags(tmp_path):
     vendor, flags = cpu_info(_cpuinfo(tmp_path, "AuthenticAMD", "avx avx2 fma"))
     assert vendor == "AuthenticAMD" and {"sse2", "avx2", "fma"} <= flags
     assert cpu_info(str(tmp_path / "missing")) == (None, set())     # not Linux: nothing known
+
+
+def test_cpu_model_names_the_first_cpu(tmp_path):
+    assert cpu_model(_cpuinfo(tmp_path, "AuthenticAMD", "avx")) == "Some CPU"
+    assert cpu_model(str(tmp_path / "missing")) is None
 
 
 def test_avx2_path_only_on_non_intel_cpus_that_have_avx2_and_fma():

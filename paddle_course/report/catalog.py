@@ -30,6 +30,16 @@ class Lesson:
     def command(self):
         return f"python -m {self.module}"
 
+    def summary(self):
+        """The first sentence of the lesson's docstring (what it shows); imports the lesson."""
+        doc = (importlib.import_module(self.module).__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+    def chapter_summary(self):
+        """The chapter package's docstring, on one line."""
+        doc = (importlib.import_module(self.module.rsplit(".", 1)[0]).__doc__ or "").strip()
+        return " ".join(doc.split())
+
     def output_dir(self):
         """Where the lesson writes with its defaults (importing it: run in the report's process
         only for pages, never for training)."""

@@ -242,9 +242,12 @@ def _evaluate_best(trainer, model, out, loaders, place, say):
             continue
         r = evaluate(trainer.model, loaders[split], trainer.loss_fn, trainer.metrics,
                      distributed=place.world_size > 1)
+        # how far one sample moves a percentage: on 500 digits one is 0.2 %, so two runs (other
+        # seeds, other CPUs) differing by a few tenths differ by a digit or two
+        grain = f" (one sample = {1 / r['samples']:.2%})" if percent and r["samples"] else ""
         say(f"{split} (best checkpoint, epoch {best_epoch}): "
             f"{format_metrics({k: v for k, v in r.items() if k != 'samples'}, percent)}  "
-            f"on {r['samples']} samples")
+            f"on {r['samples']} samples{grain}")
         results[split] = dict(r, checkpoint="best", epoch=best_epoch)
     return results
 

@@ -24,6 +24,7 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     printed = capsys.readouterr().out
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]
+    assert "on 128 samples (one sample = 0.78%)" in printed        # how coarse the figure is
     assert 0 <= saved["test"]["acc"] <= 1 and saved["test"]["checkpoint"] == "best"
     assert len(saved["history"]) == 1 and saved["config"]["epochs"] == 1
     assert set(saved["history"][0]) >= {"epoch", "step", "train_loss", "train_acc", "val_loss",

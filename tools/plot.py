@@ -1,9 +1,8 @@
 """Figures as PNG files, headless (matplotlib's ``Agg`` backend): every function saves its figure
 and returns the path it wrote, so scripts can print where to look."""
 
-from pathlib import Path
-
 import textwrap
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -74,9 +73,10 @@ def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", 
     """The course's ``plot(loss_list)``: one loss curve (log y when it spans orders of magnitude)."""
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(range(len(loss_list)), loss_list, marker="." if len(loss_list) < 30 else None)
-    ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if _wants_log(loss_list) else ""))
+    log = _wants_log(loss_list)
+    ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if log else ""))
     _title(ax, title)
-    if _wants_log(loss_list):
+    if log:
         ax.set_yscale("log")
     _epochs_axis(ax)
     ax.grid(alpha=0.3, which="both")
@@ -95,8 +95,9 @@ def plot_history(history, path):
         for split in ("train", "val"):
             key = f"{split}_{metric}"
             if any(key in r for r in history):
-                values += [r.get(key) for r in history]
-                ax.plot(epochs, [r.get(key) for r in history], marker=".", label=SPLITS[split])
+                series = [r.get(key) for r in history]
+                values += series
+                ax.plot(epochs, series, marker=".", label=SPLITS[split])
         log = metric == "loss" and _wants_log(values)
         name = LABELS.get(metric, metric)
         ax.set(title=f"{name.split(' (')[0]} per epoch", xlabel="epoch",

@@ -99,6 +99,7 @@ def test_figures_are_readable(tmp_path, figures):
     plot_comparison({"a": one_epoch, "b": one_epoch}, tmp_path / "c.png")
     plot_comparison({"spiky": spiky}, tmp_path / "s.png", key="val_loss")
     plot([3, 2, 1], tmp_path / "l.png")
+    plot_lr_range([1e-5, 1e-3, 1e-1], [30.0, 1.0, 0.5], 1e-3, tmp_path / "r.png")
     plot_panels({"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}}, tmp_path / "p.png", "batch", "loss",
                 log=True)
     plot_bars({"x": {"a": (1.0, 0.1)}}, tmp_path / "b.png", "accuracy (fraction correct)",
@@ -116,6 +117,8 @@ def test_figures_are_readable(tmp_path, figures):
     assert [t for t in comparison[0].get_xticks() if 0.5 <= t <= 1.5] == [1]
     assert spiked[0].get_yscale() == "log" and "log scale" in spiked[0].get_ylabel()
     assert history[0].get_yscale() == "linear"               # 2.1-2.3: no need for a log axis
+    lr_range = figures[4].axes[0]
+    assert lr_range.get_xscale() == lr_range.get_yscale() == "log"
 
 
 def test_labels_spell_out_keys():

@@ -180,8 +180,10 @@ def plot_lr_range(rates, losses, suggestion, path):
     low = int(np.argmin(losses))
     ax.plot(rates[low], losses[low], "o", color="grey", label=f"lowest loss at {rates[low]:.2g}")
     ax.axvline(suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}")
-    ax.set(xscale="log", title="LR range test", xlabel="learning rate (log scale)",
-           ylabel="training loss (smoothed)")
+    log = _wants_log(losses)          # the first steps' loss can be 50x the lowest
+    ax.set(xscale="log", yscale="log" if log else "linear", title="LR range test",
+           xlabel="learning rate (log scale)",
+           ylabel="training loss (smoothed" + (", log scale)" if log else ")"))
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return _save(fig, path)

@@ -17,9 +17,10 @@ rank takes the same step and the runs agree up to the order of floating-point ad
 
 What to expect: never exactly zero, because the ranks sum the same numbers in another order and
 floating-point addition is not associative; and training amplifies those last-bit differences
-step after step. Measured with SGD: 6e-8 after 8 steps, 5e-6 after two epochs (126 steps) without
-augmentation, 2e-3 with it. The lesson measures the yardstick too: one process that computes each
-batch as two halves (the same sums, another order) drifts from itself by as much. With Adam the
+step after step. Measured with SGD: 6e-8 after 8 steps, 5e-6 to 8e-6 after two epochs (126 steps)
+without augmentation (the rounding depends on MKL's kernel path), 2e-3 with it. The lesson
+measures the yardstick too: one process that computes each batch as two halves (the same sums,
+another order) drifts from itself by as much (6e-3 over two epochs with augmentation). With Adam the
 differences are larger still (1e-6 after 24 steps where SGD gave 2e-7): it divides each step by
 the square root of its running squared gradient, which magnifies them where that is small.
 """

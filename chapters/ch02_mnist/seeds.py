@@ -67,8 +67,10 @@ def main(argv=None):
     summary = {k: _spread([r[k] for r in rows.values()]) for k in ("val_acc", "test_acc")}
     if extra_test is not None:
         summary["extra_test_acc"] = _spread([r["extra_test_acc"] for r in rows.values()])
+    names = {"val_acc": "validation accuracy", "test_acc": "test accuracy",
+             "extra_test_acc": f"test accuracy on {args.test_data}"}
     for key, s in summary.items():
-        print(f"{key}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
+        print(f"{names[key]}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
               f"range {s['min']:.2%} - {s['max']:.2%}")
     first = next(iter(rows.values()))
     print(f"one of the {first['test_samples']} test digits is {1 / first['test_samples']:.1%}: "

@@ -117,9 +117,9 @@ def _lesson_section(lesson, run, claims, figures_dir):
     figures = "".join(f"<p><img src=\"{esc(p.as_posix())}\" alt=\"{esc(p.stem)}\"></p>"
                       for p in images)
     return (f"<section id=\"{esc(lesson.name)}\"><h2>{esc(lesson.name)}</h2>"
-            f"<p>{esc(lesson.summary())}</p><p><code>{esc(command)}</code> &mdash; <span class=\"muted\">{esc(_last_run(run))}"
-            "</span></p>" + (f"<p>Measures {links}.</p>" if links else "") + "".join(tables)
-            + figures + ("" if tables or images else "<p class=\"muted\">no table or figure yet</p>")
+            f"<p>{esc(lesson.summary())}</p><p><code>{esc(command)}</code> &mdash; "
+            f"<span class=\"muted\">{esc(_last_run(run))}</span></p>"
+            + (f"<p>Measures {links}.</p>" if links else "") + "".join(tables) + figures + ("" if tables or images else "<p class=\"muted\">no table or figure yet</p>")
             + "</section>")
 
 
@@ -152,7 +152,8 @@ def _index(out, lessons, runs, rows, machine, nav):
                             f"<td>{len(mine)}</td><td>{ok}</td></tr>")
     body = (f"<p>Claims: <a href=\"claims.html\">{esc(verdict_summary(rows)[1])}"
             f"</a></p><h2>Chapters</h2><table><tr><th>chapter</th><th>what it covers</th>"
-            f"<th>lessons</th><th>ran successfully</th></tr>{''.join(chapter_rows)}</table><h2>Ran on</h2><table>{machine_rows}</table>"
+            f"<th>lessons</th><th>ran successfully</th></tr>{''.join(chapter_rows)}</table>"
+            f"<h2>Ran on</h2><table>{machine_rows}</table>"
             "<p>Reproduce: <code>python -m chapters.report</code> (each lesson with --quick) or "
             "<code>python -m chapters.report --full</code> (with its defaults).</p>")
     path = out / "index.html"

@@ -14,11 +14,14 @@ from .data import DataError
 from .distributed import RankFailed, rank_and_size
 from .engine import CheckpointError, TrainingDiverged, TrainingInterrupted
 from .optim import OPTIMIZERS
+from .run import refuse_to_replace
 
 # Flags that may differ on resume: more epochs, another device, worker or process count, logging
 # on/off, the data's path (its content is checked by fingerprint, not by name).
 RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visualdl", "data",
-                     "nprocs", "world_size", "global_batch_size"}
+                     "nprocs", "world_size", "global_batch_size", "overwrite"}
+OVERWRITE_HELP = ("replace a finished run in the output dir (without it, a finished run is kept "
+                  "and the command stops, naming this flag)")
 
 
 class ConfigError(ValueError):
@@ -86,15 +89,36 @@ def training_parser(description, defaults, epilog=None):
     _add_flags(p, defaults, suppress=True)
     p.add_argument("--resume", nargs="?", const=True, metavar="DIR",
                    help="continue the run in DIR (default: the output dir) exactly where it stopped")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     return p
 
 
-def lesson_parser(description, defaults):
+class LessonParser(argparse.ArgumentParser):
+    """A lesson's parser: once the arguments are read, an output dir holding finished results
+    is refused unless ``--overwrite`` (then the lesson writes over them as it goes; nothing is
+    deleted here, so an argument the lesson then rejects costs nothing) or the lesson's own
+    ``--resume`` continues them. ``guard=False``: the lesson keeps its runs itself and only
+    recomputes its tables."""
+
+    def __init__(self, *args, guard=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guard = guard
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, rest = super().parse_known_args(args, namespace)
+        if self.guard and getattr(parsed, "output_dir", None) and not getattr(parsed, "resume",
+                                                                               False):
+            refuse_to_replace(parsed.output_dir, parsed.overwrite)
+        return parsed, rest
+
+
+def lesson_parser(description, defaults, guard=True):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
-    with those defaults. Add the lesson's own flags to it."""
-    p = argparse.ArgumentParser(description=description,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    with those defaults, and ``--overwrite``. Add the lesson's own flags to it."""
+    p = LessonParser(description=description, guard=guard,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_flags(p, defaults, suppress=False)
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     return p
 
 

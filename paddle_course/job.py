@@ -29,7 +29,7 @@ from .distributed import barrier, setup, shard, spawn, world_size, wrap
 from .engine import Monitor, Trainer, checkpoint, evaluate
 from .engine.trainer import format_metrics
 from .optim import build_optimizer
-from .run import RunDir
+from .run import RunDir, position
 from .seed import seed_everything
 from tools.plot import plot_history
 from tools.vdl import VisualDLLogger
@@ -163,10 +163,11 @@ def run(task, argv=None):
     config.update(data_fingerprint=fingerprint, world_size=place.world_size,
                   global_batch_size=config["batch_size"] * place.world_size)
     if not resuming:
-        out.prepare_fresh(clear=False)   # every rank checks, so every rank refuses alike
+        overwrite = config.get("overwrite", False)
+        out.prepare_fresh(clear=False, overwrite=overwrite)   # every rank checks and refuses alike
         barrier()
         if place.is_main:
-            out.prepare_fresh()
+            out.prepare_fresh(overwrite=overwrite)
     barrier()
 
     loaders = {"train": make_loader(data.train, config["batch_size"], shuffle=True,
@@ -196,8 +197,8 @@ def run(task, argv=None):
         say(f"the run in {out.root} is already complete ({state.epoch} epochs); "
             f"pass a larger --epochs to train further")
     elif state is not None:
-        say(f"resuming {out.root} at epoch {state.epoch + 1}, batch {state.step_in_epoch} "
-            f"(global step {state.global_step})")
+        say(f"resuming {out.root}: it stopped "
+            f"{position(state.epoch, state.step_in_epoch, config['epochs'], state.global_step)}")
     logger = (VisualDLLogger(out.vdl, enabled=not config["no_visualdl"],
                              resume_step=state.global_step if state else None)
               if place.is_main else None)

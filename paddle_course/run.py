@@ -9,6 +9,7 @@
 import json
 import math
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from .engine import checkpoint
@@ -22,13 +23,14 @@ class RunDir:
         self.plots = self.root / "plots"
         self.metrics = self.root / "metrics.json"
 
-    def prepare_fresh(self, clear=True):
-        """Make the directory ready for a new run.
+    def prepare_fresh(self, clear=True, overwrite=False):
+        """Make the directory ready for a new run; nothing finished or unfinished is lost.
 
-        A finished run that is there is replaced (its checkpoints, logs, plots, metrics). An
-        unfinished one is kept and an error says how to resume it: starting over silently would
-        throw its training away. ``clear=False`` only checks (the other ranks of a distributed
-        run check too, so that they all stop with the same error instead of waiting for rank 0).
+        An unfinished run that is there is kept and an error says how to resume it. A finished
+        one is kept too and an error names ``--overwrite``; with it, the run is replaced (its
+        checkpoints, logs, plots, metrics). ``clear=False`` only checks (the other ranks of a
+        distributed run check too, so that they all stop with the same error instead of
+        waiting for rank 0).
         """
         saved = checkpoint.read_state(self.checkpoints, "last")
         if saved is not None:
@@ -37,11 +39,11 @@ class RunDir:
             if not ts.get("stopped_early") and epochs is not None and (
                     ts["epoch"] < epochs or ts["step_in_epoch"]):
                 raise FileExistsError(
-                    f"{self.root} holds an unfinished run (epoch {ts['epoch']}/{epochs}, "
-                    f"step {ts['global_step']}). Continue it with --resume, or choose another "
-                    f"--output-dir, or delete {self.root} to start again.")
-            if clear:
-                print(f"replacing the finished run in {self.root}")
+                    f"{self.root} holds an unfinished run ("
+                    f"{position(ts['epoch'], ts['step_in_epoch'], epochs, ts['global_step'])}). "
+                    f"Continue it with --resume, or choose another --output-dir, or delete "
+                    f"{self.root} to start again.")
+        refuse_to_replace(self.root, overwrite, "run", say=print if clear else _quiet)
         if not clear:
             return
         for d in (self.checkpoints, self.vdl, self.plots):
@@ -51,6 +53,46 @@ class RunDir:
 
     def write_metrics(self, metrics):
         return write_json(self.metrics, metrics)
+
+
+def position(epochs_done, batch_in_epoch, epochs, global_step):
+    """Where a run stopped, for people, the way resuming says it: "in epoch 3 of 30, after batch
+    10 (global step 136)", or "after epoch 2 of 30 (global step 136)"."""
+    if batch_in_epoch:
+        return (f"in epoch {epochs_done + 1} of {epochs}, after batch {batch_in_epoch} "
+                f"(global step {global_step})")
+    return f"after epoch {epochs_done} of {epochs} (global step {global_step})"
+
+
+# What a finished run leaves in its output directory: a job's metrics.json, a lesson's tables.
+FINISHED_MARKS = ("metrics.json", "results.json")
+
+
+def finished(root):
+    """The file that shows ``root`` holds a finished run, or None."""
+    return next((Path(root) / m for m in FINISHED_MARKS if (Path(root) / m).is_file()), None)
+
+
+def refuse_to_replace(root, overwrite, what="lesson's results", say=print):
+    """Raise FileExistsError when ``root`` holds a finished run and ``overwrite`` was not
+    given: a finished run is never replaced without being asked. With ``overwrite``, say what
+    is replaced."""
+    mark = finished(root)
+    if mark is None:
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"{root} holds a finished {what} ({mark.name} of {_mtime(mark)}). Pass --overwrite to "
+            f"replace it, or --output-dir DIR to keep it and write elsewhere.")
+    say(f"replacing the finished {what} in {root} (--overwrite)")
+
+
+def _quiet(*args, **kwargs):
+    pass
+
+
+def _mtime(path):
+    return datetime.fromtimestamp(Path(path).stat().st_mtime).strftime("%Y-%m-%d %H:%M")
 
 
 def write_json(path, obj):

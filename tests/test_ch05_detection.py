@@ -275,7 +275,10 @@ def test_map_lesson_quick_trains_its_detector_then_explains_map(tmp_path):
     made = weights.stat().st_mtime_ns
     assert set(r["nms"]) == {"0.1", "0.3", "0.45", "0.6", "0.8", "0.95", "none"}
     assert all(0 <= row["mAP"] <= 1 for row in [*r["nms"].values(), *r["score"].values()])
-    again = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
+    with pytest.raises(FileExistsError, match="--overwrite"):         # its tables are kept
+        map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
+    again = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3",
+                             "--overwrite"])
     assert weights.stat().st_mtime_ns == made                         # reused, not retrained
     assert again["nms"]["0.45"]["mAP"] == r["nms"]["0.45"]["mAP"]
     assert json.loads((tmp_path / "results.json").read_text())["quick"] is True

@@ -41,4 +41,5 @@ def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path
     assert list(result["results"]) == ["majority class", "bag"]
     assert "variant 'word2vec' skipped: no vectors at" in capsys.readouterr().out
     with pytest.raises(ConfigError, match="unknown gru"):
-        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,gru"])
+        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,gru",
+                        "--output-dir", str(tmp_path / "other")])

@@ -137,8 +137,11 @@ def test_two_tower_lesson_table_and_resume(ml1m, tmp_path):
     history = json.loads((out / "warm/course/metrics.json").read_text())["history"]
     assert len(first) == 1 and len(history) == 2      # a larger --epochs trains further...
     assert history[0] == first[0]                     # ...continuing the run, not restarting it
+    with pytest.raises(FileExistsError, match="--overwrite"):      # finished: kept
+        two_tower.main(args)
     with pytest.raises(ConfigError, match="--models: unknown svd"):
-        two_tower.main([*args, "--models", "svd"])
+        two_tower.main([*args, "--models", "svd", "--overwrite"])
+    assert (out / "results.json").is_file()                        # a bad flag deletes nothing
 
 
 def test_recommend_saves_vectors_once_and_lists_unseen_movies(ml1m, tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from paddle_course.cli import ConfigError, resolve_config, training_parser
+from paddle_course.cli import ConfigError, lesson_parser, resolve_config, training_parser
 
 DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam", seed=0,
                 output_dir="out", device="auto", num_workers=0, quick=False, no_visualdl=False)
@@ -32,3 +32,20 @@ def test_bad_flag_values_are_refused(argv, capsys):
     with pytest.raises(SystemExit):
         parse(*argv)
     assert "error" in capsys.readouterr().err
+
+
+def test_a_lessons_finished_results_are_kept_unless_overwrite(tmp_path):
+    """Every lesson's parser guards its output dir: refused with the two ways out named; with
+    --overwrite it goes on and deletes nothing (the lesson writes over its files)."""
+    out = tmp_path / "lesson"
+    (out / "plots").mkdir(parents=True)
+    (out / "results.json").write_text("{}")
+    (out / "plots" / "old.png").write_bytes(b"png")
+    (out / "model").mkdir()                                   # e.g. a trained sub-run: kept
+    p = lesson_parser("a lesson", {"output_dir": str(out), "quick": False})
+    with pytest.raises(FileExistsError, match="--overwrite .*--output-dir"):
+        p.parse_args([])
+    assert (out / "results.json").is_file() and (out / "plots" / "old.png").is_file()
+    args = p.parse_args(["--overwrite"])
+    assert args.overwrite and (out / "results.json").is_file() and (out / "model").is_dir()
+    assert lesson_parser("fresh", {"output_dir": str(tmp_path / "new")}).parse_args([])

@@ -53,7 +53,7 @@ def test_runs_each_lesson_goes_on_after_a_failure_and_reuses_unchanged_ones(cour
     assert [o.status for o in out] == ["ran", "failed", "ran"]
     assert out[1].error == "error: broken lesson"
     assert (course / "report/logs/fakecourse.ch01_a.first.log").read_text().strip() == \
-        "first ran with ['--quick']"
+        "first ran with ['--quick', '--overwrite']"
     assert said[0].startswith("[1/3] fakecourse.ch01_a.first --quick  |  elapsed 0s")
     assert said[4].startswith("[3/3]") and "left" in said[4]       # estimated from the runs so far
     assert summary(out)[0] == "3 lessons: 2 ran, 0 reused, 1 failed"

@@ -62,6 +62,20 @@ def _run(args, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
 
+def test_a_finished_run_is_kept_unless_overwrite_is_given(tmp_path, capsys):
+    out = tmp_path / "run"
+    train.main(["--quick", "--no-visualdl", "--output-dir", str(out)])
+    kept = (out / "metrics.json").read_bytes()
+    with pytest.raises(FileExistsError, match="holds a finished run .*--overwrite.*--output-dir"):
+        train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2"])
+    assert (out / "metrics.json").read_bytes() == kept and (out / "checkpoints/best.pdparams").is_file()
+    capsys.readouterr()
+    replaced = train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2",
+                           "--overwrite"])
+    assert "replacing the finished run" in capsys.readouterr().out
+    assert len(replaced["history"]) == 2 and (out / "metrics.json").read_bytes() != kept
+
+
 def test_script_form_runs_from_another_directory(tmp_path):
     proc = _run([str(ROOT / "chapters/ch02_mnist/train.py"), "--quick", "--no-visualdl"], cwd=tmp_path)
     out, err = proc.communicate(timeout=300)
@@ -92,12 +106,15 @@ def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
 
     # a fresh run must not silently overwrite the unfinished one
     again = _run([*args, "--output-dir", str(run)])
-    assert again.wait(timeout=120) == 2 and "holds an unfinished run" in again.stderr.read()
+    assert again.wait(timeout=120) == 2
+    refused = again.stderr.read()
+    assert "holds an unfinished run (" in refused
+    where = refused.split("holds an unfinished run (", 1)[1].split(")). ")[0] + ")"
 
     resumed = _run(["-m", "chapters.ch02_mnist.train", "--resume", str(run)])
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert "resuming" in out
+    assert f"it stopped {where}" in out              # the refusal and resume count alike
     a, b = _params(tmp_path / "ref"), _params(run)
     assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)
     ma = json.loads((tmp_path / "ref/metrics.json").read_text())

@@ -108,8 +108,10 @@ def main(argv=None):
     print(f"one global batch: the two ranks' gradients differ by up to {demo['rank_gradients_differ_by']:.3g}; "
           f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}")
 
+    # the three runs are this lesson's own (its results.json guards them): each run of the
+    # lesson replaces them, hence --overwrite
     common = ["--epochs", epochs, "--optimizer", "sgd", "--lr", args.lr, "--seed", args.seed,
-              "--no-visualdl"] + (["--quick"] if args.quick else []) + (
+              "--no-visualdl", "--overwrite"] + (["--quick"] if args.quick else []) + (
               ["--data", str(Path(args.data).resolve())] if args.data else [])
     common = [str(a) for a in common]
     runs = {"one_process": ["-m", "chapters.ch02_mnist.train", *common,

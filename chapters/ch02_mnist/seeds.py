@@ -38,7 +38,9 @@ SAME_RUN = ("seed", "epochs", "quick", "data", "batch_size", "lr", "optimizer", 
 
 
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    # its tables are recomputed from the seeds' runs, which it keeps (or replaces only with
+    # --overwrite): running it again is how --test-data is added, so the folder is not guarded
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
                    help="the split/initialisation seeds, one main-job run each (default 0 1 2)")
     p.add_argument("--test-data", metavar="PATH",
@@ -98,15 +100,17 @@ def main(argv=None):
 
 
 def _run_seed(seed, args):
-    """The main job with this seed: reused when finished with these settings, else resumed or
-    run (a finished run with other settings is replaced)."""
+    """The main job with this seed: reused when finished with these settings (unless
+    ``--overwrite``), else resumed or run (a finished run with other settings is replaced only
+    with ``--overwrite``)."""
     run_dir = Path(args.output_dir) / f"seed_{seed}"
     argv = (["--seed", str(seed), "--output-dir", str(run_dir), "--no-visualdl"]
             + (["--epochs", str(args.epochs)] if args.epochs else [])
-            + (["--quick"] if args.quick else []) + (["--data", args.data] if args.data else []))
+            + (["--quick"] if args.quick else []) + (["--data", args.data] if args.data else [])
+            + (["--overwrite"] if args.overwrite else []))
     wanted, _ = job.parse_args(train.TASK, argv)
     done = _finished(run_dir / "metrics.json")
-    if done and "test" in done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN):
+    if done and not args.overwrite and "test" in done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN):
         print(f"seed {seed}: reusing the finished run in {run_dir}")
         return done
     last = checkpoint.read_state(run_dir / "checkpoints", "last")

@@ -41,7 +41,9 @@ SHOWN_RATED = 5
 
 
 def parser():
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    # a query of a kept model (trained once, its vectors computed once): asking for another
+    # user replaces only the last answer, so the folder is not guarded
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False)
     p.add_argument("--run", help="a finished train run of a two-tower model (default: "
                                  f"{train.DEFAULTS['output_dir']}; with --quick, "
                                  "OUTPUT_DIR/model); trained first if absent")

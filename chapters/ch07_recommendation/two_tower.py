@@ -75,6 +75,7 @@ def train_model(args, split, model):
     argv += ["--data", args.data] if args.data else []
     argv += ["--epochs", str(args.epochs)] if args.epochs else []
     argv += ["--quick"] if args.quick else []
+    argv += ["--overwrite"] if args.overwrite else []      # else a finished run stops the lesson
     if args.resume and checkpoint.read_state(RunDir(out).checkpoints, "last") is not None:
         # the run's own config wins (see job.parse_args), but a larger --epochs trains further
         argv = ["--resume", out] + (["--epochs", str(args.epochs)] if args.epochs else [])

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from chapters.claims import CLAIMS
+from paddle_course.cli import VERBOSE_HELP
 from paddle_course.report.catalog import lessons
 from paddle_course.report.claims import judge, load_results, verdict_summary, write_claims
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
@@ -38,6 +39,7 @@ def parser():
     p.add_argument("--rerun", action="store_true", help="run every selected lesson, even if current")
     p.add_argument("--only", action="append", metavar="TEXT",
                    help="only the lessons whose module name contains TEXT (repeatable)")
+    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     p.add_argument("--output-dir", default="outputs/report",
                    help="where the record of runs and the logs go (default outputs/report)")
     return p

@@ -19,7 +19,9 @@ from .run import refuse_to_replace
 # Flags that may differ on resume: more epochs, another device, worker or process count, logging
 # on/off, the data's path (its content is checked by fingerprint, not by name).
 RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visualdl", "data",
-                     "nprocs", "world_size", "global_batch_size", "overwrite"}
+                     "nprocs", "world_size", "global_batch_size", "overwrite", "verbose"}
+VERBOSE_HELP = ("show every message of Paddle and its libraries (by default two known-harmless "
+                "ones are filtered: see paddle_course/runtime.py)")
 OVERWRITE_HELP = ("replace a finished run in the output dir (without it, a finished run is kept "
                   "and the command stops, naming this flag)")
 
@@ -90,6 +92,7 @@ def training_parser(description, defaults, epilog=None):
     p.add_argument("--resume", nargs="?", const=True, metavar="DIR",
                    help="continue the run in DIR (default: the output dir) exactly where it stopped")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)   # read by runtime.quiet
     return p
 
 
@@ -119,6 +122,7 @@ def lesson_parser(description, defaults, guard=True):
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_flags(p, defaults, suppress=False)
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)   # read by runtime.quiet
     return p
 
 

@@ -11,6 +11,9 @@ sets; with one process every function here is a no-op, so lessons need no specia
   stops every rank after the same step instead of leaving the others waiting in an all-reduce.
 """
 
+import contextlib
+import io
+import logging
 import os
 import signal
 import sys
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import paddle
 import paddle.distributed as dist
+
+from .runtime import VERBOSE
 
 
 @dataclass(frozen=True)
@@ -41,12 +46,38 @@ def rank_and_size():
     return (dist.get_rank(), n) if n > 1 else (0, 1)
 
 
+BANNER = "Modified FLAGS detected"
+
+
+@contextlib.contextmanager
+def without_flags_banner():
+    """``init_parallel_env`` writes to stderr, in every rank, a banner of the Paddle flags that
+    differ from their defaults (``FLAGS_enable_pir_in_executor``, set by Paddle's own launcher);
+    a known-harmless block, dropped unless ``--verbose``. Everything else it writes is kept."""
+    if VERBOSE in sys.argv:
+        yield
+        return
+    caught = io.StringIO()
+    with contextlib.redirect_stderr(caught):
+        yield
+    lines, skipping = [], False
+    for line in caught.getvalue().splitlines(keepends=True):
+        if BANNER in line:
+            skipping = True
+        elif skipping and line.startswith("=" * 20):
+            skipping = False
+        elif not skipping:
+            lines.append(line)
+    sys.stderr.write("".join(lines))
+
+
 def setup():
     """Initialise the process group if this process is one of several; return its Place."""
     n = world_size()
     if n > 1:
         if not dist.is_initialized():
-            dist.init_parallel_env()
+            with without_flags_banner():
+                dist.init_parallel_env()
         return Place(dist.get_rank(), n)
     return Place()
 
@@ -113,6 +144,10 @@ def spawn(fn, args, nprocs, device="auto"):
     :class:`RankFailed` with its error; an interrupted run exits with the processes' code. No
     process is left running afterwards.
     """
+    if VERBOSE not in sys.argv:
+        # Paddle's launcher logs "find free ports: [...]" at INFO to a logger it names "root"
+        # (not logging's root logger); its warnings and errors still show
+        logging.getLogger("root").setLevel(logging.WARNING)
     context = dist.spawn(fn, args=args, nprocs=nprocs, join=False, backend=backend_for(device))
 
     def forward(signum, frame):

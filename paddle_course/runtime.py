@@ -12,9 +12,22 @@ after ``import paddle`` but before any computation, works. It is the path an Int
 anyway: the same arithmetic as there, not an approximation. We set it only when the CPU reports
 AVX2 and FMA (else that path would crash) and the user has not set the variable themselves.
 ``python -m benchmarks`` measures it (a child process without it is the baseline).
+
+**Third-party noise, kept off the console** (``--verbose`` on any command shows everything).
+Known-harmless messages, each filtered by exactly what it is, never by a blanket filter:
+``import paddle`` warns "No ccache found ... recompiling all source files may be required"
+(about compiling C++ extensions, which the course never does), once per process;
+``paddle.distributed.spawn`` on a CPU warns that it trains "under CPUONLY mode by using GLOO"
+(the job prints its device and process count itself); and Paddle's
+C++ side logs INFO lines through glog ("New Executor is Running", "Retry to connect" while
+distributed ranks meet). ``GLOG_minloglevel=1`` drops glog's INFO level only: Paddle's C++
+warnings and errors still print, and so does every Python warning but that one. Both must be in
+place before Paddle is imported: ``chapters/__init__`` imports this package first.
 """
 
 import os
+import sys
+import warnings
 
 MKL_CPU_TYPE = "MKL_DEBUG_CPU_TYPE"
 AVX2 = "5"
@@ -57,10 +70,32 @@ def mkl_avx2_wanted(vendor, flags, environ):
             and {"avx2", "fma"} <= flags)
 
 
-def configure(environ=os.environ, cpuinfo="/proc/cpuinfo"):
+VERBOSE = "--verbose"
+GLOG_LEVEL = "GLOG_minloglevel"
+
+
+def quiet(environ, argv):
+    """Filter the known-harmless third-party messages above, unless ``--verbose`` is among the
+    command's arguments or the user set glog's level; returns the names it set."""
+    if VERBOSE in argv:
+        return []
+    # paddle/utils/cpp_extension: about building C++ extensions, which no lesson does
+    warnings.filterwarnings("ignore", message=r"No ccache found", category=UserWarning)
+    # paddle/distributed/spawn, on a CPU: that gloo carries the all-reduce (the job prints the
+    # device and the number of processes itself)
+    warnings.filterwarnings("ignore", message=r"Your model will be trained under CPUONLY mode",
+                            category=UserWarning)
+    if GLOG_LEVEL in environ:
+        return []
+    environ[GLOG_LEVEL] = "1"           # glog: INFO off; WARNING, ERROR, FATAL still shown
+    return [GLOG_LEVEL]
+
+
+def configure(environ=os.environ, cpuinfo="/proc/cpuinfo", argv=None):
     """Apply the settings above to ``environ``; returns the names it set."""
+    names = quiet(environ, sys.argv if argv is None else argv)
     vendor, flags = cpu_info(cpuinfo)
     if mkl_avx2_wanted(vendor, flags, environ):
         environ[MKL_CPU_TYPE] = AVX2
-        return [MKL_CPU_TYPE]
-    return []
+        names.append(MKL_CPU_TYPE)
+    return names

@@ -1,6 +1,11 @@
 """paddle_course.runtime: MKL's AVX2 path is asked for only where it is safe and not chosen already."""
 
-from paddle_course.runtime import MKL_CPU_TYPE, configure, cpu_info, cpu_model, mkl_avx2_wanted
+import os
+import subprocess
+import sys
+
+from paddle_course.runtime import (GLOG_LEVEL, MKL_CPU_TYPE, configure, cpu_info, cpu_model,
+                                    mkl_avx2_wanted)
 
 CPUINFO = """processor\t: 0
 vendor_id\t: {vendor}
@@ -41,11 +46,47 @@ def test_avx2_path_only_on_non_intel_cpus_that_have_avx2_and_fma():
 
 
 def test_configure_sets_the_variable_once_and_never_overrides_the_user(tmp_path):
-    env = {}
-    assert configure(env, _cpuinfo(tmp_path, "AuthenticAMD", "avx2 fma")) == [MKL_CPU_TYPE]
+    env, verbose = {}, ["--verbose"]             # --verbose: no filter, only MKL's setting
+    assert configure(env, _cpuinfo(tmp_path, "AuthenticAMD", "avx2 fma"), verbose) == [MKL_CPU_TYPE]
     assert env == {MKL_CPU_TYPE: "5"}
     env = {MKL_CPU_TYPE: "2"}
-    assert configure(env, _cpuinfo(tmp_path, "AuthenticAMD", "avx2 fma")) == []
+    assert configure(env, _cpuinfo(tmp_path, "AuthenticAMD", "avx2 fma"), verbose) == []
     assert env == {MKL_CPU_TYPE: "2"}
     env = {}
-    assert configure(env, _cpuinfo(tmp_path, "GenuineIntel", "avx2 fma")) == [] and env == {}
+    assert configure(env, _cpuinfo(tmp_path, "GenuineIntel", "avx2 fma"), verbose) == [] and env == {}
+
+
+def test_paddles_known_noise_is_filtered_unless_verbose_or_the_user_chose(tmp_path):
+    intel = _cpuinfo(tmp_path, "GenuineIntel", "avx2 fma")
+    env = {}
+    assert configure(env, intel, ["--quick"]) == [GLOG_LEVEL] and env == {GLOG_LEVEL: "1"}
+    env = {GLOG_LEVEL: "0"}                              # the user's own level stays
+    assert configure(env, intel, []) == [] and env == {GLOG_LEVEL: "0"}
+
+
+def _import_paddle(*args, env=None):
+    code = "import chapters, paddle; print('imported')"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_importing_paddle_through_the_course_is_quiet_and_verbose_shows_it():
+    """The real thing: the ccache warning is gone, and comes back with --verbose."""
+    env = {k: v for k, v in os.environ.items() if k != GLOG_LEVEL}
+    quiet, loud = _import_paddle(env=env), _import_paddle("--verbose", env=env)
+    assert quiet.returncode == loud.returncode == 0
+    assert "ccache" not in quiet.stderr and "ccache" in loud.stderr
+
+
+def test_the_flags_banner_of_init_parallel_env_is_dropped_and_nothing_else(capsys, monkeypatch):
+    from paddle_course.distributed import without_flags_banner
+    monkeypatch.setattr(sys, "argv", ["train.py"])
+    with without_flags_banner():
+        sys.stderr.write("before\n" + "=" * 23 + " Modified FLAGS detected " + "=" * 23 + "\n"
+                         "FLAGS(name='FLAGS_x', current_value=True, default_value=False)\n"
+                         + "=" * 71 + "\nafter\n")
+    assert capsys.readouterr().err == "before\nafter\n"
+    monkeypatch.setattr(sys, "argv", ["train.py", "--verbose"])
+    with without_flags_banner():
+        sys.stderr.write("Modified FLAGS detected\n")
+    assert "Modified FLAGS" in capsys.readouterr().err

@@ -95,6 +95,21 @@ def test_corrupt_and_truncated_gzip(tmp_path, three_splits):
         load_mnist(cut)
 
 
+def test_empty_files_say_they_are_empty(tmp_path):
+    zero = tmp_path / "zero.json.gz"
+    zero.write_bytes(b"")
+    with pytest.raises(DataError, match=r"zero.json.gz: the file is empty \(0 bytes\)"):
+        load_mnist(zero)
+    nothing = tmp_path / "nothing.json.gz"
+    with gzip.open(nothing, "wb"):
+        pass                                                   # a valid gzip of 0 bytes
+    with pytest.raises(DataError, match="nothing.json.gz: empty: the gzip file holds no data"):
+        load_mnist(nothing)
+    (tmp_path / "zero.csv").write_text("")
+    with pytest.raises(DataError, match="the file is empty"):
+        load_mnist(tmp_path / "zero.csv")
+
+
 def test_invalid_json_and_missing_or_unknown_files(tmp_path):
     path = tmp_path / "mnist.json.gz"
     with gzip.open(path, "wt") as f:

@@ -246,9 +246,14 @@ def _read_bytes(path):
     """The file's bytes, gunzipped when it ends in .gz; errors name the file."""
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size == 0:
+            raise DataError(path, "the file is empty (0 bytes)")
         if path.name.endswith(".gz"):
             with gzip.open(path, "rb") as f:
-                return f.read()
+                raw = f.read()
+            if not raw:
+                raise DataError(path, "empty: the gzip file holds no data")
+            return raw
         return path.read_bytes()
     except FileNotFoundError:
         raise DataError(path, "no such file") from None

@@ -20,7 +20,7 @@ from .run import refuse_to_replace
 # on/off, the data's path (its content is checked by fingerprint, not by name).
 RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visualdl", "data",
                      "nprocs", "world_size", "global_batch_size", "overwrite", "verbose"}
-VERBOSE_HELP = ("show every message of Paddle and its libraries (by default two known-harmless "
+VERBOSE_HELP = ("show every message of Paddle and its libraries (by default a few known-harmless "
                 "ones are filtered: see paddle_course/runtime.py)")
 OVERWRITE_HELP = ("replace a finished run in the output dir (without it, a finished run is kept "
                   "and the command stops, naming this flag)")

@@ -58,17 +58,23 @@ def without_flags_banner():
         yield
         return
     caught = io.StringIO()
-    with contextlib.redirect_stderr(caught):
-        yield
+    try:
+        with contextlib.redirect_stderr(caught):
+            yield
+    finally:                               # an error's own output must reach the user too
+        sys.stderr.write(_drop_banner(caught.getvalue()))
+
+
+def _drop_banner(text):
     lines, skipping = [], False
-    for line in caught.getvalue().splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         if BANNER in line:
             skipping = True
         elif skipping and line.startswith("=" * 20):
             skipping = False
         elif not skipping:
             lines.append(line)
-    sys.stderr.write("".join(lines))
+    return "".join(lines)
 
 
 def setup():

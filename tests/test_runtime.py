@@ -90,3 +90,15 @@ def test_the_flags_banner_of_init_parallel_env_is_dropped_and_nothing_else(capsy
     with without_flags_banner():
         sys.stderr.write("Modified FLAGS detected\n")
     assert "Modified FLAGS" in capsys.readouterr().err
+
+
+def test_what_init_parallel_env_wrote_before_an_error_still_shows(capsys, monkeypatch):
+    from paddle_course.distributed import without_flags_banner
+    monkeypatch.setattr(sys, "argv", ["train.py"])
+    try:
+        with without_flags_banner():
+            sys.stderr.write("gloo: cannot connect\n")
+            raise RuntimeError("init failed")
+    except RuntimeError:
+        pass
+    assert capsys.readouterr().err == "gloo: cannot connect\n"

@@ -110,7 +110,8 @@ def _run_seed(seed, args):
             + (["--overwrite"] if args.overwrite else []))
     wanted, _ = job.parse_args(train.TASK, argv)
     done = _finished(run_dir / "metrics.json")
-    if done and not args.overwrite and "test" in done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN):
+    same = done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN)
+    if same and not args.overwrite and "test" in done:
         print(f"seed {seed}: reusing the finished run in {run_dir}")
         return done
     last = checkpoint.read_state(run_dir / "checkpoints", "last")

@@ -82,10 +82,21 @@ def _add_flags(parser, defaults, suppress):
         parser.add_argument(flag, help=" ".join(t for t in (text, shown) if t), **options, **extra)
 
 
+def command_name(argv0=None):
+    """How the running lesson is started, for ``usage:``: ``python -m chapters.ch02_mnist.loss``
+    for ``.../chapters/ch02_mnist/loss.py`` (how ``python -m`` and the script form both arrive),
+    else the script's file name, as argparse would show it."""
+    path = Path(sys.argv[0] if argv0 is None else argv0)
+    parts = path.with_suffix("").parts
+    if path.suffix == ".py" and "chapters" in parts:
+        return "python -m " + ".".join(parts[len(parts) - 1 - parts[::-1].index("chapters"):])
+    return path.name
+
+
 def training_parser(description, defaults, epilog=None):
     """An argument parser with the common flags; unset flags are absent from the result, so that
     :func:`resolve_config` can tell them from the defaults (and take a resumed run's values)."""
-    p = argparse.ArgumentParser(description=description, epilog=epilog,
+    p = argparse.ArgumentParser(prog=command_name(), description=description, epilog=epilog,
                                 argument_default=argparse.SUPPRESS,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_flags(p, defaults, suppress=True)
@@ -118,7 +129,7 @@ class LessonParser(argparse.ArgumentParser):
 def lesson_parser(description, defaults, guard=True):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
     with those defaults, and ``--overwrite``. Add the lesson's own flags to it."""
-    p = LessonParser(description=description, guard=guard,
+    p = LessonParser(prog=command_name(), description=description, guard=guard,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_flags(p, defaults, suppress=False)
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)

@@ -49,3 +49,10 @@ def test_a_lessons_finished_results_are_kept_unless_overwrite(tmp_path):
     args = p.parse_args(["--overwrite"])
     assert args.overwrite and (out / "results.json").is_file() and (out / "model").is_dir()
     assert lesson_parser("fresh", {"output_dir": str(tmp_path / "new")}).parse_args([])
+
+
+def test_usage_names_the_command_as_it_is_typed():
+    from paddle_course.cli import command_name
+    assert command_name("/x/repo/chapters/ch02_mnist/loss.py") == "python -m chapters.ch02_mnist.loss"
+    assert command_name("chapters/ch02_mnist/train.py") == "python -m chapters.ch02_mnist.train"
+    assert command_name("/tmp/my_script.py") == "my_script.py"

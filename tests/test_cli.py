@@ -48,7 +48,8 @@ def test_a_lessons_finished_results_are_kept_unless_overwrite(tmp_path):
     assert (out / "results.json").is_file() and (out / "plots" / "old.png").is_file()
     args = p.parse_args(["--overwrite"])
     assert args.overwrite and (out / "results.json").is_file() and (out / "model").is_dir()
-    assert lesson_parser("fresh", {"output_dir": str(tmp_path / "new")}).parse_args([])
+    fresh = lesson_parser("fresh", {"output_dir": str(tmp_path / "new")}).parse_args([])
+    assert fresh.output_dir == str(tmp_path / "new") and not fresh.overwrite   # nothing there: runs
 
 
 def test_usage_names_the_command_as_it_is_typed():

@@ -7,6 +7,7 @@ computed (``RESUMABLE_CHANGES``); anything else is refused with the differences 
 """
 
 import argparse
+import contextvars
 import sys
 from pathlib import Path
 
@@ -22,8 +23,28 @@ RESUMABLE_CHANGES = {"epochs", "output_dir", "device", "num_workers", "no_visual
                      "nprocs", "world_size", "global_batch_size", "overwrite", "verbose"}
 VERBOSE_HELP = ("show every message of Paddle and its libraries (by default a few known-harmless "
                 "ones are filtered: see paddle_course/runtime.py)")
+QUICK_NOTE = ("quick run (--quick): a few batches on a small subset, to check that everything "
+              "runs; its numbers are noise, not results")
 OVERWRITE_HELP = ("replace a finished run in the output dir (without it, a finished run is kept "
                   "and the command stops, naming this flag)")
+
+
+# The lines :func:`entry` prints once the lesson has finished (the quick-run note, so that it is
+# the first and the last line a user reads); None outside ``entry`` (a test calling ``main``).
+_CLOSING = contextvars.ContextVar("closing_lines", default=None)
+
+
+def announce_quick():
+    """Say that this is a ``--quick`` run, now and (under :func:`entry`) as the last line; once
+    per command, however many lessons or jobs it runs, and only in the first process."""
+    if rank_and_size()[0] != 0:
+        return
+    closing = _CLOSING.get()
+    if closing is not None and QUICK_NOTE in closing:
+        return
+    print(QUICK_NOTE, flush=True)
+    if closing is not None:
+        closing.append(QUICK_NOTE)
 
 
 class ConfigError(ValueError):
@@ -55,27 +76,37 @@ def _positive_float(text):
 FLAGS = {
     "data": ("--data", dict(metavar="PATH"),
              "the course's own data file(s); default: the embedded dataset"),
-    "epochs": ("--epochs", dict(type=_positive_int), ""),
-    "batch_size": ("--batch-size", dict(type=_positive_int), "per-process batch size"),
+    "epochs": ("--epochs", dict(type=_positive_int), "passes over the training data"),
+    "batch_size": ("--batch-size", dict(type=_positive_int), "training samples per batch"),
     "lr": ("--lr", dict(type=_positive_float), "learning rate"),
-    "optimizer": ("--optimizer", dict(choices=OPTIMIZERS), ""),
-    "seed": ("--seed", dict(type=int), "seeds python, numpy and paddle"),
-    "output_dir": ("--output-dir", dict(metavar="DIR"), ""),
-    "device": ("--device", dict(choices=("auto", "cpu", "gpu")), ""),
+    "optimizer": ("--optimizer", dict(choices=OPTIMIZERS),
+                  "the paddle.optimizer class that updates the parameters"),
+    "seed": ("--seed", dict(type=int),
+             "seeds python, numpy and paddle, and so the data split and the initial weights"),
+    "output_dir": ("--output-dir", dict(metavar="DIR"),
+                   "where the results, plots and checkpoints are written"),
+    "device": ("--device", dict(choices=("auto", "cpu", "gpu")),
+               "auto: a GPU when Paddle sees one, else the CPU"),
     "num_workers": ("--num-workers", dict(type=_non_negative_int),
                     "DataLoader worker processes; 0 reads in the training process"),
     "nprocs": ("--nprocs", dict(type=_positive_int),
                "data-parallel processes started with paddle.distributed.spawn"),
     "quick": ("--quick", dict(action="store_true"),
-              "a tiny, fast run that still writes every output (for smoke tests)"),
+              "a tiny run (seconds) that writes every output: a smoke test, its numbers are "
+              "noise and its files say \"quick\": true"),
     "no_visualdl": ("--no-visualdl", dict(action="store_true"), "do not write VisualDL logs"),
 }
+# with several processes, --batch-size is each one's
+PER_PROCESS_BATCH = "training samples per batch in each process (the global batch: this x processes)"
 
 
-def _add_flags(parser, defaults, suppress):
+def _add_flags(parser, defaults, suppress, helps=None):
     for key, (flag, options, text) in FLAGS.items():
         if key not in defaults:
             continue
+        if key == "batch_size" and "nprocs" in defaults:
+            text = PER_PROCESS_BATCH
+        text = (helps or {}).get(key, text)
         plain = options.get("action") == "store_true" or defaults[key] is None
         shown = "" if plain else f"(default {defaults[key]})"
         extra = {} if suppress else {"default": defaults[key]}
@@ -120,18 +151,21 @@ class LessonParser(argparse.ArgumentParser):
 
     def parse_known_args(self, args=None, namespace=None):
         parsed, rest = super().parse_known_args(args, namespace)
+        if getattr(parsed, "quick", False):
+            announce_quick()
         if self.guard and getattr(parsed, "output_dir", None) and not getattr(parsed, "resume",
                                                                                False):
             refuse_to_replace(parsed.output_dir, parsed.overwrite)
         return parsed, rest
 
 
-def lesson_parser(description, defaults, guard=True):
+def lesson_parser(description, defaults, guard=True, helps=None):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
-    with those defaults, and ``--overwrite``. Add the lesson's own flags to it."""
+    with those defaults, and ``--overwrite``; ``helps`` ({key: text}) says what a common flag
+    means in this lesson where the usual words would not. Add the lesson's own flags to it."""
     p = LessonParser(prog=command_name(), description=description, guard=guard,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_flags(p, defaults, suppress=False)
+    _add_flags(p, defaults, suppress=False, helps=helps)
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)   # read by runtime.quiet
     return p
@@ -171,8 +205,12 @@ def entry(fn, argv=None, resume_command=None):
     own); a diverged run or a failed process exit 1; an interrupt says what it saved and, given
     ``resume_command``, how to continue, and exits 130 (SIGINT) or 143 (SIGTERM)."""
     rank, n = rank_and_size()
+    closing = _CLOSING.set([])
     try:
-        return fn(argv)
+        result = fn(argv)
+        for line in _CLOSING.get():
+            print(line)
+        return result
     except TrainingInterrupted as e:
         if rank == 0:
             message = f"\n{e}"
@@ -190,3 +228,5 @@ def entry(fn, argv=None, resume_command=None):
         where = f"rank {rank}: " if n > 1 else ""
         print(f"error: {where}{e}", file=sys.stderr)
         sys.exit(1 if isinstance(e, (TrainingDiverged, RankFailed)) else 2)
+    finally:
+        _CLOSING.reset(closing)

@@ -13,7 +13,7 @@ import paddle.nn.functional as F
 from .data import load_mnist, make_loader
 from .engine import Monitor, Progress, Trainer, checkpoint, evaluate
 from .flops import count_flops
-from .run import write_results
+from .run import explain, write_results
 from .seed import seed_everything
 
 QUICK_SIZES = dict(train=512, val=128, test=128)
@@ -92,6 +92,26 @@ def measure(model, result, data, input_shape):
             "test_acc": evaluate(model, make_loader(data.test, 500))["acc"]}
 
 
+def ranking_note(results, ahead, behind, expected, after=""):
+    """A note (:func:`paddle_course.run.explain`) for when variant ``ahead``, which the course
+    ``expected`` ahead, ends below ``behind`` on val_acc; None when it does not. It says which of
+    two measured reasons applies: ``ahead`` is still learning (its training loss is higher too),
+    or it fits the training data better and generalises worse. ``after``: a closing sentence."""
+    a, b = results[ahead], results[behind]
+    if a["val_acc"] >= b["val_acc"]:
+        return None
+    curve = [h["val_acc"] for h in a.get("history", [])]
+    rising = (", and its validation accuracy rose in the last epoch"
+              if len(curve) > 1 and curve[-1] > curve[-2] else "")
+    why = (f"it is still learning: its training loss, {a['train_loss']:.3f}, is above "
+           f"{behind}'s {b['train_loss']:.3f}{rising}" if a["train_loss"] > b["train_loss"] else
+           f"it fits the training data better (training loss {a['train_loss']:.3f} vs "
+           f"{b['train_loss']:.3f}) and generalises worse")
+    return (f"{ahead} is below {behind} here (val_acc {a['val_acc']:.3f} vs {b['val_acc']:.3f}), "
+            f"though {expected}: after {a.get('epochs', len(curve))} epochs {why}."
+            + (f" {after}" if after else ""))
+
+
 def epoch_seconds(loader, seed=0):
     """Seconds for one training epoch of the course CNN (Adam 1e-3) through the engine, reading
     ``loader``; no validation, so only reading and training are timed."""
@@ -107,24 +127,41 @@ def epoch_seconds(loader, seed=0):
 
 
 def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train_loss"),
-           title=None, extra=None):
+           title=None, extra=None, *, quick, notes=()):
     """Print the table of ``results`` (one row per variant), write results.json (with ``extra``,
-    facts that are not variants) and results.md, and plot the variants' validation curves."""
-    from tools.plot import plot_comparison
+    facts that are not variants, and whether ``quick`` made it) and results.md, and plot the
+    variants' validation curves. ``notes``: why a number contradicts or qualifies the course
+    (:func:`paddle_course.run.explain`), printed under the table and written with it."""
+    columns = print_table(results, columns)
+    notes = explain(notes)
+    written = list(write_results(out_dir, results, columns, extra, quick=quick, notes=notes))
+    figure = plot_curves(results, f"{out_dir}/plots/comparison.png", title)
+    written += [figure] if figure else []
+    print("wrote:\n" + "\n".join(f"  {p}" for p in written))
+    return written
 
+
+def print_table(results, columns):
+    """Print one row per variant of ``results`` with the ``columns`` any of them has; returns
+    those columns."""
     columns = [c for c in columns if any(c in r for r in results.values())]
     width = max(len(n) for n in results)
     print(f"{'variant':<{width}}  " + "  ".join(f"{c:>11}" for c in columns))
     for name, r in results.items():
         print(f"{name:<{width}}  " + "  ".join(_fmt(r.get(c)) for c in columns))
-    written = list(write_results(out_dir, results, columns, extra))
+    return columns
+
+
+def plot_curves(results, path, title=None):
+    """The variants' validation accuracy (or loss, when one has no accuracy) per epoch, drawn
+    at ``path``; None when no variant has a history."""
+    from tools.plot import plot_comparison
+
     curves = {n: r["history"] for n, r in results.items() if r.get("history")}
+    if not curves:
+        return None
     key = "val_acc" if all("val_acc" in h[0] for h in curves.values()) else "val_loss"
-    if curves:
-        written.append(plot_comparison(curves, f"{out_dir}/plots/comparison.png", key=key,
-                                       title=title))
-    print("wrote:\n" + "\n".join(f"  {p}" for p in written))
-    return written
+    return plot_comparison(curves, path, key=key, title=title)
 
 
 def _fmt(v):

@@ -22,7 +22,8 @@ from typing import Callable
 
 import paddle.nn.functional as F
 
-from .cli import ConfigError, entry, resolve_config, run_dir, training_parser
+from .cli import (ConfigError, announce_quick, entry, resolve_config, run_dir,
+                  training_parser)
 from .data import make_loader
 from .device import select_device
 from .distributed import barrier, setup, shard, spawn, world_size, wrap
@@ -149,6 +150,8 @@ def run(task, argv=None):
     config, resuming = parse_args(task, argv)
     place = setup()
     say = print if place.is_main else (lambda *a, **k: None)
+    if config.get("quick") and place.is_main:
+        announce_quick()                     # first and last line (under cli.entry)
     out = RunDir(config["output_dir"])
     device = select_device(config["device"])
     seed_everything(config["seed"])
@@ -254,7 +257,8 @@ def _evaluate_best(trainer, model, out, loaders, place, say):
 
 
 def _metrics(task, config, data, state, **extra):
-    return {"config": config, "data": data.info(), "history": state.history,
+    return {"quick": bool(config.get("quick")), "config": config, "data": data.info(),
+            "history": state.history,
             "best": {"metric": task.monitor[0], "value": state.monitor["best"],
                      "epoch": state.monitor["best_epoch"]},
             "stopped_early": state.stopped_early, **extra}

@@ -101,25 +101,46 @@ def write_json(path, obj):
     return Path(path)
 
 
-def write_results(out_dir, results, columns, extra=None):
-    """A lesson's comparison: ``results.json`` (``results`` keyed by variant, plus ``extra``) and
-    ``results.md`` (a table of ``columns`` per variant). Returns both paths."""
+# results.md's first line after a --quick run (results.json says "quick": true)
+QUICK_MD = ("> **Quick run** (`--quick`): a few batches on a small subset. These numbers check that "
+            "the lesson runs; they are noise, not results.\n\n")
+
+
+def explain(notes):
+    """Print each note (a sentence saying why a number contradicts or qualifies the course)
+    under the numbers it explains; returns them for results.json/results.md."""
+    notes = [n for n in notes if n]
+    for note in notes:
+        print(f"note: {note}")
+    return notes
+
+
+def _notes_md(notes):
+    return ["", "## Notes", "", *(f"- {n}" for n in notes), ""] if notes else []
+
+
+def write_results(out_dir, results, columns, extra=None, *, quick, notes=()):
+    """A lesson's comparison: ``results.json`` (``results`` keyed by variant, plus ``extra``,
+    ``"quick"``: whether a ``--quick`` run made it, and ``"notes"``) and ``results.md`` (a table
+    of ``columns`` per variant, then the notes: why a number contradicts or qualifies the
+    course). Returns both paths."""
     out_dir = Path(out_dir)
     header = "| variant | " + " | ".join(columns) + " |"
-    rows = [header, "|" + "---|" * (len(columns) + 1)]
+    rows = [QUICK_MD + header if quick else header, "|" + "---|" * (len(columns) + 1)]
     for name, r in results.items():
         rows.append(f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |")
     md = out_dir / "results.md"
-    checkpoint.atomic_write(md, ("\n".join(rows) + "\n").encode())
-    return write_json(out_dir / "results.json", {**results, **(extra or {})}), md
+    checkpoint.atomic_write(md, ("\n".join(rows + _notes_md(notes)) + "\n").encode())
+    return write_json(out_dir / "results.json", {"quick": quick, **results, **(extra or {}),
+                                                  **({"notes": list(notes)} if notes else {})}), md
 
 
-def write_tables(out_dir, tables, data):
+def write_tables(out_dir, tables, data, *, quick, notes=()):
     """A lesson with several measurements: ``results.md`` with one table per entry of ``tables``
-    (``{title: (rows {name: {column: value}}, columns)}``) and ``results.json`` holding ``data``.
-    Returns both paths."""
+    (``{title: (rows {name: {column: value}}, columns)}``), then the ``notes``, and
+    ``results.json`` holding ``data``, ``"quick"`` and the notes. Returns both paths."""
     out_dir = Path(out_dir)
-    lines = []
+    lines = [QUICK_MD] if quick else []
     for title, (rows, columns) in tables.items():
         lines += [f"## {title}", "", "| | " + " | ".join(columns) + " |",
                   "|" + "---|" * (len(columns) + 1)]
@@ -127,8 +148,9 @@ def write_tables(out_dir, tables, data):
                   for name, r in rows.items()]
         lines.append("")
     md = out_dir / "results.md"
-    checkpoint.atomic_write(md, "\n".join(lines).encode())
-    return write_json(out_dir / "results.json", data), md
+    checkpoint.atomic_write(md, "\n".join(lines + _notes_md(notes)).encode())
+    return write_json(out_dir / "results.json", {"quick": quick, **data,
+                                                  **({"notes": list(notes)} if notes else {})}), md
 
 
 def _cell(value):

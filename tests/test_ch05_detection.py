@@ -19,6 +19,7 @@ from paddle_course.data.voc import read_voc_folder, tiles
 from paddle_course.detection.anchors import HeadLayout
 from paddle_course.detection.yolo_loss import YoloLoss
 from paddle_course.models.yolo import TinyYOLOv3
+from readme_contract import check_outputs
 
 OBJECT = ("<object><name>{name}</name><difficult>{difficult}</difficult><bndbox><xmin>{0}</xmin>"
           "<ymin>{1}</ymin><xmax>{2}</xmax><ymax>{3}</ymax></bndbox></object>")
@@ -248,13 +249,14 @@ def test_yolo_lesson_quick_resumes_exactly(tmp_path):
     metrics = json.loads((tmp_path / "whole" / "metrics.json").read_text())
     assert set(metrics["detection"]) == {"val", "test"} and metrics["oracle"]["loss_max_rel_diff"] < 1e-4
     assert 0 <= metrics["detection"]["test"]["map"] <= 1
-    assert (tmp_path / "whole" / "plots" / "detections_test.png").is_file()
+    check_outputs("chapters.ch05_detection.yolo", tmp_path / "whole", without={"vdl/"})
 
 
 def test_boxes_lesson_quick(tmp_path):
     from chapters.ch05_detection import boxes
 
     r = boxes.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch05_detection.boxes", tmp_path)
     assert [round(v, 6) for v in r["iou"].values()] == list(boxes.TARGET_IOUS)
     assert r["nms_example"]["same as paddle"] and r["nms_example"]["kept"] < r["nms_example"]["candidates"]
     assert all(t["identical to paddle"] == t["trials"] for t in r["nms_trials"].values())
@@ -272,6 +274,7 @@ def test_map_lesson_quick_trains_its_detector_then_explains_map(tmp_path):
     r = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
     weights = tmp_path / "model" / "checkpoints" / "best.pdparams"
     assert weights.is_file()                                          # trained first
+    check_outputs("chapters.ch05_detection.map", tmp_path)
     made = weights.stat().st_mtime_ns
     assert set(r["nms"]) == {"0.1", "0.3", "0.45", "0.6", "0.8", "0.95", "none"}
     assert all(0 <= row["mAP"] <= 1 for row in [*r["nms"].values(), *r["score"].values()])

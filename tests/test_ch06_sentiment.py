@@ -9,6 +9,7 @@ from chapters.ch06_nlp import sentiment
 from conftest import write_reviews_tar
 from paddle_course.cli import ConfigError
 from paddle_course.word_vectors import WordVectors
+from readme_contract import check_outputs
 
 
 def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsys):
@@ -30,7 +31,7 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
     assert results["word2vec"]["vocabulary_from_word2vec"] == "5/" + str(
         json.loads((out / "results.json").read_text())["data"]["vocabulary"])
     assert "word2vec vectors for 5 of the" in printed
-    assert (out / "results.md").is_file() and (out / "plots/comparison.png").is_file()
+    check_outputs("chapters.ch06_nlp.sentiment", out)
 
 
 def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path, capsys):

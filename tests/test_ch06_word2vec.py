@@ -14,12 +14,14 @@ from conftest import write_text8
 from paddle_course.data.skipgram import PairLoader
 from paddle_course.engine.checkpoint import read_state
 from paddle_course.engine.interrupt import TrainingInterrupted
+from readme_contract import check_outputs
 
 
 def test_quick_run_on_the_embedded_corpus(tmp_path, capsys):
     out = tmp_path / "run"
     metrics = word2vec.main(["--quick", "--output-dir", str(out)])
     printed = capsys.readouterr().out
+    check_outputs("chapters.ch06_nlp.word2vec", out)
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["data"]["source"].startswith("gensim's test corpus")
     assert saved["best"]["metric"] == "val_loss" and saved["val"]["samples"] > 0

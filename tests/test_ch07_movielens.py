@@ -4,6 +4,7 @@ import json
 
 from chapters.ch07_recommendation import movielens
 from conftest import ML1M, write_files
+from readme_contract import check_outputs
 
 
 def test_overview_counts_and_both_splits(tmp_path):
@@ -16,4 +17,4 @@ def test_overview_counts_and_both_splits(tmp_path):
     assert facts["splits"]["cold start"]["test users seen in training"] == 0
     saved = json.loads((out / "results.json").read_text())
     assert saved["splits"] == facts["splits"]
-    assert (out / "results.md").is_file() and (out / "plots/movielens.png").is_file()
+    check_outputs("chapters.ch07_recommendation.movielens", out)

@@ -16,6 +16,7 @@ from paddle_course.engine import TrainingInterrupted
 from paddle_course.engine.checkpoint import read_state
 from paddle_course.models.recommender import GlobalMean, TwoTower
 from paddle_course.ranking import rating_errors, recommender_report
+from readme_contract import check_outputs
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,7 @@ def _args(ml1m, out, *extra):
 def test_stopped_mid_epoch_then_resumed_is_bit_identical(ml1m, tmp_path, monkeypatch):
     args = ["--model", "unknown_user", "--epochs", "2", "--batch-size", "64"]
     train.main(_args(ml1m, tmp_path / "ref", *args))
+    check_outputs("chapters.ch07_recommendation.train", tmp_path / "ref", without={"vdl/"})
     per_epoch = -(-len(load_rating_data(ml1m).train[0]) // 64)
     forward, calls = TwoTower.forward, []
 
@@ -128,7 +130,7 @@ def test_two_tower_lesson_table_and_resume(ml1m, tmp_path):
     saved = json.loads((out / "results.json").read_text())
     assert saved["results"]["warm"]["course"]["rmse"] == results["warm"]["course"]["rmse"]
     assert saved["chosen_on_validation"]["warm"] in results["warm"]
-    assert (out / "results.md").is_file() and (out / "plots/rmse.png").is_file()
+    check_outputs("chapters.ch07_recommendation.two_tower", out)
     assert (out / "cold/course/checkpoints/best.pdparams").is_file()
     again = two_tower.main([*args, "--resume"])      # finished runs are kept, not retrained
     assert again["warm"]["course"]["rmse"] == results["warm"]["course"]["rmse"]
@@ -148,6 +150,7 @@ def test_recommend_saves_vectors_once_and_lists_unseen_movies(ml1m, tmp_path):
     out = tmp_path / "rec"
     result = recommend.main(["--data", str(ml1m), "--quick", "--user", "2", "--movie", "3",
                              "--top", "5", "--output-dir", str(out)])
+    check_outputs("chapters.ch07_recommendation.recommend", out)
     index = json.loads((out / "vectors/index.json").read_text())
     users, movies = np.load(out / "vectors/users.npy"), np.load(out / "vectors/movies.npy")
     assert users.shape == (40, 32) and movies.shape == (30, 32) and index["score"] == "cosine"

@@ -12,6 +12,7 @@ from chapters.ch02_mnist import MNIST_network, data_process
 from conftest import write_idx_dir
 from paddle_course.data import load_mnist
 from paddle_course.models import MLP, MNIST
+from readme_contract import check_outputs
 
 
 def _json(path):
@@ -20,6 +21,7 @@ def _json(path):
 
 def test_data_process_quick(tmp_path):
     r = data_process.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.data_process", tmp_path)
     assert set(r) == {"sync", "thread", "processes", "memory"}
     assert r["memory"]["generator_mb"] < r["memory"]["all_batches_mb"]
     assert _json(tmp_path / "results.json")["processes"]["num_workers"] == 2
@@ -27,6 +29,7 @@ def test_data_process_quick(tmp_path):
 
 def test_mnist_network_quick(tmp_path):
     MNIST_network.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.MNIST_network", tmp_path)
     saved = _json(tmp_path / "results.json")
     assert {"linear", "mlp_sigmoid", "mlp_relu", "mlp_no_activation", "cnn"} <= set(saved)
     assert all({"val_acc", "val_loss", "params"} <= set(saved[k]) for k in
@@ -52,6 +55,7 @@ def test_mlp_without_activations_is_one_linear_map():
 def test_loss_quick_and_its_claims(tmp_path):
     from chapters.ch02_mnist import loss
     r = loss.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.loss", tmp_path)
     saved = _json(tmp_path / "results.json")
     assert {"regression_mse", "classification_ce"} <= set(saved)
     # cross-entropy beats the MSE regression by a wide margin, even in a quick run
@@ -66,6 +70,7 @@ def test_loss_quick_and_its_claims(tmp_path):
 def test_optimizers_quick(tmp_path):
     from chapters.ch02_mnist import optimizers
     optimizers.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.optimizers", tmp_path)
     saved = _json(tmp_path / "results.json")
     assert set(saved["lr_sweep"]) == {"0.0001", "0.001", "0.01", "0.1"}
     assert all({"val_acc", "val_loss"} <= set(saved[k]) for k in
@@ -73,9 +78,15 @@ def test_optimizers_quick(tmp_path):
     assert (tmp_path / "plots/loss_curves.png").is_file()
 
 
-def test_initializers_quick_and_its_claims(tmp_path):
+def test_initializers_quick_and_its_claims(tmp_path, capsys):
     from chapters.ch02_mnist import initializers
     initializers.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.initializers", tmp_path)
+    # the std table is printed whole: its rows follow the header, no training line among them
+    printed = capsys.readouterr().out.splitlines()
+    header = next(i for i, line in enumerate(printed) if line.startswith("initializer "))
+    rows = printed[header + 1:header + 1 + len(initializers.INITIALIZERS)]
+    assert [r.split()[0] for r in rows] == list(initializers.INITIALIZERS)
     saved = _json(tmp_path / "results.json")
     for name in ("Normal", "Uniform", "XavierNormal", "XavierUniform", "KaimingNormal", "KaimingUniform"):
         assert abs(saved[name]["measured_std"] / saved[name]["expected_std"] - 1) < 0.02, name
@@ -91,6 +102,7 @@ def test_initializers_quick_and_its_claims(tmp_path):
 def test_regularization_quick_and_its_claims(tmp_path):
     from chapters.ch02_mnist import regularization
     r = regularization.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.regularization", tmp_path)
     assert r["l1"]["near_zero_weights"] > 2 * r["none"]["near_zero_weights"]   # L1 sparsifies
     drop = _json(tmp_path / "results.json")["dropout_behaviour"]
     assert drop["upscale_in_train"]["train_values"] == [0.0, 2.0] and drop["upscale_in_train"]["eval_values"] == [1.0]
@@ -100,6 +112,7 @@ def test_regularization_quick_and_its_claims(tmp_path):
 def test_debugging_quick_and_vanishing_gradients(tmp_path):
     from chapters.ch02_mnist import debugging
     r = debugging.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.debugging", tmp_path)
     sig, relu = r["gradient_norms_at_init"]["sigmoid"], r["gradient_norms_at_init"]["relu"]
     assert sig[0] / sig[-1] < 1e-2 < relu[0] / relu[-1]      # sigmoid's first layers starve
     assert (tmp_path / "plots/misclassified.png").is_file() and list((tmp_path / "vdl").glob("vdlrecords*"))
@@ -108,6 +121,7 @@ def test_debugging_quick_and_vanishing_gradients(tmp_path):
 def test_resume_quick_losses_equal(tmp_path):
     from chapters.ch02_mnist import resume
     r = resume.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.resume", tmp_path)
     assert r["resumed_losses_equal"] is True
     assert r["resumed_without_pdopt"]["max_loss_diff_vs_uninterrupted"] > 0
     assert (tmp_path / "checkpoint/mnist_epoch0.pdparams").is_file()
@@ -117,6 +131,7 @@ def test_resume_quick_losses_equal(tmp_path):
 def test_export_quick_same_predictions(tmp_path):
     from chapters.ch02_mnist import export
     r = export.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.export", tmp_path)
     assert r["same_predictions"]                     # all three: the same class for every digit
     assert r["jit.load"]["max_abs_diff"] < 1e-5 and r["predictor"]["max_abs_diff"] < 1e-4
     saved = _json(tmp_path / "results.json")
@@ -136,6 +151,7 @@ def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, caps
     out = tmp_path / "seeds"
     argv = ["--quick", "--seeds", "0", "1", "--output-dir", str(out), "--test-data", str(idx)]
     r = seeds.main(argv)
+    check_outputs("chapters.ch02_mnist.seeds", out, without={"seed_2/"})   # two seeds here
     runs = [_json(out / f"seed_{s}" / "metrics.json") for s in (0, 1)]
     assert [row["test_acc"] for row in r["runs"].values()] == [m["test"]["acc"] for m in runs]
     assert r["spread"]["test_acc"]["mean"] == pytest.approx(statistics.fmean(m["test"]["acc"] for m in runs))

@@ -3,12 +3,14 @@
 import json
 
 import pytest
+from readme_contract import check_outputs
 
 
 def test_conv_basics_quick(tmp_path):
     from chapters.ch04_vision import conv_basics
 
     r = conv_basics.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.conv_basics", tmp_path)
     for row in r["filters"].values():          # by hand = Conv2D, up to float32 rounding
         assert row["max_abs_diff"] <= 1e-5 * row["output_scale"]
     for shift in ("shift_1px", "shift_2px", "shift_3px"):   # pooling damps what a shift changes
@@ -18,7 +20,7 @@ def test_conv_basics_quick(tmp_path):
         assert max(bn["train_max_abs_diff"], bn["eval_max_abs_diff"]) < 1e-5
         assert bn["same_sample_other_batch_eval"] == 0 < bn["same_sample_other_batch_train"]
     saved = json.loads((tmp_path / "results.json").read_text())
-    assert set(saved) == {"filters", "pooling", "batchnorm"}
+    assert set(saved) == {"quick", "filters", "pooling", "batchnorm"}
     assert (tmp_path / "results.md").is_file()
     for name in ("filters", "pooling_shift", "bn_running_mean"):
         assert (tmp_path / "plots" / f"{name}.png").is_file()
@@ -28,6 +30,7 @@ def test_classic_nets_quick(tmp_path):
     from chapters.ch04_vision import classic_nets
 
     r = classic_nets.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.classic_nets", tmp_path)
     nets = r["networks"]
     assert list(nets) == ["lenet", "alexnet", "vgg", "googlenet", "resnet"]
     full = {n: v["params_at_224"] for n, v in nets.items()}
@@ -44,6 +47,7 @@ def test_batchnorm_quick(tmp_path):
     from chapters.ch04_vision import batchnorm
 
     r = batchnorm.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.batchnorm", tmp_path)
     assert len(r["runs"]) == 4 and set(r["summary"]) == {"with BatchNorm", "without BatchNorm"}
     assert all(run["outcome"] in ("trains", "stalled", "diverged") for run in r["runs"].values())
     # x10 conv weights through six convs: without BN the loss blows up
@@ -55,17 +59,21 @@ def test_input_size_quick(tmp_path):
     from chapters.ch04_vision import input_size
 
     r = input_size.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.input_size", tmp_path)
     detail, pixels = r["detail"], r["pixels"]
     assert [v["detail"] for v in detail.values()] == [7, 28]
     assert len({v["mflops"] for v in detail.values()}) == 1          # same network, same cost
     assert pixels["28 px"]["mflops"] / pixels["14 px"]["mflops"] == pytest.approx(4, rel=0.01)
-    assert (tmp_path / "detail/results.md").is_file() and (tmp_path / "pixels/results.md").is_file()
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["quick"] is True and set(saved["detail"]) == set(detail)
+    assert (tmp_path / "plots/detail.png").is_file() and (tmp_path / "plots/pixels.png").is_file()
 
 
 def test_vit_quick(tmp_path):
     from chapters.ch04_vision import vit
 
     r = vit.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.vit", tmp_path)
     assert r["attention_max_abs_diff"] < 1e-5
     assert abs(r["vit"]["params"] - r["cnn"]["params"]) < 0.05 * r["cnn"]["params"]
     assert (tmp_path / "plots/attention.png").is_file()
@@ -75,6 +83,7 @@ def test_high_level_api_quick_and_our_evaluate_equals_hapis(tmp_path):
     from chapters.ch04_vision import high_level_api
 
     r = high_level_api.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch04_vision.high_level_api", tmp_path)
     hapi = r["paddle.Model (hapi)"]
     assert hapi["val_acc"] == pytest.approx(hapi["hapi_val_acc"], abs=1e-9)   # same network
     assert hapi["val_loss"] == pytest.approx(hapi["hapi_val_loss"], rel=1e-5)  # one batch of 128

@@ -1,6 +1,14 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from paddle_course.cli import ConfigError, lesson_parser, resolve_config, training_parser
+from paddle_course.cli import (QUICK_NOTE, ConfigError, announce_quick, entry, lesson_parser,
+                               resolve_config, training_parser)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam", seed=0,
                 output_dir="out", device="auto", num_workers=0, quick=False, no_visualdl=False)
@@ -57,3 +65,29 @@ def test_usage_names_the_command_as_it_is_typed():
     assert command_name("/x/repo/chapters/ch02_mnist/loss.py") == "python -m chapters.ch02_mnist.loss"
     assert command_name("chapters/ch02_mnist/train.py") == "python -m chapters.ch02_mnist.train"
     assert command_name("/tmp/my_script.py") == "my_script.py"
+
+
+def test_a_quick_run_says_so_first_and_last_once_even_when_a_lesson_runs_a_job(capsys):
+    """``entry`` repeats the quick note as the last line; a job run inside the lesson (as
+    ``two_tower`` runs ``train``) does not say it again."""
+    def lesson(argv):
+        args = lesson_parser("d", {"quick": False}, guard=False).parse_args(argv)
+        print("the lesson's table")
+        if args.quick:
+            announce_quick()        # what a job the lesson starts with --quick does
+        return "done"
+
+    assert entry(lesson, ["--quick"]) == "done"
+    assert capsys.readouterr().out.splitlines() == [QUICK_NOTE, "the lesson's table", QUICK_NOTE]
+    assert entry(lesson, []) == "done"
+    assert capsys.readouterr().out.splitlines() == ["the lesson's table"]
+
+
+def test_a_lesson_run_as_a_command_says_quick_first_and_last(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "chapters.ch01_housing.numpy_optimizers",
+                           "--quick", "--output-dir", str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == lines[-1] == QUICK_NOTE and done.stdout.count(QUICK_NOTE) == 2
+    assert json.loads((tmp_path / "out/results.json").read_text())["quick"] is True

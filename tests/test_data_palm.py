@@ -9,6 +9,7 @@ from PIL import Image
 
 from paddle_course.data import DataError
 from paddle_course.data.palm import LABEL_HEADER, find_palm, lfw_standin, load_palm
+from readme_contract import check_outputs
 
 
 def _image(path, color, size=(40, 30)):
@@ -141,8 +142,7 @@ def test_lesson_trains_on_a_real_layout_and_reports_val_auc_and_baseline(tmp_pat
     assert {"acc", "auc", "loss"} <= set(saved["val"]) and saved["best"]["metric"] == "val_auc"
     assert saved["baseline"] == {"rule": "always 1", "val_acc": 4 / 7}
     assert saved["val"]["auc"] == max(r["val_auc"] for r in saved["history"])
-    for name in ("roc.png", "precision_recall.png", "history.png"):
-        assert (out / "plots" / name).is_file()
+    check_outputs("chapters.ch04_vision.palm", out)
 
 
 def test_lesson_wants_all_three_paths_without_data(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import digits, write_course_json
 from paddle_course.distributed import RankFailed, spawn
+from readme_contract import check_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = [sys.executable, "-m", "chapters.ch02_mnist.train"]
@@ -136,6 +137,7 @@ def test_two_nodes_on_localhost(tmp_path):
 def test_parameter_server_lesson_equals_allreduce(tmp_path):
     from chapters.ch02_mnist import parameter_server
     r = parameter_server.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.parameter_server", tmp_path)
     assert r["max_param_diff"] <= 1e-5
     assert r["N=16"]["ps_server_link"] > 10 * r["N=16"]["allreduce_busiest_link"]
 
@@ -144,6 +146,7 @@ def test_parameter_server_lesson_equals_allreduce(tmp_path):
 def test_distributed_lesson_quick(tmp_path):
     from chapters.ch02_mnist import distributed
     r = distributed.main(["--quick", "--output-dir", str(tmp_path)])
+    check_outputs("chapters.ch02_mnist.distributed", tmp_path)
     assert all(r[k]["max_param_diff"] < 1e-5 for k in ("spawn_2", "launch_2"))
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["shards"]["disjoint"] and saved["shards"]["covering"]

@@ -13,7 +13,8 @@ import pytest
 
 from chapters.ch02_mnist import train
 from conftest import digits, write_course_json
-from paddle_course.cli import ConfigError
+from paddle_course.cli import QUICK_NOTE, ConfigError
+from readme_contract import check_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +23,7 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     out = tmp_path / "run"
     metrics = train.main(["--quick", "--output-dir", str(out)])
     printed = capsys.readouterr().out
+    check_outputs("chapters.ch02_mnist.train", out)
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]
     assert "on 128 samples (one sample = 0.78%)" in printed        # how coarse the figure is
@@ -81,6 +83,8 @@ def test_script_form_runs_from_another_directory(tmp_path):
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert (tmp_path / "outputs/ch02_mnist/train/metrics.json").is_file()
+    lines = out.strip().splitlines()          # a quick run says so first and last
+    assert lines[0] == lines[-1] == QUICK_NOTE and out.count(QUICK_NOTE) == 2
 
 
 def _params(run):

@@ -19,7 +19,7 @@ from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import load_mnist
 from paddle_course.numpy_nn import (MLP, SGD, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy,
                                     check_layer, check_loss, fit)
-from paddle_course.run import write_json
+from paddle_course.run import write_tables
 from tools.plot import plot_history, plot_panels
 
 DEFAULTS = dict(data=None, epochs=20, batch_size=64, lr=0.1, seed=0, quick=False,
@@ -42,7 +42,8 @@ def gradient_checks(seed):
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     p.add_argument("--hidden", type=int, default=256, help="hidden units (default 256)")
-    p.add_argument("--activation", choices=("relu", "sigmoid"), default="relu")
+    p.add_argument("--activation", choices=("relu", "sigmoid"), default="relu",
+                   help="the hidden layer's activation (default relu)")
     args = p.parse_args(argv)
     epochs = 1 if args.quick else args.epochs
     out = args.output_dir
@@ -60,7 +61,10 @@ def main(argv=None):
     results = {"config": dict(vars(args), epochs=epochs), "gradient_check": checks,
                "history": history, "val_acc": history[-1]["val_acc"],
                "val_loss": history[-1]["val_loss"]}
-    paths = [write_json(f"{out}/results.json", results),
+    last = {k: v for k, v in history[-1].items() if k != "epoch"}
+    paths = [*write_tables(out, {f"the numpy MLP after {epochs} epochs": (
+                 {f"784-{args.hidden}-10, {args.activation}": last}, list(last))},
+                 results, quick=args.quick),
              # per-batch losses are noisy: drawn faintly, with their 50-batch moving average
              plot_panels({"training loss per batch": {"numpy MLP": batch_losses}},
                          f"{out}/plots/batch_loss.png", "batch", "cross-entropy loss", smooth=50),

@@ -22,7 +22,7 @@ from paddle_course.cli import entry, lesson_parser
 from paddle_course.data import load_housing, make_loader
 from paddle_course.engine import Monitor, Trainer, evaluate
 from paddle_course.numpy_nn import course_split
-from paddle_course.run import write_json
+from paddle_course.run import write_tables
 from paddle_course.seed import seed_everything
 from tools.plot import plot_history
 
@@ -47,7 +47,8 @@ def predict(model, x):
 
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--example", type=int, default=-10, help="index of the test house to predict")
+    p.add_argument("--example", type=int, default=-10, help="index of the test house to predict, "
+                   "negative from the end (default -10: the course's example)")
     args = p.parse_args(argv)
     epochs = 2 if args.quick else args.epochs
     out = args.output_dir
@@ -101,7 +102,13 @@ def main(argv=None):
                "example": {"index": args.example, "predicted": predicted, "true": true},
                "test_rmse": {"train_stats": rmse_train_stats, "own_stats": rmse_own_stats},
                "same_house_by_batch": by_batch}
-    paths = [write_json(f"{out}/results.json", results), path,
+    tables = {"test RMSE (in $1000s) by the statistics the test set is scaled with": (
+                  {"the training set's": {"RMSE": rmse_train_stats},
+                   "the test set's own": {"RMSE": rmse_own_stats}}, ["RMSE"]),
+              f"test house {args.example}": ({"price (in $1000s)": {
+                  "predicted": predicted, "true": true, "batch A": by_batch[0],
+                  "batch B": by_batch[1]}}, ["predicted", "true", "batch A", "batch B"])}
+    paths = [*write_tables(out, tables, results, quick=args.quick), path,
              plot_history(state.history, f"{out}/plots/history.png")]
     print("wrote:\n" + "\n".join(f"  {q}" for q in paths))
     return results

@@ -15,7 +15,7 @@ parameters.
 import paddle
 
 from paddle_course.cli import entry, lesson_parser
-from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.experiment import lesson_data, ranking_note, report, train_variant
 from paddle_course.inspection import count_parameters, layer_outputs
 from paddle_course.models import MLP, MNIST, LinearNet
 
@@ -64,7 +64,10 @@ def main(argv=None):
           f"{fc_params:,} ({fc_params // conv_params:,} times as many), and forgets which pixels are "
           f"neighbours.")
     report(args.output_dir, results, ("params", "val_acc", "val_loss", "train_acc", "seconds"),
-           extra={"fc_vs_conv": {"conv1_params": conv_params, "equivalent_fc_params": fc_params}})
+           extra={"fc_vs_conv": {"conv1_params": conv_params, "equivalent_fc_params": fc_params}},
+           quick=args.quick,
+           notes=[ranking_note(results, "mlp_relu", "linear", "the course's point is that "
+                               "activations make a deeper net more than a linear model")])
     return results
 
 

@@ -48,7 +48,8 @@ def peak_mb(fn):
 
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--workers", type=int, default=2, help="worker processes of the async loader")
+    p.add_argument("--workers", type=int, default=2, help="worker processes of the async loader "
+                   "(default 2)")
     args = p.parse_args(argv)
 
     # 1. read and split
@@ -95,7 +96,7 @@ def main(argv=None):
     results["memory"] = {"all_batches_mb": all_at_once, "generator_mb": one_by_one}
     write_results(args.output_dir, results,
                   ["num_workers", "read_seconds", "train_epoch_seconds", "all_batches_mb",
-                   "generator_mb"])
+                   "generator_mb"], quick=args.quick)
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return results
 

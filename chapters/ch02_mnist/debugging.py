@@ -24,7 +24,7 @@ from paddle_course.engine import Monitor, Trainer, evaluate
 from paddle_course.experiment import lesson_data, loaders
 from paddle_course.inspection import gradient_norms, gradients, layer_outputs
 from paddle_course.models import MLP, MNIST
-from paddle_course.run import write_json
+from paddle_course.run import write_tables
 from paddle_course.seed import seed_everything
 from tools.plot import plot_digits, tile
 from tools.vdl import VisualDLLogger
@@ -88,9 +88,16 @@ def main(argv=None):
     logger.close()
     val = evaluate(model, make_loader(data.val, 500))
     print(f"{n_wrong} of {len(data.val)} validation digits misclassified (label -> predicted)")
-    written = [write_json(f"{out}/results.json", {"history": state.history, "val_acc": val["acc"],
-                                                  "val_loss": val["loss"], "misclassified": n_wrong,
-                                                  "gradient_norms_at_init": grads}),
+    layers = [f"layer {i + 1}" for i in range(len(grads["sigmoid"]))]
+    tables = {"gradient norm per Linear layer at initialisation (input side first)": (
+                  {activation: dict(zip(layers, norms)) for activation, norms in grads.items()},
+                  layers),
+              "after training": ({"validation": {"acc": val["acc"], "loss": val["loss"],
+                                                 "misclassified": n_wrong}},
+                                 ["acc", "loss", "misclassified"])}
+    written = [*write_tables(out, tables, {"history": state.history, "val_acc": val["acc"],
+                                           "val_loss": val["loss"], "misclassified": n_wrong,
+                                           "gradient_norms_at_init": grads}, quick=args.quick),
                plot_digits(images, titles, f"{out}/plots/misclassified.png")]
     print("wrote:\n" + "\n".join(f"  {w}" for w in written))
     if logger.enabled:

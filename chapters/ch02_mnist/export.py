@@ -56,7 +56,7 @@ def main(argv=None):
     same = all(r["same_predictions"] for r in results.values())
     write_results(args.output_dir, results,
                   ["val_acc", "val_loss", "same_predictions", "max_abs_diff", "seconds", "speedup"],
-                  extra={"same_predictions": same, "path": path})
+                  extra={"same_predictions": same, "path": path}, quick=args.quick)
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return {**results, "same_predictions": same}
 

@@ -87,7 +87,7 @@ def main(argv=None):
           f"(classification_ce reached {results['classification_ce']['train_loss']:.4f})")
     extra = {"cross_entropy_by_hand": cross_entropy_by_hand(),
              "double_softmax_floor": {"theory": floor, "lowest_train_loss": lowest}}
-    report(args.output_dir, results, extra=extra)
+    report(args.output_dir, results, extra=extra, quick=args.quick)
     return {**results, **extra}
 
 

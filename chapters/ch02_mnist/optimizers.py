@@ -22,6 +22,25 @@ DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.01, seed=0, quick=False
 SWEEP = (0.0001, 0.001, 0.01, 0.1)
 
 
+def notes(sweep, results, lr):
+    """Where the measurements qualify the course: no rate of the sweep too large for SGD, or an
+    adaptive optimizer left at chance by the shared rate."""
+    said = []
+    losses = {float(k): r["train_loss"] for k, r in sweep.items()}
+    largest = max(losses)
+    if losses[largest] == min(losses.values()):
+        said.append(f"The sweep's largest rate, {largest:g}, reached the lowest training loss: "
+                    f"for SGD on this CNN no rate of the sweep is yet too large, so only the "
+                    f"'too small' half of the course's point shows here.")
+    broken = [name for name, r in results.items() if r["val_acc"] < 0.15]
+    if broken:
+        said.append(f"{', '.join(broken)} stayed at chance (val_acc < 0.15) at lr {lr:g}: the "
+                    f"course's shared rate is too large for {'it' if len(broken) == 1 else 'them'} "
+                    f"(Adam and RMSProp divide each step by the running gradient size, so their "
+                    f"steps are about lr itself; they are usually run at 1e-3).")
+    return said
+
+
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     args = p.parse_args(argv)
@@ -48,7 +67,8 @@ def main(argv=None):
                 f"{out}/plots/loss_curves.png", xlabel="batch", ylabel="training loss", log=True,
                 smooth=10, title="training loss per batch")
     print("SGD sweep:  " + "  ".join(f"lr {lr}: val_acc {r['val_acc']:.4f}" for lr, r in sweep.items()))
-    report(out, results, title=f"validation accuracy, lr {args.lr}", extra={"lr_sweep": sweep})
+    report(out, results, title=f"validation accuracy, lr {args.lr}", extra={"lr_sweep": sweep},
+           quick=args.quick, notes=notes(sweep, results, args.lr))
     print(f"  {out}/plots/loss_curves.png")
     return {**results, "lr_sweep": sweep}
 

@@ -121,7 +121,7 @@ def main(argv=None):
     for name, t in results.items():
         print(f"  {name[2:]:>5} {t['ps_server_link']:>20,.0f} {t['allreduce_busiest_link']:>26,.0f}")
     write_results(args.output_dir, results, ["ps_server_link", "allreduce_busiest_link"],
-                  extra=found)
+                  extra=found, quick=args.quick)
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return {**results, **found}
 

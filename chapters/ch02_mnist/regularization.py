@@ -91,8 +91,25 @@ def main(argv=None):
     print(f"near-zero weights (|w| < 1e-3): none {results['none']['near_zero_weights']:.1%}, "
           f"l1 {results['l1']['near_zero_weights']:.1%}")
     report(args.output_dir, results, ("train_acc", "val_acc", "gap", "val_loss",
-                                      "near_zero_weights", "epochs"), extra=extra)
+                                      "near_zero_weights", "epochs"), extra=extra,
+           quick=args.quick, notes=[l2_note(results, args.l2)])
     return results
+
+
+def l2_note(results, coeff):
+    """What L2 did when the accuracy gap does not show it."""
+    none, l2 = results["none"], results["l2"]
+    if l2["gap"] < none["gap"]:
+        return None
+    lower = l2["val_loss"] < none["val_loss"]
+    return (f"L2 at {coeff:g} left the train-validation accuracy gap at {l2['gap']:.3f} "
+            f"(without it {none['gap']:.3f}; training accuracy {l2['train_acc']:.3f} and "
+            f"{none['train_acc']:.3f})"
+            + (f", but lowered the validation loss from {none['val_loss']:.3f} to "
+               f"{l2['val_loss']:.3f}: smaller weights make less confident predictions, which "
+               "accuracy alone does not show." if lower else
+               ": at this coefficient, with Adam (which rescales the added coeff x w with every "
+               "other gradient), the decay is too weak to matter here."))
 
 
 if __name__ == "__main__":

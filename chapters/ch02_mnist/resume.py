@@ -112,7 +112,7 @@ def main(argv=None):
     for r in results.values():
         r["max_loss_diff_vs_uninterrupted"] = diff(r) if r is not full else 0.0
     write_results(args.output_dir, results, ["val_acc", "val_loss", "max_loss_diff_vs_uninterrupted"],
-                  extra={"resumed_losses_equal": equal})
+                  extra={"resumed_losses_equal": equal}, quick=args.quick)
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return {**results, "resumed_losses_equal": equal}
 

@@ -40,7 +40,8 @@ SAME_RUN = ("seed", "epochs", "quick", "data", "batch_size", "lr", "optimizer", 
 def main(argv=None):
     # its tables are recomputed from the seeds' runs, which it keeps (or replaces only with
     # --overwrite): running it again is how --test-data is added, so the folder is not guarded
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False, helps={
+        "epochs": "epochs of each main-job run (default: the main job's, 40; 1 with --quick)"})
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
                    help="the split/initialisation seeds, one main-job run each (default 0 1 2)")
     p.add_argument("--test-data", metavar="PATH",
@@ -88,7 +89,7 @@ def main(argv=None):
         "over the seeds (std: sample standard deviation)": (spread_rows,
                                                             ["mean", "std", "min", "max", "n"])},
         {"quick": args.quick, "seeds": args.seeds, "runs": rows, "spread": summary,
-         "test_data": args.test_data}))
+         "test_data": args.test_data}, quick=args.quick))
     groups = {name: {"mean over seeds": (summary[key]["mean"], summary[key]["std"])}
               for key, name in (("val_acc", "validation"), ("test_acc", "test (500 digits)"),
                                 ("extra_test_acc", "test (--test-data)")) if key in summary}

@@ -25,7 +25,9 @@ DEFAULTS = dict(data=None, epochs=40, batch_size=32, lr=0.003, optimizer="adam",
 
 
 def add_arguments(p):
-    p.add_argument("--schedule", choices=SCHEDULES, help=f"(default {DEFAULTS['schedule']})")
+    p.add_argument("--schedule", choices=SCHEDULES,
+                   help=f"the learning rate over the run: constant, or a cosine decay per step "
+                   f"from --lr to 0 (default {DEFAULTS['schedule']})")
     p.add_argument("--no-augment", action="store_true",
                    help="train on the digits as they are (default: small random affine moves)")
     p.add_argument("--patience", type=int,

@@ -41,7 +41,8 @@ TRANSFORMS = {
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     p.add_argument("--scarce", type=int, default=300, help="training digits for part 3 (default 300)")
-    p.add_argument("--scarce-epochs", type=int, default=30)
+    p.add_argument("--scarce-epochs", type=int, default=30,
+                   help="epochs of part 3's training on the scarce digits (default 30)")
     args = p.parse_args(argv)
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
@@ -84,7 +85,7 @@ def main(argv=None):
     for name, augment in (("scarce_plain", None), ("scarce_augmented", RandomAffine())):
         results[name], _ = train_variant(name, adam, scarce, epochs, args.batch_size, args.seed,
                                          augment=augment)
-    report(out, results, ("val_acc", "val_acc_augmented_model", "val_loss"))
+    report(out, results, ("val_acc", "val_acc_augmented_model", "val_loss"), quick=args.quick)
     print(f"  {figure}")
     return results
 

@@ -69,8 +69,25 @@ def main(argv=None):
     report(args.output_dir, results, ("batch", "lr", "val_acc", "val_loss", "epoch_seconds",
                                       "gradient_noise"),
            extra={"gradient_noise": {str(b): v for b, v in noise.items()},
-                  "epoch_seconds_by_batch": {str(b): t for b, t in timing.items()}})
+                  "epoch_seconds_by_batch": {str(b): t for b, t in timing.items()}},
+           quick=args.quick, notes=[scaling_note(results)])
     return results
+
+
+def scaling_note(results):
+    """Why the linear scaling rule lost, where it did: without the warm-up it comes with."""
+    lost = [(r["batch"], r["lr"], r["val_acc"], results[f"B={r['batch']} fixed lr"]["val_acc"])
+            for name, r in results.items()
+            if name.endswith("linear lr") and r["batch"] > 64
+            and r["val_acc"] < results[f"B={r['batch']} fixed lr"]["val_acc"]]
+    if not lost:
+        return None
+    b, lr, scaled, fixed = lost[-1]
+    what = ("diverged to chance" if scaled < 0.15 else "fell behind")
+    return (f"The linearly scaled rate {what} at B={b} (lr {lr:g}: val_acc {scaled:.3f}, against "
+            f"{fixed:.3f} at the fixed rate): the rule, as Goyal et al. (2017) state it, starts "
+            f"with a few epochs of warm-up from a small rate; without one, the large rate's first "
+            f"steps from a random initialisation overshoot.")
 
 
 if __name__ == "__main__":

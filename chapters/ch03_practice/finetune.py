@@ -55,7 +55,8 @@ def measured_rates(base=1e-3, multiplier=0.1):
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     p.add_argument("--per-class", type=int, default=20, help="examples of each new digit (default 20)")
-    p.add_argument("--pretrain-epochs", type=int, default=2)
+    p.add_argument("--pretrain-epochs", type=int, default=2,
+                   help="epochs of pretraining on digits 0-4 (default 2)")
     args = p.parse_args(argv)
     epochs, pre_epochs = (2, 1) if args.quick else (args.epochs, args.pretrain_epochs)
     data = lesson_data(args.data, args.seed, args.quick)
@@ -105,7 +106,7 @@ def main(argv=None):
     print(f"frozen backbone moved by {results['frozen_backbone']['backbone_changed_by']} during training")
     report(args.output_dir, results, ("val_acc", "val_loss", "train_acc"),
            extra={"checkpoint_keys": report_keys, "new_task_examples": len(new.train),
-                  "group_rates_measured": rates})
+                  "group_rates_measured": rates}, quick=args.quick)
     return results
 
 

@@ -63,7 +63,7 @@ def main(argv=None):
               f"gradient first/last {r['first_over_last_gradient']:.2g}")
     report(args.output_dir, results, ("val_acc", "val_loss", "first_activation_std",
                                       "last_activation_std", "first_over_last_gradient"),
-           extra={"sigmoid_derivative_max": sig_max})
+           extra={"sigmoid_derivative_max": sig_max}, quick=args.quick)
     return results
 
 

@@ -20,7 +20,7 @@ from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, evaluate
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import MNIST
-from paddle_course.run import write_json
+from paddle_course.run import write_tables
 from paddle_course.seed import seed_everything
 
 DEFAULTS = dict(data=None, epochs=1, batch_size=64, lr=0.001, seed=0, quick=False,
@@ -29,7 +29,8 @@ DEFAULTS = dict(data=None, epochs=1, batch_size=64, lr=0.001, seed=0, quick=Fals
 
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--overfit-steps", type=int, default=150, help="steps on the single batch")
+    p.add_argument("--overfit-steps", type=int, default=150, help="steps on the single batch "
+                   "(default 150)")
     args = p.parse_args(argv)
     data = lesson_data(args.data, args.seed, args.quick)
     adam = lambda lr: (lambda: (m := MNIST(), paddle.optimizer.Adam(lr, parameters=m.parameters())))
@@ -71,8 +72,13 @@ def main(argv=None):
     results = {"identical_runs": identical, "initial_loss": initial, "ln_10": math.log(10),
                "initial_logits_std": logits_std, "initial_loss_small_last_layer": small_head,
                "overfit_batch_loss": curve[-1], "overfit_batch_curve": curve}
-    path = write_json(f"{args.output_dir}/results.json", results)
-    print(f"wrote:\n  {path}")
+    checks = {"two runs with one seed are identical": identical, "loss at initialisation": initial,
+              "ln 10": math.log(10), "loss at init, last layer x 0.01": small_head,
+              f"one batch of 32, loss after {steps} steps": curve[-1]}
+    paths = write_tables(args.output_dir, {"the checks": (
+        {name: {"measured": v} for name, v in checks.items()}, ["measured"])}, results,
+        quick=args.quick)
+    print("wrote:\n" + "\n".join(f"  {q}" for q in paths))
     return results
 
 

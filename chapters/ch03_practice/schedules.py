@@ -112,7 +112,7 @@ def main(argv=None):
                plot_lr_range(rates, losses, suggestion, f"{out}/plots/lr_range_test.png")]
     report(out, results, ("val_acc", "val_loss", "train_loss"),
            extra={"lr_range_test": {"rates": rates, "losses": losses, "suggestion": suggestion},
-                  "plateau_reduced": min(plateau) < plateau[0]})
+                  "plateau_reduced": min(plateau) < plateau[0]}, quick=args.quick)
     print("\n".join(f"  {w}" for w in written))
     return results
 

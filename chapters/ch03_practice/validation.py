@@ -65,7 +65,7 @@ def main(argv=None):
         print(f"{name:9}: estimate {r['val_acc']:.4f} ± {r['val_acc_std']:.4f} from {r['models']} "
               f"model(s); those models on the test digits {r['test_acc']:.4f}")
     report(args.output_dir, results, ("val_acc", "val_acc_std", "test_acc", "estimate_minus_test",
-                                      "models", "seconds"))
+                                      "models", "seconds"), quick=args.quick)
     bars = plot_bars({n: {"estimate": (r["val_acc"], r["val_acc_std"]), "test": (r["test_acc"], None)}
                       for n, r in results.items()}, f"{args.output_dir}/plots/estimates.png",
                      "accuracy (fraction correct)",

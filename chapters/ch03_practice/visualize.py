@@ -18,7 +18,7 @@ from paddle_course.cli import entry, lesson_parser
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.inspection import capture
 from paddle_course.models import MNIST
-from paddle_course.run import write_json
+from paddle_course.run import write_tables
 from tools.plot import plot_digits, tile
 from tools.vdl import VisualDLLogger
 
@@ -29,7 +29,8 @@ DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=Fals
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     p.add_argument("--checkpoint", help="a .pdparams of the course CNN (default: train one briefly)")
-    p.add_argument("--index", type=int, default=0, help="which validation digit to show")
+    p.add_argument("--index", type=int, default=0, help="which validation digit to show "
+                   "(default 0)")
     args = p.parse_args(argv)
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
@@ -62,7 +63,10 @@ def main(argv=None):
     logger.close()
     results = {"kernels": list(kernels.shape), "feature_maps": {k: list(v.shape) for k, v in maps.items()},
                "zero_share": {k: float(np.mean(v == 0)) for k, v in maps.items()}}
-    written.append(write_json(f"{out}/results.json", results))
+    written += write_tables(out, {"what conv1 and conv2 compute on one digit": (
+        {name: {"maps": m.shape[0], "size": f"{m.shape[1]} x {m.shape[2]}",
+                "share of zeros after ReLU": float(np.mean(m == 0))} for name, m in maps.items()},
+        ["maps", "size", "share of zeros after ReLU"])}, results, quick=args.quick)
     print("wrote:\n" + "\n".join(f"  {w}" for w in written))
     if logger.enabled:
         print(f"  {out}/vdl/   view: visualdl --logdir {out}/vdl --host 127.0.0.1 -L en")

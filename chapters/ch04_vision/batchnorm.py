@@ -83,7 +83,7 @@ def main(argv=None):
     written = [*write_tables(out, {"runs": (results, ["batch_norm", "lr", "init_scale", "val_acc",
                                                       "outcome"]),
                                    "summary": (counts, ["trains", "stalled", "diverged"])},
-                             {"runs": results, "summary": counts}), figure]
+                             {"runs": results, "summary": counts}, quick=args.quick), figure]
     print("wrote:\n" + "\n".join(f"  {w}" for w in written))
     return {"runs": results, "summary": counts}
 

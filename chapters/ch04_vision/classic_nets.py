@@ -24,7 +24,8 @@ import paddle.nn.functional as F
 
 from paddle_course.cli import entry, lesson_parser
 from paddle_course.data.transforms import pad, resize
-from paddle_course.experiment import lesson_data, measure, report, train_variant
+from paddle_course.experiment import (lesson_data, measure, ranking_note, report,
+                                      train_variant)
 from paddle_course.inspection import gradients
 from paddle_course.models import NETWORKS, build_network
 from paddle_course.seed import seed_everything
@@ -93,14 +94,17 @@ def main(argv=None):
     results = compare(data, args, epochs)
     report(args.output_dir, results, ("params_at_224", "params", "mflops", "seconds_per_epoch",
                                       "val_acc", "test_acc"),
-           title="validation accuracy per epoch, digits at 32 px")
+           title="validation accuracy per epoch, digits at 32 px", quick=args.quick,
+           notes=[ranking_note(results, "resnet", "lenet", "the course ranks ResNet first",
+                               "Depth pays on large images and long training, as on the "
+                               "course's 224 px photos.")])
     large = lenet_on_large_images(data, args, 2, 64 if args.quick else 224)
     for name, r in large.items():
         print(f"{name:>22}: val_acc {r['val_acc']:.4f}  train_loss {r['train_loss']:.4f}  "
               f"gradient at conv1 / at fc2 at init: {r['gradient_reach_conv1_vs_fc2']:.2e}")
     report(f"{args.output_dir}/lenet_large", large,
            ("image_size", "gradient_reach_conv1_vs_fc2", "train_loss", "val_acc"),
-           title="LeNet: sigmoid vs ReLU, small vs large inputs")
+           title="LeNet: sigmoid vs ReLU, small vs large inputs", quick=args.quick)
     return {"networks": results, "lenet_large": large}
 
 

@@ -173,7 +173,7 @@ def main(argv=None):
     tables = {"filters: numpy by hand vs Conv2D": (filter_rows, ["max_abs_diff", "output_scale"]),
               "pooling: digits moved right": (pooled, ["relative_change", "unchanged_share"]),
               "batch normalisation: by hand vs Paddle": (bn_rows, list(next(iter(bn_rows.values()))))}
-    written = [*write_tables(out, tables, results), f1, f2, f3]
+    written = [*write_tables(out, tables, results, quick=args.quick), f1, f2, f3]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return results
 

@@ -69,7 +69,7 @@ def main(argv=None):
             results[name].update({f"{split}_acc": r["acc"], f"{split}_loss": r["loss"]})
     report(args.output_dir, results, ("val_acc", "test_acc", "val_loss", "seconds",
                                       "hapi_val_acc"),
-           title="our engine: validation accuracy per epoch")
+           title="our engine: validation accuracy per epoch", quick=args.quick)
     return results
 
 

@@ -178,7 +178,7 @@ def main(argv=None):
                ["image", "score", "IoU", "outcome", "precision", "recall"]),
               "NMS IoU threshold": (nms, ["mAP", "precision", "recall", "detections per image"]),
               "score threshold": (thresholds, ["mAP", "precision", "recall", "detections per image"])}
-    written = [*write_tables(args.output_dir, tables, results), *written]
+    written = [*write_tables(args.output_dir, tables, results, quick=args.quick), *written]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return results
 

@@ -59,7 +59,7 @@ def parser():
     p.add_argument("--min-count", type=int, default=1,
                    help="training words seen fewer times are [oov] (default 1: every word)")
     p.add_argument("--embedding-size", type=int, default=64,
-                   help="(default 64; the course's is 256)")
+                   help="word vector size (default 64; the course's is 256)")
     p.add_argument("--hidden-size", type=int, default=64,
                    help="LSTM state size (default 64; the course's is 256)")
     p.add_argument("--variants", default=",".join(VARIANTS),
@@ -140,7 +140,7 @@ def main(argv=None):
                      title="validation accuracy per epoch",
                      extra={"data": {"source": data.source, "sizes": data.sizes(),
                                      "vocabulary": len(data.vocabulary), "max_len": args.max_len},
-                            "references": REFERENCES, "majority_class": majority})
+                            "references": REFERENCES, "majority_class": majority}, quick=args.quick)
     return {"results": results, "written": written}
 
 

@@ -154,7 +154,7 @@ def finish(ctx):
             "ours_bytes_per_word"]}, "course's triples": {"bytes per word": memory[
                 "course_bytes_per_word"]}}, ["bytes per word"])},
         {"comparison": rows, "coverage": coverage, "gensim_runs": gensim_runs,
-         "neighbours": neighbours, "memory": memory}))
+         "neighbours": neighbours, "memory": memory}, quick=config["quick"]))
     if gensim_runs:
         # one figure per measure: a rank correlation and an accuracy do not share an axis
         spread = (f"gensim: mean, bar = range over {len(gensim_runs)} seeds" if len(gensim_runs) > 1

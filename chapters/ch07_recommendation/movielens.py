@@ -110,7 +110,7 @@ def main(argv=None):
     tables = {"counts": ({"": facts["counts"]}, list(facts["counts"])),
               "splits": (split_sizes, list(next(iter(split_sizes.values()))))}
     written = [*write_tables(args.output_dir, tables, dict(facts, splits=split_sizes,
-                                                           source=data.source)), path]
+                                                           source=data.source), quick=args.quick), path]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return dict(facts, splits=split_sizes)
 

@@ -207,7 +207,7 @@ def main(argv=None):
               "similar": [[titles[m], float(similarity[m])] for m in neighbours],
               "genre_overlap": sense}
     written += write_tables(out, {"how sensible (share sharing a genre)": (sense, [
-        "share", "random movies"])}, result)
+        "share", "random movies"])}, result, quick=args.quick)
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return result
 

@@ -122,7 +122,7 @@ def main(argv=None):
     written = list(write_tables(args.output_dir, tables,
                                 {"results": results, "references": REFERENCES,
                                  "chosen_on_validation": chosen_models,
-                                 "course_test_mse": course}))
+                                 "course_test_mse": course}, quick=args.quick))
     written.append(plot_bars(
         {split: {name: (r["rmse"], None) for name, r in rows.items()}
          for split, rows in results.items()},

@@ -48,12 +48,15 @@ class Network:
         self.w = self.w - eta * gradient_w
         self.b = self.b - eta * gradient_b
 
-    def train(self, x, y, iterations=100, eta=0.01, log=print):
-        """Full-batch gradient descent; returns the loss of every iteration (before its update)."""
+    def train(self, x, y, iterations=100, eta=0.01, log=print, each=None):
+        """Full-batch gradient descent; returns the loss of every iteration (before its update).
+        ``each(self)``, when given, is called at the same moment (e.g. to record a test loss)."""
         losses = []
         for i in range(iterations):
             z = self.forward(x)
             L = self.loss(z, y)
+            if each:
+                each(self)
             gradient_w, gradient_b = self.gradient(x, y)
             self.update(gradient_w, gradient_b, eta)
             losses.append(L)

@@ -49,7 +49,9 @@ def markdown_tables(text):
             continue
         flush()
         if line.strip():
-            out.append(f"<p>{esc(line.lstrip('# '))}</p>")
+            # headings, notes ("- ") and the quick-run note ("> **Quick run** ...") as plain text
+            plain = line.lstrip("#>- ").replace("**", "").replace("`", "")
+            out.append(f"<p>{esc(plain)}</p>")
     flush()
     return "\n".join(out)
 

@@ -1,0 +1,90 @@
+"""What README.md says each lesson takes and writes, read from its chapter tables, so that tests
+can hold the code to it (test_readme.py: the flags against each lesson's parser; every lesson's
+``--quick`` test: the files against what the run left, with :func:`check_outputs`).
+
+A chapter table row reads ``| `lesson` | flags | writes |``: the flags besides the ones every
+lesson takes (``COMMON``; "the job's flags" stands for the list README gives once), and what the
+lesson writes in its output dir: files, ``folder/``s, and ``plots/<name>.png`` (other quoted
+words in that cell, such as a lesson's name, are prose).
+"""
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+COMMON = {"--quick", "--output-dir", "--overwrite", "--verbose", "--help"}
+QUICK_MD_START = "> **Quick run** (`--quick`)"
+_ROW = re.compile(r"^\| `(\w+)` \| (.*) \| (.*) \|$")
+_CHAPTER = re.compile(r"^## Chapter (\d+)")
+
+
+def _ticked(text):
+    return re.findall(r"`([^`]+)`", text)
+
+
+@lru_cache(maxsize=None)
+def job_flags():
+    """The flags README lists once as "the job's flags" (every script trained through the job)."""
+    text = README.read_text()
+    start = text.index("**The job's flags**")
+    paragraph = text[start:text.index("\n\n", start)]
+    return frozenset(f.split()[0] for f in _ticked(paragraph) if f.startswith("--"))
+
+
+@lru_cache(maxsize=None)
+def lessons():
+    """``{module: {"flags": set, "writes": set}}`` from README's chapter tables."""
+    chapters = {p.name[:4]: p.name for p in (ROOT / "chapters").iterdir() if p.name[:2] == "ch"}
+    found, chapter = {}, None
+    for line in README.read_text().splitlines():
+        heading = _CHAPTER.match(line)
+        if heading:
+            chapter = chapters[f"ch{int(heading.group(1)):02d}"]
+        elif line.startswith("## "):
+            chapter = None
+        row = _ROW.match(line)
+        if chapter and row:
+            name, flags, writes = row.groups()
+            module = f"chapters.{chapter}.{name}"
+            assert module not in found, f"README lists {module} twice"
+            found[module] = {
+                "flags": {f.split()[0] for f in _ticked(flags) if f.startswith("--")}
+                | (set(job_flags()) if "the job's flags" in flags else set()),
+                "writes": {w for w in _ticked(writes) if "." in w or w.endswith("/")}}
+    return found
+
+
+def written(out):
+    """What a run left in ``out``, named as README names it: files and ``folder/``s at the top,
+    and the figures in ``plots/``."""
+    out = Path(out)
+    names = set()
+    for p in out.iterdir():
+        if p.name == "plots":
+            names |= {f"plots/{f.name}" for f in p.iterdir()}
+        else:
+            names.add(f"{p.name}/" if p.is_dir() else p.name)
+    return names
+
+
+def check_outputs(module, out, without=()):
+    """A ``--quick`` run of ``module`` into ``out`` wrote what README says it writes (less
+    ``without``: what the test's own flags turn off, such as ``vdl/`` with ``--no-visualdl``),
+    and says everywhere that it was a quick run: ``"quick": true`` in every results.json and
+    metrics.json it wrote, the quick note at the top of every results.md."""
+    listed = lessons().get(module)
+    assert listed is not None, f"README's chapter tables have no row for {module}"
+    assert written(out) == listed["writes"] - set(without), (
+        f"{module}: README says it writes {sorted(listed['writes'] - set(without))}, "
+        f"the run wrote {sorted(written(out))}")
+    out = Path(out)
+    records = [*out.glob("results.json"), *out.glob("*/results.json"), *out.glob("metrics.json"),
+               *out.glob("*/metrics.json")]
+    assert records, f"{module} wrote no results.json or metrics.json"
+    for path in records:
+        assert json.loads(path.read_text()).get("quick") is True, f"{path}: no \"quick\": true"
+    for path in [*out.glob("results.md"), *out.glob("*/results.md")]:
+        assert path.read_text().startswith(QUICK_MD_START), f"{path}: no quick-run note on top"

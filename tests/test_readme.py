@@ -1,0 +1,83 @@
+"""README.md and every lesson's --help tell the truth about the code.
+
+Each lesson's parser is taken as the lesson builds it (its ``main`` is stopped at the moment it
+parses, so nothing trains): its flags must be the ones README's chapter table lists, and its help
+must say what the lesson measures and explain every flag. What each lesson writes is checked
+against README by the lesson's own --quick test (``readme_contract.check_outputs``).
+"""
+
+import argparse
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from paddle_course.report import catalog
+from readme_contract import COMMON, job_flags, lessons as readme_lessons
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = [lesson.module for lesson in catalog.lessons()]
+
+
+class _Parsed(Exception):
+    pass
+
+
+def lesson_parser(module, monkeypatch):
+    """The parser ``module``'s main builds, caught when it starts parsing."""
+    caught = []
+
+    def stop(self, args=None, namespace=None):
+        caught.append(self)
+        raise _Parsed
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_known_args", stop)
+    monkeypatch.setattr("sys.argv", [str(ROOT / (module.replace(".", "/") + ".py"))])
+    with pytest.raises(_Parsed):
+        importlib.import_module(module).main([])
+    return caught[0]
+
+
+def options(parser):
+    return {a.option_strings[-1] if a.option_strings[0] == "-h" else a.option_strings[0]: a
+            for a in parser._actions if a.option_strings}
+
+
+def test_readme_has_a_row_for_every_lesson_and_no_other():
+    assert set(readme_lessons()) == set(MODULES)
+    assert {"--epochs", "--nprocs", "--resume", "--optimizer"} <= job_flags()
+
+
+def test_every_lesson_s_outputs_are_checked_against_readme_by_its_quick_test():
+    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    unchecked = [m for m in MODULES if f'check_outputs("{m}"' not in tests]
+    assert not unchecked, f"no --quick test checks these lessons' files against README: {unchecked}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_readme_lists_the_lesson_s_flags(module, monkeypatch):
+    flags = set(options(lesson_parser(module, monkeypatch)))
+    assert COMMON <= flags, f"{module} lacks {COMMON - flags}"
+    assert flags - COMMON == readme_lessons()[module]["flags"] - COMMON
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_help_says_what_the_lesson_measures_and_explains_every_flag(module, monkeypatch):
+    parser = lesson_parser(module, monkeypatch)
+    doc = importlib.import_module(module).__doc__
+    assert parser.description == doc.split("\n\n")[0]
+    assert parser.prog == f"python -m {module}"
+    several = "--nprocs" in options(parser)
+    for flag, action in options(parser).items():
+        text = action.help or ""
+        assert re.sub(r"\(default[^)]*\)", "", text).strip(), f"{module} {flag}: no explanation"
+        if not several:
+            assert "per-process" not in text and "each process" not in text, (module, flag)
+        # a flag that takes a value says what it is when not given
+        default = action.default
+        if default is argparse.SUPPRESS:                         # the job's parser: see defaults
+            default = getattr(importlib.import_module(module), "DEFAULTS", {}).get(action.dest,
+                                                                                    None)
+        if action.nargs != 0 and default not in (None, False) and flag != "--help":
+            assert "default" in text, f"{module} {flag}: help does not give its default"

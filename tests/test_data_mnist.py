@@ -118,7 +118,7 @@ def test_invalid_json_and_missing_or_unknown_files(tmp_path):
         load_mnist(path)
     with pytest.raises(DataError, match="no such file or directory"):
         load_mnist(tmp_path / "absent.json.gz")
-    (tmp_path / "x.npz").write_bytes(b"")
+    (tmp_path / "x.npz").write_bytes(b"PK\x03\x04")
     with pytest.raises(DataError, match="unknown MNIST format"):
         load_mnist(tmp_path / "x.npz")
 

@@ -39,6 +39,19 @@ def test_a_bad_data_file_gives_one_line_naming_it(module, tmp_path):
     assert len(lines) == 1 and lines[0].startswith(f"error: {notes}: "), lines
 
 
+@pytest.mark.parametrize("module", ["chapters.ch02_mnist.loss", "chapters.ch06_nlp.sentiment",
+                                    "chapters.ch07_recommendation.movielens"])
+def test_an_empty_file_says_it_is_empty_whatever_its_name(module, tmp_path):
+    empty = tmp_path / "download.gz"
+    empty.write_bytes(b"")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        with pytest.raises(SystemExit):
+            entry(importlib.import_module(module).main,
+                  ["--data", str(empty), "--quick", "--output-dir", str(tmp_path / "out")])
+    assert err.getvalue().strip() == f"error: {empty}: the file is empty (0 bytes)"
+
+
 def test_as_a_new_user_runs_it(tmp_path):
     (tmp_path / "notes.txt").write_text("my notes\n")
     done = subprocess.run([sys.executable, "-m", "chapters.ch03_practice.schedules",

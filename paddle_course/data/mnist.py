@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .embedded import MNIST_5K, embedded_file
-from .errors import DataError
+from .errors import DataError, refuse_empty
 from .fingerprint import fingerprint
 from .splits import stratified_split
 
@@ -102,6 +102,7 @@ def load_mnist(path=None, seed=0):
         raise DataError(path, "no such file or directory")
     if path.is_dir():
         return _load_idx_dir(path, seed)
+    refuse_empty(path)                      # whatever its name says it should hold
     if path.name.endswith((".json.gz", ".json")):
         return _load_course_json(path)
     if path.name.endswith((".csv.gz", ".csv")):
@@ -246,8 +247,7 @@ def _read_bytes(path):
     """The file's bytes, gunzipped when it ends in .gz; errors name the file."""
     path = Path(path)
     try:
-        if path.is_file() and path.stat().st_size == 0:
-            raise DataError(path, "the file is empty (0 bytes)")
+        refuse_empty(path)
         if path.name.endswith(".gz"):
             with gzip.open(path, "rb") as f:
                 raw = f.read()

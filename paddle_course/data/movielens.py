@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, refuse_empty
 from .fingerprint import fingerprint
 from .packs import Pack, read_member
 
@@ -165,6 +165,7 @@ def load_movielens(path=None, cache=None, fetch=read_member):
 
 
 def _zip_names(path):
+    refuse_empty(path)
     try:
         with zipfile.ZipFile(path) as z:
             return {m.rsplit("/", 1)[-1] for m in z.namelist()}

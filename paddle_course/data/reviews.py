@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, refuse_empty
 from .packs import Pack, read_member
 from .vocabulary import Vocabulary
 
@@ -42,6 +42,7 @@ def read_aclimdb(path):
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "no such file (expected aclImdb_v1.tar.gz)")
+    refuse_empty(path)
     splits = {(s, c): [] for s in ("train", "test") for c in LABELS}
     try:
         with tarfile.open(path, "r:*") as tar:

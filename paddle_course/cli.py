@@ -82,7 +82,7 @@ FLAGS = {
     "optimizer": ("--optimizer", dict(choices=OPTIMIZERS),
                   "the paddle.optimizer class that updates the parameters"),
     "seed": ("--seed", dict(type=int),
-             "seeds python, numpy and paddle, and so the data split and the initial weights"),
+             "seeds python, numpy and paddle: the same seed repeats the run"),
     "output_dir": ("--output-dir", dict(metavar="DIR"),
                    "where the results, plots and checkpoints are written"),
     "device": ("--device", dict(choices=("auto", "cpu", "gpu")),

@@ -47,7 +47,8 @@ def test_ranking_note_says_which_measured_reason_applies():
 
 def test_lesson_notes_appear_only_when_the_numbers_call_for_them():
     assert bn_fusion.folding_note(1.02, 2.0) is None
-    assert "0.56x" in bn_fusion.folding_note(0.56, 2.17) and "2.17x" in bn_fusion.folding_note(0.56, 2.17)
+    said = bn_fusion.folding_note(0.56, 2.17)
+    assert "0.56x" in said and "2.17x" in said
 
     sizes = {f"B={b} {rule} lr": {"batch": b, "lr": lr, "val_acc": acc}
              for b, rule, lr, acc in ((128, "fixed", 0.05, 0.9), (128, "linear", 0.1, 0.91),

@@ -32,7 +32,7 @@ def least_squares(x, y, tx, ty):
     return {"train_loss": mse(x, y), "test_loss": mse(tx, ty)}
 
 
-def test_note(test_curve, losses, fit, lr, y, ty):
+def rising_test_loss_note(test_curve, losses, fit, lr, y, ty):
     """Why the test loss can rise while the training loss falls: GD is still on its way."""
     best = int(np.argmin(test_curve))
     if test_curve[-1] <= 1.2 * test_curve[best]:
@@ -49,7 +49,8 @@ def test_note(test_curve, losses, fit, lr, y, ty):
 
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--mode", choices=MODES, default="gd", help="gd: full-batch gradient descent, the course's first version (default); "
+    p.add_argument("--mode", choices=MODES, default="gd",
+                   help="gd: full-batch gradient descent, the course's first version (default); "
                         "sgd: mini-batches, shuffled every epoch")
     p.add_argument("--iterations", type=int, help="GD iterations (default 1000)")
     p.add_argument("--epochs", type=int, help="SGD epochs (default 50)")
@@ -83,7 +84,7 @@ def main(argv=None):
     fit = least_squares(x, y, tx, ty)
     print(f"the least-squares fit (where GD converges): training loss {fit['train_loss']:.6f}, "
           f"test loss {fit['test_loss']:.6f}")
-    notes = explain([test_curve and test_note(test_curve, losses, fit, cfg["lr"], y, ty)])
+    notes = explain([test_curve and rising_test_loss_note(test_curve, losses, fit, cfg["lr"], y, ty)])
 
     # the course's figure: the loss over w5 and w9 with the other weights at their initial values
     step = 8.0 if args.quick else 1.0

@@ -60,7 +60,8 @@ def main(argv=None):
                          "check": CHECK[name], "path": PATHS[name],
                          "final_point": path[-1].tolist(), "final_loss": float(valley(path[-1]))}
     out = args.output_dir
-    written = [*write_results(out, results, ["max_abs_diff", "path_max_abs_diff", "final_loss"], quick=args.quick),
+    written = [*write_results(out, results, ["max_abs_diff", "path_max_abs_diff", "final_loss"],
+                              quick=args.quick),
                plot_paths(valley, paths, f"{out}/plots/paths.png", (-8, 8), (-3, 3),
                           title="f(x, y) = x^2/20 + y^2 from (-7, 2)")]
     print(f"numpy vs paddle.optimizer, float64, {steps} steps on the same gradients:")

@@ -88,7 +88,7 @@ def main(argv=None):
         "the main job, one run per seed": (rows, columns),
         "over the seeds (std: sample standard deviation)": (spread_rows,
                                                             ["mean", "std", "min", "max", "n"])},
-        {"quick": args.quick, "seeds": args.seeds, "runs": rows, "spread": summary,
+        {"seeds": args.seeds, "runs": rows, "spread": summary,
          "test_data": args.test_data}, quick=args.quick))
     groups = {name: {"mean over seeds": (summary[key]["mean"], summary[key]["std"])}
               for key, name in (("val_acc", "validation"), ("test_acc", "test (500 digits)"),

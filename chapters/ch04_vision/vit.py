@@ -72,7 +72,8 @@ def main(argv=None):
                          f"{args.output_dir}/plots/attention.png", cols=4)
     report(args.output_dir, results, ("params", "mflops", "seconds_per_epoch", "val_acc",
                                       "test_acc", "train_loss"),
-           title="validation accuracy per epoch: CNN vs ViT", extra={"attention_max_abs_diff": diff}, quick=args.quick)
+           title="validation accuracy per epoch: CNN vs ViT", extra={"attention_max_abs_diff": diff},
+           quick=args.quick)
     print(f"  {figure}")
     return {**results, "attention_max_abs_diff": diff}
 

@@ -178,8 +178,9 @@ def main(argv=None):
               "anchors": (anchors, ["mean best IoU", "anchors (w x h px)"]),
               "YOLOv3 loss and decoding: ours vs Paddle's operators": (oracle, list(next(iter(oracle.values()))))}
     written = [*write_tables(args.output_dir, tables, {
-        "quick": args.quick, "data": data.info(), "iou": ious, "nms_example": nms_example,
-        "nms_trials": trials, "anchors": anchors, "oracle": oracle}, quick=args.quick), iou_path, nms_path, anchor_path]
+        "data": data.info(), "iou": ious, "nms_example": nms_example,
+        "nms_trials": trials, "anchors": anchors, "oracle": oracle}, quick=args.quick),
+        iou_path, nms_path, anchor_path]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return {"iou": ious, "nms_example": nms_example, "nms_trials": trials, "anchors": anchors,
             "oracle": oracle}

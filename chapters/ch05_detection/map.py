@@ -172,7 +172,7 @@ def main(argv=None):
                      for m in ("mAP", "precision", "recall")},
                     plots / "score_threshold.png", "score threshold", "mAP, precision, recall (0-1)",
                     "what a score threshold keeps (test images)")]
-    results = {"quick": args.quick, "run": str(run), "step_by_step": step, "nms": nms, "score": thresholds}
+    results = {"run": str(run), "step_by_step": step, "nms": nms, "score": thresholds}
     tables = {f"step by step: class {step['class']}, first {args.images} test images":
               ({str(i + 1): r for i, r in enumerate(step["ranked"])},
                ["image", "score", "IoU", "outcome", "precision", "recall"]),

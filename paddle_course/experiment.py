@@ -103,8 +103,8 @@ def ranking_note(results, ahead, behind, expected, after=""):
     curve = [h["val_acc"] for h in a.get("history", [])]
     rising = (", and its validation accuracy rose in the last epoch"
               if len(curve) > 1 and curve[-1] > curve[-2] else "")
-    why = (f"it is still learning: its training loss, {a['train_loss']:.3f}, is above "
-           f"{behind}'s {b['train_loss']:.3f}{rising}" if a["train_loss"] > b["train_loss"] else
+    why = (f"it is still learning (its training loss, {a['train_loss']:.3f}, is above "
+           f"{behind}'s {b['train_loss']:.3f}{rising})" if a["train_loss"] > b["train_loss"] else
            f"it fits the training data better (training loss {a['train_loss']:.3f} vs "
            f"{b['train_loss']:.3f}) and generalises worse")
     return (f"{ahead} is below {behind} here (val_acc {a['val_acc']:.3f} vs {b['val_acc']:.3f}), "

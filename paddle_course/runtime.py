@@ -18,10 +18,11 @@ Known-harmless messages, each filtered by exactly what it is, never by a blanket
 ``import paddle`` warns "No ccache found ... recompiling all source files may be required"
 (about compiling C++ extensions, which the course never does), once per process;
 ``paddle.distributed.spawn`` on a CPU warns that it trains "under CPUONLY mode by using GLOO"
-(the job prints its device and process count itself); and Paddle's
+(the job prints its device and process count itself); a BatchNorm layer in training warns
+"we now always track global mean and variance" (what BatchNorm does); and Paddle's
 C++ side logs INFO lines through glog ("New Executor is Running", "Retry to connect" while
 distributed ranks meet). ``GLOG_minloglevel=1`` drops glog's INFO level only: Paddle's C++
-warnings and errors still print, and so does every Python warning but that one. Both must be in
+warnings and errors still print, and so does every Python warning but those named here. Both must be in
 place before Paddle is imported: ``chapters/__init__`` imports this package first.
 """
 
@@ -85,6 +86,10 @@ def quiet(environ, argv):
     # device and the number of processes itself)
     warnings.filterwarnings("ignore", message=r"Your model will be trained under CPUONLY mode",
                             category=UserWarning)
+    # paddle/nn/layer/norm.py, on every BatchNorm forward in training: a notice that it updates
+    # its running statistics, which is what BatchNorm does (PyTorch's default too)
+    warnings.filterwarnings("ignore", message=r"When training, we now always track global mean "
+                            r"and variance", category=UserWarning)
     if GLOG_LEVEL in environ:
         return []
     environ[GLOG_LEVEL] = "1"           # glog: INFO off; WARNING, ERROR, FATAL still shown

@@ -65,17 +65,20 @@ def test_paddles_known_noise_is_filtered_unless_verbose_or_the_user_chose(tmp_pa
 
 
 def _import_paddle(*args, env=None):
-    code = "import chapters, paddle; print('imported')"
+    code = ("import chapters, paddle; paddle.nn.BatchNorm2D(1)(paddle.ones([2, 1, 2, 2])); "
+            "print('imported')")
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           env=env, timeout=120)
 
 
 def test_importing_paddle_through_the_course_is_quiet_and_verbose_shows_it():
-    """The real thing: the ccache warning is gone, and comes back with --verbose."""
+    """The real thing: the ccache warning and BatchNorm's training notice are gone, and come
+    back with --verbose."""
     env = {k: v for k, v in os.environ.items() if k != GLOG_LEVEL}
     quiet, loud = _import_paddle(env=env), _import_paddle("--verbose", env=env)
     assert quiet.returncode == loud.returncode == 0
-    assert "ccache" not in quiet.stderr and "ccache" in loud.stderr
+    for message in ("ccache", "always track global mean and variance"):
+        assert message not in quiet.stderr and message in loud.stderr
 
 
 def test_the_flags_banner_of_init_parallel_env_is_dropped_and_nothing_else(capsys, monkeypatch):

@@ -35,9 +35,10 @@ def notes(sweep, results, lr):
     broken = [name for name, r in results.items() if r["val_acc"] < 0.15]
     if broken:
         said.append(f"{', '.join(broken)} stayed at chance (val_acc < 0.15) at lr {lr:g}: the "
-                    f"course's shared rate is too large for {'it' if len(broken) == 1 else 'them'} "
-                    f"(Adam and RMSProp divide each step by the running gradient size, so their "
-                    f"steps are about lr itself; they are usually run at 1e-3).")
+                    f"course's shared rate is too large for {'it' if len(broken) == 1 else 'them'}. "
+                    f"An adaptive step is divided by the running gradient size, so early on every "
+                    f"weight moves by about lr at once, which can push the ReLUs dead; Adam is "
+                    f"usually run at 1e-3.")
     return said
 
 

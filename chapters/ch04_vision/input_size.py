@@ -67,10 +67,10 @@ def main(argv=None):
 
     # two experiments, one folder: one results.json (what marks the run finished), two tables
     out = args.output_dir
-    notes = explain([pixels_note(by_pixels, native)])
     detail_columns = print_table(by_detail, ("detail", "val_acc", "test_acc", "mflops"))
     pixel_columns = print_table(by_pixels, ("size", "params", "mflops", "seconds_per_epoch",
                                             "val_acc", "test_acc"))
+    notes = explain([pixels_note(by_pixels, native)])       # under the tables it explains
     written = [*write_tables(out, {f"detail of s px, shown at {native} px": (by_detail,
                                                                           detail_columns),
                                    "the same CNN at other input sizes": (by_pixels, pixel_columns)},

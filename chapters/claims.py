@@ -260,7 +260,7 @@ def rule_35(w2v):
 
 def rule_36(nets, palm):
     large = nets["lenet_large"]
-    sizes = sorted({int(k.rsplit(", ", 1)[1].split()[0]) for k in large})
+    sizes = sorted({int(k.rsplit(", ", 1)[1].split()[0]) for k in large if "LeNet, " in k})
     sigmoid, relu = large[f"sigmoid LeNet, {sizes[-1]} px"], large[f"ReLU LeNet, {sizes[-1]} px"]
     lenet_fails = sigmoid["val_acc"] < 0.5 < relu["val_acc"]
     palm_acc = palm["val"]["acc"]

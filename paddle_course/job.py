@@ -150,8 +150,8 @@ def run(task, argv=None):
     config, resuming = parse_args(task, argv)
     place = setup()
     say = print if place.is_main else (lambda *a, **k: None)
-    if config.get("quick") and place.is_main:
-        announce_quick()                     # first and last line (under cli.entry)
+    if config.get("quick"):
+        announce_quick()              # first and last line (under cli.entry), in rank 0 only
     out = RunDir(config["output_dir"])
     device = select_device(config["device"])
     seed_everything(config["seed"])

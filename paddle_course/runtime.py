@@ -22,8 +22,8 @@ Known-harmless messages, each filtered by exactly what it is, never by a blanket
 "we now always track global mean and variance" (what BatchNorm does); and Paddle's
 C++ side logs INFO lines through glog ("New Executor is Running", "Retry to connect" while
 distributed ranks meet). ``GLOG_minloglevel=1`` drops glog's INFO level only: Paddle's C++
-warnings and errors still print, and so does every Python warning but those named here. Both must be in
-place before Paddle is imported: ``chapters/__init__`` imports this package first.
+warnings and errors still print, and so does every Python warning but those named here. Both
+must be in place before Paddle is imported: ``chapters/__init__`` imports this package first.
 """
 
 import os

@@ -79,5 +79,5 @@ def test_help_says_what_the_lesson_measures_and_explains_every_flag(module, monk
         if default is argparse.SUPPRESS:                         # the job's parser: see defaults
             default = getattr(importlib.import_module(module), "DEFAULTS", {}).get(action.dest,
                                                                                     None)
-        if action.nargs != 0 and default not in (None, False) and flag != "--help":
+        if action.nargs != 0 and default is not None and default is not False and flag != "--help":
             assert "default" in text, f"{module} {flag}: help does not give its default"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import paddle
 
-from paddle_course.run import write_json
+from paddle_course.cli import count
+from paddle_course.results import write_json
 
 # modules whose main(quick, repeats) returns {group: {configuration: row}}
 BENCHMARKS = ("cnn_training", "engine_overhead", "inference", "embedding_models")
@@ -40,7 +41,7 @@ def table(results):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)")
-    p.add_argument("--repeats", type=int, default=5, help="timed rounds per configuration (default 5)")
+    p.add_argument("--repeats", type=count(1000), default=5, help="timed rounds per configuration (default 5)")
     p.add_argument("--quick", action="store_true", help="few steps: a smoke test, not a measurement")
     p.add_argument("--output-dir", default="outputs/benchmarks")
     args = p.parse_args(argv)

@@ -7,9 +7,10 @@
 
 Shows progress (lesson i of n, elapsed, an estimate of what is left), goes on when a lesson
 fails and lists the failures at the end (exit code 1 then), and reuses a lesson's last run when
-neither its code (its file, the library, the tools) nor its arguments changed since. Lessons
-write where they always do (``outputs/<chapter>/<lesson>``); the report keeps its record of the
-runs and each lesson's log under ``--output-dir`` (default ``outputs/report``).
+neither its code (its file, the library, the tools) nor its arguments changed since. Every
+lesson runs in the report's own tree, ``<output-dir>/runs/outputs/<chapter>/<lesson>``: the
+runs you make by hand (``outputs/<chapter>/<lesson>``) are never touched. The report keeps its
+record of the runs and each lesson's log under ``--output-dir`` (default ``outputs/report``).
 """
 
 import argparse
@@ -26,7 +27,8 @@ from paddle_course.report.claims import judge, load_results, verdict_summary, wr
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
 from paddle_course.runtime import cpu_info, cpu_model
-from paddle_course.run import write_json
+from paddle_course.results import write_json
+from paddle_course.run_folder import FolderError, RunFolder
 
 
 def parser():
@@ -51,21 +53,31 @@ def main(argv=None):
     if not chosen:
         parser().error(f"no lesson matches {args.only}")
     out = Path(args.output_dir)
-    outcomes = run_lessons(chosen, out / "runs.json", out / "logs", quick=not args.full,
-                           rerun=args.rerun)
+    # the report's folder is its own: a second report at once is refused, and the lessons run
+    # in its tree (runs/), never in the user's outputs/
+    command = " ".join(["python -m chapters.report", *(sys.argv[1:] if argv is None else argv)])
+    with RunFolder(out, "chapters.report", command).claim("update"):
+        return _report(args, chosen, out)
+
+
+def _report(args, chosen, out):
+    runs_dir = out / "runs"
+    outcomes = run_lessons(chosen, out / "runs.json", out / "logs", runs_dir,
+                           quick=not args.full, rerun=args.rerun)
     write_json(out / "lessons.json", {"quick": not args.full, "lessons": as_dicts(outcomes)})
     for line in summary(outcomes):
         print(line)
     # the claims, from every lesson's latest results (this report's or an earlier one's)
-    output_dirs = {l.module: l.output_dir() for l in lessons()}
+    output_dirs = {l.module: l.output_dir(runs_dir) for l in lessons()}
     results = load_results(CLAIMS, output_dirs.__getitem__)
     runs = load_runs(out / "runs.json")
     rows = [judge(c, results, runs) for c in CLAIMS]
     written = write_claims(out, rows)
-    pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full))
+    pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full), runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")
     print("wrote:\n" + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
-          + f"\n  {out / 'logs'}/\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)")
+          + f"\n  {out / 'logs'}/\n  {runs_dir}/  (every lesson's own outputs)"
+          + f"\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)")
     return outcomes
 
 
@@ -84,5 +96,7 @@ def machine(quick):
 if __name__ == "__main__":
     try:
         sys.exit(1 if any(o.status == "failed" for o in main()) else 0)
+    except FolderError as e:
+        sys.exit(f"error: {e}")
     except KeyboardInterrupt:
         sys.exit("\ninterrupted: the lessons finished so far are recorded; run again to go on")

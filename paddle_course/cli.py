@@ -8,6 +8,8 @@ computed (``RESUMABLE_CHANGES``); anything else is refused with the differences 
 
 import argparse
 import contextvars
+import functools
+import math
 import sys
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from .data import DataError
 from .distributed import RankFailed, rank_and_size
 from .engine import CheckpointError, TrainingDiverged, TrainingInterrupted
 from .optim import OPTIMIZERS
-from .run import refuse_to_replace
+from .run_folder import FolderError, RunFolder
 
 # Flags that may differ on resume: more epochs, another device, worker or process count, logging
 # on/off, the data's path (its content is checked by fingerprint, not by name).
@@ -51,45 +53,79 @@ class ConfigError(ValueError):
     """Command-line arguments that contradict each other or the checkpoint being resumed."""
 
 
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+class Number:
+    """An argparse ``type``: a number of ``kind`` (int or float) in ``[low, high]`` (``low``
+    excluded when ``above``), finite. Every numeric flag of every lesson uses one, so that 0,
+    a negative, NaN or a huge value is refused when the command is read, with one ``error:``
+    line, before anything runs."""
+
+    def __init__(self, kind, low=None, high=None, above=False, multiple=None):
+        self.kind, self.low, self.high, self.above = kind, low, high, above
+        self.multiple = multiple
+        self.__name__ = self.describe()          # argparse names the type in its messages
+
+    def describe(self):
+        noun = "a whole number" if self.kind is int else "a number"
+        if self.multiple:
+            noun = f"a multiple of {self.multiple}"
+        if self.low is not None and self.high is not None and not self.above:
+            return f"{noun} from {self.low} to {self.high}"
+        parts = [f"above {self.low}" if self.above else f"at least {self.low}"
+                 if self.low is not None else "", f"at most {self.high}"
+                 if self.high is not None else ""]
+        return " ".join([noun, " and ".join(p for p in parts if p)]).strip()
+
+    def __call__(self, text):
+        try:
+            value = self.kind(text)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"must be {self.describe()}, got {text!r}") from None
+        if isinstance(value, float) and not math.isfinite(value) or (
+                self.low is not None and (value <= self.low if self.above else value < self.low))\
+                or (self.high is not None and value > self.high) \
+                or (self.multiple and value % self.multiple):
+            raise argparse.ArgumentTypeError(f"must be {self.describe()}, got {text}")
+        return value
 
 
-def _non_negative_int(text):
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+def count(high=None, low=1):
+    """A whole number of things (epochs, steps, samples): ``low`` (1) or more, ``high`` at most."""
+    return Number(int, low, high)
 
 
-def _positive_float(text):
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+def positive(high=None):
+    """A number above 0 (a learning rate, a coefficient), ``high`` at most."""
+    return Number(float, 0.0, high, above=True)
 
+
+def non_negative(high=None):
+    """A number of 0 or more (a penalty that 0 switches off)."""
+    return Number(float, 0.0, high)
+
+
+# numpy's generators take seeds of 32 bits; python's and paddle's take those too
+SEED = Number(int, 0, 2 ** 32 - 1)
+MAX_BATCH = 1 << 16
+MAX_PROCESSES = 64
 
 # The common flags (DESIGN.md §2): config key -> (flag, argparse options, help)
 FLAGS = {
     "data": ("--data", dict(metavar="PATH"),
              "the course's own data file(s); default: the embedded dataset"),
-    "epochs": ("--epochs", dict(type=_positive_int), "passes over the training data"),
-    "batch_size": ("--batch-size", dict(type=_positive_int), "training samples per batch"),
-    "lr": ("--lr", dict(type=_positive_float), "learning rate"),
+    "epochs": ("--epochs", dict(type=count(100_000)), "passes over the training data"),
+    "batch_size": ("--batch-size", dict(type=count(MAX_BATCH)), "training samples per batch"),
+    "lr": ("--lr", dict(type=positive(100.0)), "learning rate"),
     "optimizer": ("--optimizer", dict(choices=OPTIMIZERS),
                   "the paddle.optimizer class that updates the parameters"),
-    "seed": ("--seed", dict(type=int),
+    "seed": ("--seed", dict(type=SEED, metavar="SEED"),
              "seeds python, numpy and paddle: the same seed repeats the run"),
     "output_dir": ("--output-dir", dict(metavar="DIR"),
                    "where the results, plots and checkpoints are written"),
     "device": ("--device", dict(choices=("auto", "cpu", "gpu")),
                "auto: a GPU when Paddle sees one, else the CPU"),
-    "num_workers": ("--num-workers", dict(type=_non_negative_int),
+    "num_workers": ("--num-workers", dict(type=count(MAX_PROCESSES, low=0)),
                     "DataLoader worker processes; 0 reads in the training process"),
-    "nprocs": ("--nprocs", dict(type=_positive_int),
+    "nprocs": ("--nprocs", dict(type=count(MAX_PROCESSES)),
                "data-parallel processes started with paddle.distributed.spawn"),
     "quick": ("--quick", dict(action="store_true"),
               "a tiny run (seconds) that writes every output: a smoke test, its numbers are "
@@ -138,32 +174,105 @@ def training_parser(description, defaults, epilog=None):
     return p
 
 
-class LessonParser(argparse.ArgumentParser):
-    """A lesson's parser: once the arguments are read, an output dir holding finished results
-    is refused unless ``--overwrite`` (then the lesson writes over them as it goes; nothing is
-    deleted here, so an argument the lesson then rejects costs nothing) or the lesson's own
-    ``--resume`` continues them. ``guard=False``: the lesson keeps its runs itself and only
-    recomputes its tables."""
+# The folders the lesson being run (see :func:`lesson`) has claimed through its parser
+_LESSON = contextvars.ContextVar("lesson_run", default=None)
+_UNSET = object()
 
-    def __init__(self, *args, guard=True, **kwargs):
-        super().__init__(*args, **kwargs)
+
+def lesson(main):
+    """Make ``main(argv)`` a lesson run: the output folder its parser reads is claimed for it
+    (see :mod:`paddle_course.run_folder`: locked, checked, recorded) when the arguments are
+    parsed, and closed when ``main`` returns (finished) or raises (failed or interrupted, and
+    removed again if the lesson wrote nothing there). Every lesson's ``main`` is decorated so."""
+    spec = main.__globals__.get("__spec__")
+    module = spec.name if spec is not None else main.__module__
+    if module == "__main__":                     # python chapters/ch02_mnist/loss.py
+        module = command_name(main.__globals__.get("__file__", "")).removeprefix("python -m ")
+
+    @functools.wraps(main)
+    def run(argv=None):
+        claimed = []
+        token = _LESSON.set((module, claimed))
+        try:
+            result = main(argv)
+        except BaseException as e:
+            for folder in reversed(claimed):
+                folder.__exit__(type(e), e, None)
+            raise
+        finally:
+            _LESSON.reset(token)
+        for folder in reversed(claimed):
+            folder.close()
+        return result
+
+    run.lesson_module = module
+    return run
+
+
+class LessonParser(argparse.ArgumentParser):
+    """A lesson's parser. Once the arguments are read, the output folder is claimed for the
+    lesson (it must run under :func:`lesson`): a folder holding a finished run is refused unless
+    ``--overwrite`` (the lesson then writes over its own files: nothing is deleted, so an
+    argument the lesson then rejects costs nothing) or the lesson's own ``--resume`` continues
+    it; a folder holding others' files or being written by another process is refused.
+    ``guard=False``: the lesson keeps its runs itself and only recomputes its tables.
+
+    ``quick``: the values ``--quick`` gives flags that are not on the command line (an explicit
+    flag always wins); ``--help`` shows them beside the defaults."""
+
+    def __init__(self, *args, guard=True, quick=None, **kwargs):
         self.guard = guard
+        self.quick = dict(quick or {})          # before argparse adds its own --help
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        if action.dest in self.quick and action.help:
+            quick = f"{self.quick[action.dest]} with --quick"
+            action.help = (action.help[:-1] + f"; {quick})" if action.help.endswith(")")
+                           else action.help + f" ({quick})")
+        return action
 
     def parse_known_args(self, args=None, namespace=None):
-        parsed, rest = super().parse_known_args(args, namespace)
-        if getattr(parsed, "quick", False):
+        defaults = {k: self.get_default(k) for k in self.quick}
+        self.set_defaults(**{k: _UNSET for k in self.quick})
+        try:
+            parsed, rest = super().parse_known_args(args, namespace)
+        finally:
+            self.set_defaults(**defaults)
+        quick = getattr(parsed, "quick", False)
+        for k, value in self.quick.items():
+            if getattr(parsed, k, None) is _UNSET:
+                setattr(parsed, k, value if quick else defaults[k])
+        if quick:
             announce_quick()
-        if self.guard and getattr(parsed, "output_dir", None) and not getattr(parsed, "resume",
-                                                                               False):
-            refuse_to_replace(parsed.output_dir, parsed.overwrite)
+        if getattr(parsed, "output_dir", None):
+            self._claim(parsed)
         return parsed, rest
 
+    def _claim(self, parsed):
+        run = _LESSON.get()
+        if run is None:
+            raise RuntimeError(f"{self.prog}: a lesson's parser claims its output folder, so "
+                               f"its main must be decorated with paddle_course.cli.lesson")
+        module, claimed = run
+        if getattr(parsed, "overwrite", False):
+            mode = "overwrite"
+        elif not self.guard or getattr(parsed, "resume", False):
+            mode = "update"
+        else:
+            mode = "fresh"
+        folder = RunFolder(parsed.output_dir, module,
+                           command=" ".join([self.prog, *sys.argv[1:]]))
+        claimed.append(folder.claim(mode))
 
-def lesson_parser(description, defaults, guard=True, helps=None):
+
+def lesson_parser(description, defaults, guard=True, helps=None, quick=None):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
     with those defaults, and ``--overwrite``; ``helps`` ({key: text}) says what a common flag
-    means in this lesson where the usual words would not. Add the lesson's own flags to it."""
-    p = LessonParser(prog=command_name(), description=description, guard=guard,
+    means in this lesson where the usual words would not; ``quick`` ({key: value}) what
+    ``--quick`` changes. Add the lesson's own flags to it."""
+    p = LessonParser(prog=command_name(), description=description, guard=guard, quick=quick,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_flags(p, defaults, suppress=False, helps=helps)
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
@@ -223,10 +332,21 @@ def entry(fn, argv=None, resume_command=None):
                                 + (" (or the same launch command with --resume)" if n > 1 else ""))
             print(message, file=sys.stderr)
         sys.exit(e.exit_code)
-    except (ConfigError, DataError, CheckpointError, FileExistsError, TrainingDiverged,
+    except (ConfigError, DataError, CheckpointError, FolderError, TrainingDiverged,
             RankFailed) as e:
         where = f"rank {rank}: " if n > 1 else ""
         print(f"error: {where}{e}", file=sys.stderr)
         sys.exit(1 if isinstance(e, (TrainingDiverged, RankFailed)) else 2)
+    except OSError as e:
+        # the machine, not the input: a full disk, a folder made read-only mid-run. What was
+        # complete is kept (checkpoints appear whole or not at all): say where, and how to go on
+        where = f"rank {rank}: " if n > 1 else ""
+        name = f"{e.filename}: " if e.filename else ""
+        message = f"error: {where}{name}{e.strerror or e}"
+        if resume_command:
+            message += (f"; the run stopped, its last complete checkpoint is kept: free the "
+                        f"space (or fix the folder), then {resume_command} --resume")
+        print(message, file=sys.stderr)
+        sys.exit(1)
     finally:
         _CLOSING.reset(closing)

@@ -1,17 +1,21 @@
 """Deploying a trained network: export a static program and run it with Paddle Inference."""
 
 import time
+from pathlib import Path
 
 import numpy as np
 import paddle
 from paddle import inference
 from paddle.static import InputSpec
 
+from .run_folder import written
+
 
 def export(model, path, input_shape=(None, 1, 28, 28)):
     """``paddle.jit.save`` of ``model`` (in eval mode) for inputs of ``input_shape``; Paddle 3.x
     writes ``path.json`` (the program) and ``path.pdiparams`` (the weights)."""
     model.eval()
+    written(f"{Path(path).parent}/")      # jit.save writes several files there: all the run's
     static = paddle.jit.to_static(model, input_spec=[InputSpec(list(input_shape), "float32", "x")],
                                   full_graph=True)
     paddle.jit.save(static, path)

@@ -11,9 +11,10 @@ import paddle
 import paddle.nn.functional as F
 
 from .data import load_mnist, make_loader
-from .engine import Monitor, Progress, Trainer, checkpoint, evaluate
+from .engine import Monitor, Progress, Trainer, evaluate
+from .engine.checkpoint import Checkpoints
 from .flops import count_flops
-from .run import explain, write_results
+from .results import explain, write_results
 from .seed import seed_everything
 
 QUICK_SIZES = dict(train=512, val=128, test=128)
@@ -73,7 +74,7 @@ def train_variant(name, build, data, epochs, batch_size, seed=0, loss_fn=F.cross
     result.update(epochs=len(state.history), seconds=seconds, history=state.history,
                   batch_losses=losses.values, final_lr=optimizer.get_lr())
     if keep_best:
-        model.set_state_dict(checkpoint.load(keep_best, "best")[0])
+        model.set_state_dict(Checkpoints(keep_best).load("best")[0])
         result["best_epoch"] = state.monitor["best_epoch"]
     if log:
         log(f"{name:>24}: " + "  ".join(f"{k} {v:.4f}" for k, v in result.items()
@@ -93,7 +94,7 @@ def measure(model, result, data, input_shape):
 
 
 def ranking_note(results, ahead, behind, expected, after=""):
-    """A note (:func:`paddle_course.run.explain`) for when variant ``ahead``, which the course
+    """A note (:func:`paddle_course.results.explain`) for when variant ``ahead``, which the course
     ``expected`` ahead, ends below ``behind`` on val_acc; None when it does not. It says which of
     two measured reasons applies: ``ahead`` is still learning (its training loss is higher too),
     or it fits the training data better and generalises worse. ``after``: a closing sentence."""
@@ -131,7 +132,7 @@ def report(out_dir, results, columns=("val_acc", "val_loss", "train_acc", "train
     """Print the table of ``results`` (one row per variant), write results.json (with ``extra``,
     facts that are not variants, and whether ``quick`` made it) and results.md, and plot the
     variants' validation curves. ``notes``: why a number contradicts or qualifies the course
-    (:func:`paddle_course.run.explain`), printed under the table and written with it."""
+    (:func:`paddle_course.results.explain`), printed under the table and written with it."""
     columns = print_table(results, columns)
     notes = explain(notes)
     written = list(write_results(out_dir, results, columns, extra, quick=quick, notes=notes))

@@ -15,22 +15,29 @@ whatever the task adds (:attr:`Task.finish`). Errors a user can fix end as one l
 code (:func:`paddle_course.cli.entry`).
 """
 
+import contextlib
 import importlib
+import json
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import paddle.nn.functional as F
 
+from .atomic import write_json
 from .cli import (ConfigError, announce_quick, entry, resolve_config, run_dir,
                   training_parser)
 from .data import make_loader
 from .device import select_device
 from .distributed import barrier, setup, shard, spawn, world_size, wrap
-from .engine import Monitor, Trainer, checkpoint, evaluate
+from .engine import Monitor, Trainer, evaluate
+from .engine.checkpoint import Checkpoints
+from .engine.state import position
 from .engine.trainer import format_metrics
 from .optim import build_optimizer
-from .run import RunDir, position
+from .run_folder import RunFolder, inspect, written
 from .seed import seed_everything
 from tools.plot import plot_history
 from tools.vdl import VisualDLLogger
@@ -102,35 +109,56 @@ class Context:
     config: dict
     data: object
     model: object
-    out: RunDir
+    out: RunFolder
     logger: object
     place: object
     metrics: dict               # {"val": ..., "test": ...}: the best checkpoint evaluated
     history: list               # one record per epoch (train/val metrics, lr, seconds)
 
 
+@dataclass
+class Args:
+    """A job's command line, read: the run's config and how it uses its folder."""
+    config: dict
+    mode: str                   # fresh, overwrite or resume (see paddle_course.run_folder)
+    saved: dict | None = None   # the state.json of the checkpoint being resumed
+
+
 def parse_args(task, argv=None):
-    """``(config, resuming)``: the flags given, the task's defaults, and a resumed run's config."""
+    """The flags given, the task's defaults, and a resumed run's config (:class:`Args`)."""
     p = training_parser(task.description, task.defaults)
     if task.add_arguments:
         task.add_arguments(p)
     explicit = vars(p.parse_args(argv))
+    resume = explicit.get("resume")
+    if isinstance(resume, str) and "output_dir" in explicit and \
+            Path(explicit["output_dir"]).absolute() != Path(resume).absolute():
+        raise ConfigError(f"--resume {resume} and --output-dir {explicit['output_dir']} name two "
+                          f"folders; a run continues where it is: give one of them")
     root = run_dir(explicit, task.defaults)
+    mode = "resume" if resume else "overwrite" if explicit.get("overwrite") else "fresh"
     saved = None
-    if explicit.get("resume"):
-        state = checkpoint.read_state(RunDir(root).checkpoints, "last")
-        if state is None:
-            raise ConfigError(f"nothing to resume: no checkpoint in {RunDir(root).checkpoints}")
-        saved = state["config"]
-    config = resolve_config(explicit, task.defaults, task.quick, saved)
+    if resume:
+        RunFolder(root, task.module).check("resume")   # ours, this job's, not being written
+        saved = Checkpoints(Path(root) / "checkpoints").read_state("last")
+    config = resolve_config(explicit, task.defaults, task.quick, saved and saved["config"])
     config["output_dir"] = str(root)
-    return config, saved is not None
+    if saved:
+        done = saved["train_state"]["epoch"] + (1 if saved["train_state"]["step_in_epoch"] else 0)
+        if config["epochs"] < done:
+            raise ConfigError(f"--epochs {config['epochs']}: the run in {root} has already "
+                              f"trained {done} epoch(s); give --epochs {done} or more, or leave "
+                              f"it out to finish the run as configured")
+    return Args(config, mode, saved)
 
 
 def main(task, argv=None):
     """Run the job: in this process, or (``--nprocs N`` outside a launcher) in N spawned ones."""
-    config, _ = parse_args(task, argv)
+    args = parse_args(task, argv)
+    config = args.config
     if config.get("nprocs", 1) > 1 and world_size() == 1:
+        # refuse a folder now, in one line, rather than in every spawned process
+        RunFolder(config["output_dir"], task.module).check(args.mode, _can_resume(config))
         return spawn(_worker, (task.module, argv), config["nprocs"], config["device"])
     return run(task, argv)
 
@@ -146,13 +174,32 @@ def _worker(module, argv):
     entry(lambda a: run(task, a), argv, resume_command=task.command)
 
 
+def _can_resume(config):
+    """For :meth:`RunFolder.check`: where the run in the output dir stopped, or None when it has
+    no complete checkpoint."""
+    def where():
+        state = Checkpoints(Path(config["output_dir"]) / "checkpoints").read_state("last")
+        if state is None:
+            return None
+        ts = state["train_state"]
+        return position(ts["epoch"], ts["step_in_epoch"], state["config"]["epochs"],
+                        ts["global_step"])
+    return where
+
+
 def run(task, argv=None):
-    config, resuming = parse_args(task, argv)
+    args = parse_args(task, argv)
+    config, resuming = args.config, args.saved is not None
     place = setup()
     say = print if place.is_main else (lambda *a, **k: None)
     if config.get("quick"):
         announce_quick()              # first and last line (under cli.entry), in rank 0 only
-    out = RunDir(config["output_dir"])
+    out = RunFolder(config["output_dir"], task.module,
+                    command=" ".join([task.command, *(sys.argv[1:] if argv is None else argv)]))
+    out.check(args.mode, _can_resume(config))    # every rank, before any work: refused alike
+    if args.mode == "resume" and not resuming:
+        say(f"nothing complete to resume in {out.root} (it stopped before its first "
+            f"checkpoint): starting it from the beginning")
     device = select_device(config["device"])
     seed_everything(config["seed"])
     data = task.load_data(config)
@@ -165,14 +212,23 @@ def run(task, argv=None):
                           f"trained on (its content differs); resume with the same --data")
     config.update(data_fingerprint=fingerprint, world_size=place.world_size,
                   global_batch_size=config["batch_size"] * place.world_size)
-    if not resuming:
-        overwrite = config.get("overwrite", False)
-        out.prepare_fresh(clear=False, overwrite=overwrite)   # every rank checks and refuses alike
-        barrier()
-        if place.is_main:
-            out.prepare_fresh(overwrite=overwrite)
     barrier()
+    # rank 0 writes the folder, under its lock, for as long as the run lasts
+    claim = out.claim(args.mode, _can_resume(config), say) if place.is_main else \
+        contextlib.nullcontext()
+    with claim:
+        if place.is_main and not resuming and out.previous.state != "absent":
+            out.clear()          # starting again: what this job wrote there before, and only that
+        try:
+            return _train(task, config, data, model, loss_fn, metrics, out, place, say,
+                          device, resuming)
+        except OSError as e:
+            e.resume_dir = out.root           # cli.entry: how to continue after a full disk
+            raise
 
+
+def _train(task, config, data, model, loss_fn, metrics, out, place, say, device, resuming):
+    barrier()
     loaders = {"train": make_loader(data.train, config["batch_size"], shuffle=True,
                                     seed=config["seed"], num_workers=config["num_workers"],
                                     num_replicas=place.world_size, rank=place.rank)}
@@ -194,7 +250,7 @@ def run(task, argv=None):
                       seed=config["seed"], monitor=Monitor(*task.monitor, config.get("patience")),
                       checkpoint_dir=out.checkpoints, config=config, rank=place.rank,
                       world_size=place.world_size, is_main=place.is_main,
-                      on_epoch_end=lambda s: out.write_metrics(_metrics(task, config, data, s)))
+                      on_epoch_end=lambda s: _write_metrics(out, _metrics(task, config, data, s)))
     state = trainer.resume(out.checkpoints) if resuming else None
     if state is not None and (state.epoch >= config["epochs"] or state.stopped_early):
         say(f"the run in {out.root} is already complete ({state.epoch} epochs); "
@@ -218,25 +274,34 @@ def run(task, argv=None):
     finally:
         if logger:
             logger.close()
-    written = extra.pop("written", [])
+    written_files = extra.pop("written", [])
     metrics = _metrics(task, config, data, state, seconds=time.time() - started, **results, **extra)
     if not place.is_main:
         return metrics
-    written = [out.write_metrics(metrics), plot_history(state.history, out.plots / "history.png"),
-               *written]
+    files = [_write_metrics(out, metrics), plot_history(state.history, out.plots / "history.png"),
+             *written_files]
     say("wrote:")
-    for path in [*written, out.checkpoints / "best.pdparams", out.checkpoints / "last.pdparams"]:
+    for path in files:
         say(f"  {path}")
+    index = Checkpoints(out.checkpoints).index()
+    for which in ("best", "last") if index["best"] != index["last"] else ("best",):
+        both = " and last" if index["best"] == index["last"] else ""
+        say(f"  {out.checkpoints / index[which]}/   the {which}{both} checkpoint "
+            f"(index: {out.checkpoints / 'index.json'})")
     if logger.enabled:
         say(f"  {out.vdl}/   view: visualdl --logdir {out.vdl} --host 127.0.0.1 -L en")
     return metrics
+
+
+def _write_metrics(out, metrics):
+    return write_json(written(out.metrics), metrics)
 
 
 def _evaluate_best(trainer, model, out, loaders, place, say):
     """The best checkpoint (by the monitored validation metric), not whatever the last epoch
     left, is what the run reports: loaded into ``model`` and evaluated on the val and test
     splits (each sample once over all ranks)."""
-    params, _, best_state = checkpoint.load(out.checkpoints, "best")
+    params, _, best_state = Checkpoints(out.checkpoints).load("best")
     model.set_state_dict(params)
     best_epoch = best_state["train_state"]["monitor"]["best_epoch"]
     percent = {k for k, m in trainer.metrics.items() if m.percent}
@@ -262,3 +327,21 @@ def _metrics(task, config, data, state, **extra):
             "best": {"metric": task.monitor[0], "value": state.monitor["best"],
                      "epoch": state.monitor["best_epoch"]},
             "stopped_early": state.stopped_early, **extra}
+
+
+def finished_run(task, root, argv=(), say=print):
+    """``metrics.json`` of the finished run of ``task`` in ``root`` (a lesson that uses a trained
+    model: ``map``, ``recommend``). A folder holding no run gets one first, trained with ``argv``;
+    an unfinished run, or another job's, is refused, naming the command that continues it."""
+    found = inspect(root)
+    if found.state in ("absent", "empty"):
+        say(f"no trained model in {root}: training one there first ({task.command})")
+        run(task, ["--output-dir", str(root), *argv])
+        found = inspect(root)
+    module = (found.manifest or {}).get("module")
+    if found.state != "finished" or module != task.module:
+        what = f"a run of {module}" if module and module != task.module else "no finished run"
+        hint = (f"; continue it with {task.command} --resume {root}"
+                if found.state == "unfinished" and module == task.module else "")
+        raise ConfigError(f"{root}: holds {what} of {task.module}{hint}")
+    return json.loads((Path(root) / "metrics.json").read_text())

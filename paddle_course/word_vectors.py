@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_bytes
 from .data.errors import DataError
+from .run_folder import written
 
 
 def read_pairs(path):
@@ -92,11 +94,10 @@ class WordVectors:
     def save_text(self, path, digits=5):
         """word2vec's text format (``gensim.models.KeyedVectors.load_word2vec_format`` reads it):
         a line ``count dimension``, then a line ``word v1 v2 ...`` per word."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(f"{len(self.words)} {self.vectors.shape[1]}\n")
-            for word, row in zip(self.words, self.vectors):
-                f.write(word + " " + " ".join(f"{x:.{digits}g}" for x in row) + "\n")
-        return path
+        lines = [f"{len(self.words)} {self.vectors.shape[1]}\n"]
+        lines += [word + " " + " ".join(f"{x:.{digits}g}" for x in row) + "\n"
+                  for word, row in zip(self.words, self.vectors)]
+        return write_bytes(written(path), "".join(lines).encode("utf-8"))
 
     @classmethod
     def load_text(cls, path):

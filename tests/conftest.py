@@ -5,6 +5,7 @@ import json
 import struct
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +176,20 @@ def course(tmp_path):
     sys.path.remove(str(tmp_path))
     for name in [m for m in sys.modules if m.startswith("fakecourse")]:
         del sys.modules[name]
+
+
+def _checkpoints(run):
+    from paddle_course.engine.checkpoint import INDEX, Checkpoints
+    run = Path(run)
+    return Checkpoints(run if (run / INDEX).is_file() else run / "checkpoints")
+
+
+def checkpoint_params(run, which="last"):
+    """The parameters of the ``last`` (or ``best``) checkpoint of a run folder (or of a folder of
+    checkpoints), verified and read without unpickling anything but arrays."""
+    return _checkpoints(run).load(which)[0]
+
+
+def checkpoint_state(run, which="last"):
+    """The ``state.json`` of a run's ``last`` (or ``best``) checkpoint."""
+    return _checkpoints(run).read_state(which)

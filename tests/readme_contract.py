@@ -57,12 +57,19 @@ def lessons():
     return found
 
 
+# every run folder's own bookkeeping (README: "Every output folder"), not listed per lesson
+BOOKKEEPING = {"run.json", ".lock"}
+
+
 def written(out):
     """What a run left in ``out``, named as README names it: files and ``folder/``s at the top,
-    and the figures in ``plots/``."""
+    and the figures in ``plots/``; not the folder's bookkeeping (``run.json``, ``.lock``), which
+    every run folder has."""
     out = Path(out)
     names = set()
     for p in out.iterdir():
+        if p.name in BOOKKEEPING:
+            continue
         if p.name == "plots":
             names |= {f"plots/{f.name}" for f in p.iterdir()}
         else:

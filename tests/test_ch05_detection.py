@@ -10,6 +10,7 @@ import paddle
 import pytest
 from PIL import Image
 
+from conftest import checkpoint_params
 from paddle_course.data import detection as det_data
 from paddle_course.data.digit_scenes import ink_box, make_scenes
 from paddle_course.data.errors import DataError
@@ -19,6 +20,7 @@ from paddle_course.data.voc import read_voc_folder, tiles
 from paddle_course.detection.anchors import HeadLayout
 from paddle_course.detection.yolo_loss import YoloLoss
 from paddle_course.models.yolo import TinyYOLOv3
+from paddle_course.run_folder import FolderError
 from readme_contract import check_outputs
 
 OBJECT = ("<object><name>{name}</name><difficult>{difficult}</difficult><bndbox><xmin>{0}</xmin>"
@@ -243,9 +245,8 @@ def test_yolo_lesson_quick_resumes_exactly(tmp_path):
     yolo.main(base + ["--epochs", "1", "--output-dir", str(tmp_path / "part")])
     resumed = yolo.main(["--resume", "--epochs", "2", "--output-dir", str(tmp_path / "part")])
     assert [r["train_loss"] for r in resumed["history"]] == [r["train_loss"] for r in whole["history"]]
-    a = paddle.load(str(tmp_path / "whole" / "checkpoints" / "last.pdparams"))
-    b = paddle.load(str(tmp_path / "part" / "checkpoints" / "last.pdparams"))
-    assert all(np.array_equal(a[k].numpy(), b[k].numpy()) for k in a)
+    a, b = checkpoint_params(tmp_path / "whole"), checkpoint_params(tmp_path / "part")
+    assert all(np.array_equal(a[k], b[k]) for k in a)
     metrics = json.loads((tmp_path / "whole" / "metrics.json").read_text())
     assert set(metrics["detection"]) == {"val", "test"} and metrics["oracle"]["loss_max_rel_diff"] < 1e-4
     assert 0 <= metrics["detection"]["test"]["map"] <= 1
@@ -272,13 +273,13 @@ def test_map_lesson_quick_trains_its_detector_then_explains_map(tmp_path):
     from chapters.ch05_detection import map as map_lesson
 
     r = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
-    weights = tmp_path / "model" / "checkpoints" / "best.pdparams"
-    assert weights.is_file()                                          # trained first
+    weights = tmp_path / "model" / "checkpoints" / "index.json"
+    assert checkpoint_params(tmp_path / "model", "best")              # trained first
     check_outputs("chapters.ch05_detection.map", tmp_path)
     made = weights.stat().st_mtime_ns
     assert set(r["nms"]) == {"0.1", "0.3", "0.45", "0.6", "0.8", "0.95", "none"}
     assert all(0 <= row["mAP"] <= 1 for row in [*r["nms"].values(), *r["score"].values()])
-    with pytest.raises(FileExistsError, match="--overwrite"):         # its tables are kept
+    with pytest.raises(FolderError, match="--overwrite"):         # its tables are kept
         map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3"])
     again = map_lesson.main(["--quick", "--output-dir", str(tmp_path), "--images", "3",
                              "--overwrite"])

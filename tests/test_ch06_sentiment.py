@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from chapters.ch06_nlp import sentiment
-from conftest import write_reviews_tar
+from conftest import checkpoint_params, write_reviews_tar
 from paddle_course.cli import ConfigError
 from paddle_course.word_vectors import WordVectors
 from readme_contract import check_outputs
@@ -26,7 +26,7 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
     for name in sentiment.VARIANTS:
         r = results[name]
         assert r["test_reviews"] == 30 and 0 <= r["test_acc"] <= 1 and r["best_epoch"] == 1
-        assert (out / "checkpoints" / name / "best.pdparams").is_file()
+        assert checkpoint_params(out / "checkpoints" / name, "best")
     assert results["majority class"]["test_acc"] == 0.5
     assert results["word2vec"]["vocabulary_from_word2vec"] == "5/" + str(
         json.loads((out / "results.json").read_text())["data"]["vocabulary"])

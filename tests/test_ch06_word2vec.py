@@ -10,9 +10,8 @@ import paddle
 import pytest
 
 from chapters.ch06_nlp import word2vec
-from conftest import write_text8
+from conftest import checkpoint_params, checkpoint_state, write_text8
 from paddle_course.data.skipgram import PairLoader
-from paddle_course.engine.checkpoint import read_state
 from paddle_course.engine.interrupt import TrainingInterrupted
 from readme_contract import check_outputs
 
@@ -70,10 +69,10 @@ def test_stopped_mid_epoch_then_resumed_is_bit_identical(tmp_path, monkeypatch):
     with pytest.raises(TrainingInterrupted):
         word2vec.main([*args, "--output-dir", str(run)])
     monkeypatch.setattr(PairLoader, "batch", make)
-    progress = read_state(run / "checkpoints", "last")["train_state"]
+    progress = checkpoint_state(run)["train_state"]
     assert progress["epoch"] == 1 and progress["step_in_epoch"] == 5
     word2vec.main(["--resume", str(run)])
-    a = paddle.load(str(tmp_path / "ref/checkpoints/last.pdparams"))
-    b = paddle.load(str(run / "checkpoints/last.pdparams"))
+    a = checkpoint_params(tmp_path / "ref")
+    b = checkpoint_params(run)
     assert sorted(a) == ["embedding.weight", "embedding_out.weight"]
     assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)

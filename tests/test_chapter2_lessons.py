@@ -9,7 +9,7 @@ import paddle
 import pytest
 
 from chapters.ch02_mnist import MNIST_network, data_process
-from conftest import write_idx_dir
+from conftest import checkpoint_params, write_idx_dir
 from paddle_course.data import load_mnist
 from paddle_course.models import MLP, MNIST
 from readme_contract import check_outputs
@@ -159,7 +159,7 @@ def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, caps
     test = load_mnist(str(idx)).test
     for s, row in zip((0, 1), r["runs"].values()):
         model = MNIST()
-        model.set_state_dict(paddle.load(str(out / f"seed_{s}" / "checkpoints" / "best.pdparams")))
+        model.set_state_dict(checkpoint_params(out / f"seed_{s}", "best"))
         model.eval()
         predicted = model(paddle.to_tensor(test.images)).numpy().argmax(1)
         assert row["extra_test_acc"] == pytest.approx((predicted == test.labels).mean())
@@ -168,7 +168,7 @@ def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, caps
     assert saved["quick"] is True and saved["seeds"] == [0, 1]
     assert (out / "results.md").is_file() and (out / "plots" / "spread.png").is_file()
 
-    best = out / "seed_1" / "checkpoints" / "best.pdparams"
+    best = out / "seed_1" / "checkpoints" / "index.json"
     stamp = best.stat().st_mtime_ns
     capsys.readouterr()
     again = seeds.main(argv)

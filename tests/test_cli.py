@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from paddle_course.cli import (QUICK_NOTE, ConfigError, announce_quick, entry, lesson_parser,
-                               resolve_config, training_parser)
+from paddle_course.cli import (QUICK_NOTE, ConfigError, announce_quick, entry, lesson,
+                               lesson_parser, resolve_config, training_parser)
+from paddle_course.results import write_results
+from paddle_course.run_folder import FolderError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,22 +44,46 @@ def test_bad_flag_values_are_refused(argv, capsys):
     assert "error" in capsys.readouterr().err
 
 
+def _lesson(out, quick=None):
+    """A lesson (under @lesson, as every lesson is) that writes a table."""
+    @lesson
+    def main(argv=None):
+        args = lesson_parser("a lesson", {"output_dir": str(out), "epochs": 10, "quick": False},
+                             quick=quick).parse_args(argv)
+        write_results(out, {"a": {"epochs": args.epochs}}, ["epochs"], quick=args.quick)
+        return args
+    return main
+
+
 def test_a_lessons_finished_results_are_kept_unless_overwrite(tmp_path):
-    """Every lesson's parser guards its output dir: refused with the two ways out named; with
-    --overwrite it goes on and deletes nothing (the lesson writes over its files)."""
+    """Every lesson's parser claims its output dir: a finished run is refused with the two ways
+    out named; with --overwrite it goes on and deletes nothing (the lesson writes over its
+    files)."""
     out = tmp_path / "lesson"
-    (out / "plots").mkdir(parents=True)
-    (out / "results.json").write_text("{}")
-    (out / "plots" / "old.png").write_bytes(b"png")
-    (out / "model").mkdir()                                   # e.g. a trained sub-run: kept
-    p = lesson_parser("a lesson", {"output_dir": str(out), "quick": False})
-    with pytest.raises(FileExistsError, match="--overwrite .*--output-dir"):
-        p.parse_args([])
-    assert (out / "results.json").is_file() and (out / "plots" / "old.png").is_file()
-    args = p.parse_args(["--overwrite"])
-    assert args.overwrite and (out / "results.json").is_file() and (out / "model").is_dir()
-    fresh = lesson_parser("fresh", {"output_dir": str(tmp_path / "new")}).parse_args([])
-    assert fresh.output_dir == str(tmp_path / "new") and not fresh.overwrite   # nothing there: runs
+    main = _lesson(out)
+    assert main([]).epochs == 10 and (out / "results.json").is_file()
+    first = (out / "results.json").read_bytes()
+    with pytest.raises(FolderError, match="--overwrite .*--output-dir"):
+        main(["--epochs", "3"])
+    assert (out / "results.json").read_bytes() == first
+    assert main(["--overwrite", "--epochs", "3"]).epochs == 3
+    assert json.loads((out / "results.json").read_text())["a"]["epochs"] == 3
+    assert json.loads((out / "run.json").read_text())["state"] == "finished"
+
+
+def test_quick_sets_only_the_flags_not_given(tmp_path):
+    """--quick changes a flag's default, never a value given on the command line."""
+    main = _lesson(tmp_path / "q", quick={"epochs": 2})
+    assert main(["--overwrite"]).epochs == 10 and main(["--quick", "--overwrite"]).epochs == 2
+    assert main(["--quick", "--epochs", "7", "--overwrite"]).epochs == 7
+    text = " ".join(lesson_parser("q", {"epochs": 10, "quick": False},
+                                  quick={"epochs": 2}).format_help().split())
+    assert "(default 10; 2 with --quick)" in text
+
+
+def test_a_lesson_parser_outside_a_lesson_run_is_a_programming_error(tmp_path):
+    with pytest.raises(RuntimeError, match="paddle_course.cli.lesson"):
+        lesson_parser("x", {"output_dir": str(tmp_path / "o")}).parse_args([])
 
 
 def test_usage_names_the_command_as_it_is_typed():

@@ -13,7 +13,7 @@ import numpy as np
 import paddle
 import pytest
 
-from conftest import digits, write_course_json
+from conftest import checkpoint_params, digits, write_course_json
 from paddle_course.distributed import RankFailed, spawn
 from readme_contract import check_outputs
 
@@ -27,7 +27,7 @@ def run(args, **kw):
 
 
 def params(out):
-    return {k: np.asarray(v) for k, v in paddle.load(str(out / "checkpoints/last.pdparams")).items()}
+    return checkpoint_params(out)
 
 
 def metrics(out):
@@ -94,7 +94,7 @@ def test_sigterm_then_resume_on_two_and_on_one_process(tmp_path):
     proc = subprocess.Popen([*TRAIN, *map(str, common), "--nprocs", "2", "--output-dir", str(out)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
-    while not (out / "checkpoints/last.pdstate").exists():
+    while not (out / "checkpoints/index.json").exists():
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
         time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
@@ -123,15 +123,16 @@ def test_two_nodes_on_localhost(tmp_path):
     master = f"127.0.0.1:{_free_port()}"
     launch = [sys.executable, "-m", "paddle.distributed.launch", "--nnodes", "2", "--master", master,
               "--nproc_per_node", "1"]
-    job = ["chapters/ch02_mnist/train.py", "--quick", "--no-visualdl", "--output-dir", str(tmp_path)]
+    job = ["chapters/ch02_mnist/train.py", "--quick", "--no-visualdl", "--output-dir",
+           str(tmp_path / "run")]
     nodes = [subprocess.Popen([*launch, "--log_dir", str(tmp_path / f"log{i}"), *job], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env=dict(os.environ))
              for i in range(2)]
     outs = [n.communicate(timeout=300)[0] for n in nodes]
     assert all(n.returncode == 0 for n in nodes), outs
-    assert metrics(tmp_path)["config"]["world_size"] == 2
-    assert metrics(tmp_path)["test"]["samples"] == 128
+    assert metrics(tmp_path / "run")["config"]["world_size"] == 2
+    assert metrics(tmp_path / "run")["test"]["samples"] == 128
 
 
 def test_parameter_server_lesson_equals_allreduce(tmp_path):
@@ -163,7 +164,7 @@ def test_sigterm_to_the_launcher_stops_every_rank_and_leaves_a_checkpoint(tmp_pa
     launcher = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, start_new_session=True)
     deadline = time.time() + 120
-    while not (out / "checkpoints/last.pdstate").exists():
+    while not (out / "checkpoints/index.json").exists():
         assert launcher.poll() is None and time.time() < deadline
         time.sleep(0.02)
     launcher.send_signal(signal.SIGTERM)
@@ -197,7 +198,7 @@ def test_palm_with_auxiliary_heads_on_two_processes(tmp_path):
     two = metrics(tmp_path / "two")
     assert two["config"]["world_size"] == 2 and two["val"]["samples"] == 7
     model = palm.build_model(two["config"])
-    model.set_state_dict(paddle.load(str(tmp_path / "two/checkpoints/best.pdparams")))
+    model.set_state_dict(checkpoint_params(tmp_path / "two", "best"))
     data = load_palm(*find_palm(root), image_size=two["config"]["image_size"])
     one = evaluate(model, make_loader(data.val, 50), F.binary_cross_entropy_with_logits,
                    ["binary_acc", "auc"])

@@ -1,4 +1,7 @@
-"""Atomic checkpoints, torn sets, early stopping and the NaN stop."""
+"""Checkpoints that appear whole or not at all, safe loading, early stopping and the NaN stop."""
+
+import os
+import pickle
 
 import numpy as np
 import paddle
@@ -9,7 +12,9 @@ from conftest import digits
 from paddle_course.data import Split, make_loader
 from paddle_course.engine import (CheckpointError, Monitor, Progress, Trainer, TrainingDiverged,
                                   checkpoint)
-from paddle_course.engine.checkpoint import rename_optimizer_state
+from paddle_course.engine.checkpoint import (Checkpoints, load_weights, read_paddle,
+                                             rename_optimizer_state)
+from paddle_course.engine.rng import capture_rng
 from paddle_course.models import MNIST
 
 
@@ -23,54 +28,101 @@ def _setup(tmp_path, **kw):
     return model, trainer, make_loader(split, 32, shuffle=True), make_loader(split, 64)
 
 
-def test_crash_while_writing_leaves_the_previous_checkpoint_loadable(tmp_path, monkeypatch):
-    model, trainer, tl, vl = _setup(tmp_path)
-    trainer.fit(tl, vl, 1)
-    checkpoint.save(tmp_path, "snap", model, trainer.optimizer, {"x": 1})
+def _save(trainer, directory, epoch, best):
+    state = {"train_state": {"epoch": epoch, "step_in_epoch": 0, "global_step": 2 * epoch},
+             "rng": capture_rng(), "config": {"x": epoch}}
+    return Checkpoints(directory).save(trainer.model, trainer.optimizer, state, best=best)
+
+
+def test_a_checkpoint_is_one_folder_named_by_the_index_with_best_and_last(tmp_path):
+    model, trainer, tl, vl = _setup(tmp_path / "run")
+    ckpts = Checkpoints(tmp_path / "c")
+    assert ckpts.index() is None and ckpts.read_state() is None
+    first = _save(trainer, ckpts.dir, 1, best=True)
+    assert first.name == "epoch-0001-step-000002"
+    assert sorted(p.name for p in first.iterdir()) == ["model.pdopt", "model.pdparams", "state.json"]
+    second = _save(trainer, ckpts.dir, 2, best=False)          # not better: best stays epoch 1
+    assert ckpts.index() == {"format": checkpoint.FORMAT, "last": second.name, "best": first.name}
+    third = _save(trainer, ckpts.dir, 3, best=True)            # better: both move, in one write
+    assert ckpts.index()["last"] == ckpts.index()["best"] == third.name
+    # folders the index no longer names are gone, and nothing else is left behind
+    assert sorted(p.name for p in ckpts.dir.iterdir()) == ["epoch-0003-step-000006", "index.json"]
+    # the files are plain Paddle ones
+    plain = paddle.load(str(third / "model.pdparams"))
+    assert sorted(plain) == sorted(model.state_dict())
+
+
+def test_a_crash_while_saving_leaves_the_last_complete_checkpoint(tmp_path, monkeypatch):
+    model, trainer, tl, vl = _setup(tmp_path / "run")
+    ckpts = Checkpoints(tmp_path / "c")
+    kept = _save(trainer, ckpts.dir, 1, best=True)
     good = {k: v.numpy().copy() for k, v in model.state_dict().items()}
-    original = checkpoint.atomic_write
+    real = checkpoint._write_flushed
 
-    def die_in_file(n):
-        calls = []
+    def die_in_second_file(path, data):
+        if path.name == "model.pdopt":
+            path.write_bytes(data[: len(data) // 2])          # half written, then "power cut"
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
 
-        def write(path, data):
-            calls.append(path)
-            if len(calls) == n:       # half of the file written to its temporary, then "death"
-                path.with_name(f".{path.name}.tmp-crash").write_bytes(data[: len(data) // 2])
-                raise KeyboardInterrupt("simulated crash")
-            return original(path, data)
-        return write
-
-    # death while writing the first file: the whole previous checkpoint is intact
-    monkeypatch.setattr(checkpoint, "atomic_write", die_in_file(1))
-    with pytest.raises(KeyboardInterrupt):
-        checkpoint.save(tmp_path, "snap", MNIST(), trainer.optimizer, {"x": 2})
+    monkeypatch.setattr(checkpoint, "_write_flushed", die_in_second_file)
+    MNIST()(paddle.zeros([1, 1, 28, 28]))
+    with pytest.raises(OSError, match="No space left"):
+        _save(trainer, ckpts.dir, 2, best=True)
     monkeypatch.undo()
-    params, _, state = checkpoint.load(tmp_path, "snap")
-    assert state["x"] == 1
-    assert all(np.array_equal(np.asarray(params[k]), v) for k, v in good.items())
-
-    # death between files (.pdparams renamed, .pdopt not): the torn set is detected, not mixed
-    monkeypatch.setattr(checkpoint, "atomic_write", die_in_file(2))
-    with pytest.raises(KeyboardInterrupt):
-        checkpoint.save(tmp_path, "snap", MNIST(), trainer.optimizer, {"x": 3})
-    monkeypatch.undo()
-    with pytest.raises(CheckpointError, match="snap.pdparams does not belong to snap.pdstate"):
-        checkpoint.load(tmp_path, "snap")
+    # the temporary folder is gone, the index still names the complete checkpoint
+    assert sorted(p.name for p in ckpts.dir.iterdir()) == [kept.name, "index.json"]
+    params, _, state = ckpts.load("last")
+    assert state["config"] == {"x": 1} and ckpts.index()["best"] == kept.name
+    assert all(np.array_equal(params[k], v) for k, v in good.items())
 
 
-def test_atomic_write_never_exposes_a_partial_file(tmp_path, monkeypatch):
-    target = tmp_path / "f.bin"
-    checkpoint.atomic_write(target, b"old")
+def test_a_damaged_file_is_refused_on_load(tmp_path):
+    model, trainer, tl, vl = _setup(tmp_path / "run")
+    folder = _save(trainer, tmp_path / "c", 1, best=True)
+    data = bytearray((folder / "model.pdparams").read_bytes())
+    data[-20] ^= 0xFF
+    (folder / "model.pdparams").write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="model.pdparams: damaged"):
+        Checkpoints(tmp_path / "c").load("last")
 
-    def fail_replace(src, dst):
-        raise OSError("power cut before rename")
 
-    monkeypatch.setattr(checkpoint.os, "replace", fail_replace)
-    with pytest.raises(OSError):
-        checkpoint.atomic_write(target, b"new contents")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["f.bin"]    # no temporary left behind
+class _Boom:
+    def __reduce__(self):
+        return (os.system, ("echo planted",))
+
+
+def test_a_planted_pickle_is_refused_without_running_it(tmp_path):
+    planted = tmp_path / "model.pdparams"
+    planted.write_bytes(pickle.dumps({"conv1.weight": _Boom()}))
+    with pytest.raises(CheckpointError, match="asks to load posix.system|asks to load os.system"):
+        read_paddle(planted.read_bytes(), planted)
+    with pytest.raises(CheckpointError, match="not a Paddle state dict"):
+        load_weights(MNIST(), planted)
+
+
+def test_load_weights_refuses_weights_of_another_model_in_one_line(tmp_path):
+    other = paddle.nn.Linear(784, 10)
+    paddle.save(other.state_dict(), str(tmp_path / "linear.pdparams"))
+    with pytest.raises(CheckpointError) as err:
+        load_weights(MNIST(), tmp_path / "linear.pdparams")
+    assert "does not fit this model (MNIST)" in str(err.value) and "\n" not in str(err.value)
+    # an optimizer's state is not a model's
+    model, trainer, tl, vl = _setup(tmp_path / "run")
+    trainer.fit(tl, vl, 1)
+    folder = Checkpoints(tmp_path / "run").path("last")
+    with pytest.raises(CheckpointError, match="does not fit this model"):
+        load_weights(MNIST(), folder / "model.pdopt")
+    # a run folder, its checkpoints folder and the .pdparams all mean the same weights
+    for given in (tmp_path, tmp_path / "run", folder, folder / "model.pdparams"):
+        if given == tmp_path:
+            with pytest.raises(CheckpointError, match="neither a .pdparams file nor a run folder"):
+                load_weights(MNIST(), given)
+            continue
+        fresh = MNIST()
+        load_weights(fresh, given, which="last")
+        assert all(np.array_equal(fresh.state_dict()[k].numpy(), v.numpy())
+                   for k, v in model.state_dict().items())
 
 
 def test_optimizer_state_is_rekeyed_for_renamed_parameters():
@@ -124,7 +176,7 @@ def test_early_stopping_stops_and_its_counter_survives_resume(tmp_path):
                                                                min_delta=10.0))
     state = trainer.fit(tl, vl, 10)
     assert state.stopped_early and state.epoch == 3
-    saved = checkpoint.read_state(tmp_path, "last")["train_state"]
+    saved = Checkpoints(tmp_path).read_state("last")["train_state"]
     assert saved["stopped_early"] and saved["monitor"]["bad_epochs"] == 2
     # resuming a run that stopped early does not train further
     model2, trainer2, tl, vl = _setup(tmp_path, monitor=Monitor("val_acc", "max", patience=2,
@@ -146,9 +198,10 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(
     with pytest.raises(TrainingDiverged) as err:
         trainer.fit(tl, vl, 3, state)
     msg = str(err.value)
-    assert "the training loss is nan at epoch 2, batch 2" in msg and "last.pdparams" in msg
+    assert "the training loss is nan at epoch 2, batch 2" in msg
+    assert f"The last good checkpoint is {tmp_path / 'epoch-0001-step-000002'}" in msg
     # the parameters were not updated with the NaN step, and the checkpoint is the epoch-1 one
-    params, _, saved = checkpoint.load(tmp_path, "last")
+    params, _, saved = Checkpoints(tmp_path).load("last")
     assert saved["train_state"]["epoch"] == 1
     assert all(np.isfinite(v.numpy()).all() for v in model.state_dict().values())
     assert all(np.array_equal(np.asarray(params[k]), good[k]) for k in good)

@@ -13,8 +13,9 @@ import pytest
 from conftest import digits
 from paddle_course.data import Split, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.engine import (Monitor, Progress, Trainer, TrainingDiverged,
-                                  TrainingInterrupted, checkpoint)
+from paddle_course.engine import (CheckpointError, Monitor, Progress, Trainer, TrainingDiverged,
+                                  TrainingInterrupted)
+from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.models import MNIST
 from paddle_course.optim import build_optimizer
 from paddle_course.seed import seed_everything
@@ -93,7 +94,7 @@ def test_resume_mid_epoch_is_bit_identical(tmp_path, net, opt_name, schedule, au
         train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment, interrupt_at=9,
               epochs=3, signum=signum)
     assert stop.value.exit_code == 128 + signum
-    saved = checkpoint.read_state(tmp_path / "run", "last")["train_state"]
+    saved = Checkpoints(tmp_path / "run").read_state("last")["train_state"]
     assert (saved["epoch"], saved["step_in_epoch"], saved["global_step"]) == (1, 3, 9)  # mid-epoch 2
 
     model, state = train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment,
@@ -118,16 +119,19 @@ def test_resume_from_an_epoch_end_checkpoint(tmp_path):
 
 def test_resume_into_a_different_model_fails_clearly(tmp_path):
     train(tmp_path, DropoutNet, "adam", epochs=1)
-    with pytest.raises(checkpoint.CheckpointError, match="does not fit this model") as err:
+    with pytest.raises(CheckpointError, match="does not fit this model") as err:
         train(tmp_path, MNIST, "adam", epochs=2, resume=True)
-    assert "conv1.weight: missing in checkpoint" in str(err.value)
+    message = str(err.value)
+    assert "\n" not in message                       # one line
+    assert "6 of this model's 6 weights missing there (conv1.weight, conv1.bias" in message
+    assert "4 not in this model (fc1.weight" in message and "nothing was loaded" in message
 
 
 def test_stop_on_the_last_batch_of_an_epoch_resumes_with_its_validation(tmp_path):
     ref_model, ref_state = train(tmp_path / "ref", MNIST, "adam")
     with pytest.raises(TrainingInterrupted):
         train(tmp_path / "run", MNIST, "adam", interrupt_at=6)    # 6 batches an epoch
-    saved = checkpoint.read_state(tmp_path / "run", "last")["train_state"]
+    saved = Checkpoints(tmp_path / "run").read_state("last")["train_state"]
     assert (saved["epoch"], saved["step_in_epoch"]) == (0, 6) and saved["history"] == []
     model, state = train(tmp_path / "run", MNIST, "adam", resume=True)
     assert [r["val_loss"] for r in state.history] == [r["val_loss"] for r in ref_state.history]
@@ -216,7 +220,7 @@ def test_best_checkpoint_follows_a_regression_metric(tmp_path, metric, mode):
     state = trainer.fit(make_loader((x, y), 16, shuffle=True), make_loader((x, y), 64), 4)
     values = [r[metric] for r in state.history]
     assert values[-1] < values[0]                                  # it learns
-    best = checkpoint.read_state(tmp_path, "best")["train_state"]
+    best = Checkpoints(tmp_path).read_state("best")["train_state"]
     assert best["history"][-1][metric] == min(values)
     assert math.sqrt(state.history[-1]["val_loss"]) == pytest.approx(state.history[-1]["val_rmse"])
 

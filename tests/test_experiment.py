@@ -4,7 +4,8 @@ returns holds the best epoch's parameters, not the last epoch's."""
 import numpy as np
 import paddle
 
-from paddle_course.engine import Monitor, checkpoint
+from paddle_course.engine import Monitor
+from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.experiment import train_variant
 
 
@@ -26,8 +27,8 @@ def test_keep_best_returns_the_best_epoch_not_the_last(tmp_path):
                                   monitor=Monitor("val_loss", "max"), keep_best=tmp_path)
     losses = [h["val_loss"] for h in result["history"]]
     assert result["best_epoch"] == int(np.argmax(losses)) + 1 != 4
-    best = checkpoint.load(tmp_path, "best")[0]
-    last = checkpoint.load(tmp_path, "last")[0]
+    best = Checkpoints(tmp_path).load("best")[0]
+    last = Checkpoints(tmp_path).load("last")[0]
     for k, v in model.state_dict().items():
         assert np.array_equal(v.numpy(), np.asarray(best[k]))
     assert not np.array_equal(model.weight.numpy(), np.asarray(last["weight"]))

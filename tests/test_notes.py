@@ -8,7 +8,7 @@ from chapters.ch02_mnist import optimizers, regularization
 from chapters.ch03_practice import batch_size, bn_fusion
 from chapters.ch04_vision import input_size
 from paddle_course.experiment import ranking_note
-from paddle_course.run import explain, write_results, write_tables
+from paddle_course.results import explain, write_results, write_tables
 
 
 def run(val_acc, train_loss, curve=(0.5, 0.6)):

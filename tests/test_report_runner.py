@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import LESSON
 from paddle_course.report import catalog
 from paddle_course.report.runner import run_lessons, summary
@@ -13,8 +15,8 @@ from paddle_course.report.runner import run_lessons, summary
 def _run(tmp_path, **kw):
     said = []
     out = run_lessons(catalog.lessons("fakecourse"), tmp_path / "report/runs.json",
-                      tmp_path / "report/logs", cwd=tmp_path, root=tmp_path, shared=("lib",),
-                      say=said.append, **kw)
+                      tmp_path / "report/logs", tmp_path / "report/runs", root=tmp_path,
+                      shared=("lib",), say=said.append, **kw)
     return out, said
 
 
@@ -87,3 +89,42 @@ def test_the_command_explains_itself():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "usage: python -m chapters.report" in done.stdout
     assert "--full" in done.stdout and "--rerun" in done.stdout
+
+
+def test_lessons_run_in_the_reports_own_tree_and_never_touch_the_users(course, monkeypatch):
+    """A lesson writes its default output folder relative to where it runs: run by the report,
+    that is the report's ``runs/``; the user's own ``outputs/`` stays as it was."""
+    monkeypatch.chdir(course)
+    mine = course / "outputs/ch01_a/first/results.json"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("the user's own run")
+    (course / "fakecourse/ch01_a/first.py").write_text(LESSON.format(
+        chapter="ch01_a", name="first", body="import pathlib; p = pathlib.Path(DEFAULTS["
+        "'output_dir']); p.mkdir(parents=True); (p / 'results.json').write_text('report')"))
+    out, _ = _run(course)
+    assert out[0].status == "ran"
+    assert mine.read_text() == "the user's own run"
+    assert (course / "report/runs/outputs/ch01_a/first/results.json").read_text() == "report"
+    assert catalog.lessons("fakecourse")[0].output_dir(course / "report/runs") == \
+        course / "report/runs/outputs/ch01_a/first"
+
+
+@pytest.mark.slow
+def test_following_the_readme_keeps_the_main_jobs_run(tmp_path):
+    """The README's order: the main job, then the report. The report reruns the main job in its
+    own tree; the user's run (its metrics, checkpoints, run record) is left byte for byte, and
+    the lesson commands still run afterwards without --overwrite."""
+    def python(*args):
+        done = subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    python("chapters.ch02_mnist.train", "--quick", "--no-visualdl")
+    user = tmp_path / "outputs/ch02_mnist/train"
+    before = {p: p.read_bytes() for p in user.rglob("*") if p.is_file()}
+    python("chapters.report", "--only", "ch02_mnist.train")
+    assert {p: p.read_bytes() for p in user.rglob("*") if p.is_file()} == before
+    theirs = tmp_path / "outputs/report/runs/outputs/ch02_mnist/train/metrics.json"
+    assert json.loads(theirs.read_text())["quick"] is True
+    python("chapters.ch02_mnist.loss", "--quick")       # a lesson by hand: its folder is free

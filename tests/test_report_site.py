@@ -26,14 +26,14 @@ PROBE = """<script>window.addEventListener('load', () => {
 
 def _outputs(root):
     """What the fake course's lessons would have written: tables and a figure."""
-    first = root / "outputs/ch01_a/first"
+    first = root / "runs/outputs/ch01_a/first"
     (first / "plots").mkdir(parents=True)
     (first / "results.md").write_text("| variant | val_acc |\n|---|---|\n| plain | 0.91 |\n| a<b | 0.93 |\n")
     fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.plot([0, 1], [1, 0])
     fig.savefig(first / "plots" / "curve.png")
     plt.close(fig)
-    (root / "outputs/ch02_b/third").mkdir(parents=True)
+    (root / "runs/outputs/ch02_b/third").mkdir(parents=True)
 
 
 def _build(course, monkeypatch):
@@ -46,7 +46,8 @@ def _build(course, monkeypatch):
                   lambda r: (verdict(True), {"x": 1}), "x is 1")
     rows = [judge(claim, {"chapters.ch01_a.first": {}}, {})]
     rows[0]["lessons"] = ["ch01_a.first"]
-    return build_site(course / "site", lessons, runs, rows, {"CPU": "test", "Paddle": "3.3.1"})
+    return build_site(course / "site", lessons, runs, rows, {"CPU": "test", "Paddle": "3.3.1"},
+                      course / "runs")
 
 
 def test_pages_hold_each_lessons_command_tables_figures_and_claim_links(course, monkeypatch):

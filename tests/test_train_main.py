@@ -12,8 +12,9 @@ import paddle
 import pytest
 
 from chapters.ch02_mnist import train
-from conftest import digits, write_course_json
+from conftest import checkpoint_params, digits, write_course_json
 from paddle_course.cli import QUICK_NOTE, ConfigError
+from paddle_course.run_folder import FolderError
 from readme_contract import check_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,14 +33,17 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     assert set(saved["history"][0]) >= {"epoch", "step", "train_loss", "train_acc", "val_loss",
                                         "val_acc", "lr", "seconds"}
     assert saved["best"]["epoch"] == 1 and saved["data"]["sizes"]["train"] == 512
-    for name in ("best", "last"):
-        for suffix in ("pdparams", "pdopt", "pdstate"):
-            assert (out / "checkpoints" / f"{name}.{suffix}").is_file()
+    index = json.loads((out / "checkpoints/index.json").read_text())
+    assert index["best"] == index["last"] == "epoch-0001-step-000016"     # 512 digits / 32
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == [index["last"], "index.json"]
     assert list((out / "vdl").glob("vdlrecords.*.log")) and (out / "plots/history.png").is_file()
     assert "test (best checkpoint" in printed and str(out / "metrics.json") in printed
-    assert "visualdl --logdir" in printed
+    assert "visualdl --logdir" in printed and "the best and last checkpoint" in printed
+    run = json.loads((out / "run.json").read_text())
+    assert run["state"] == "finished" and run["module"] == "chapters.ch02_mnist.train"
+    assert set(run["files"]) == {"metrics.json", "checkpoints/", "vdl/", "plots/history.png"}
     # the checkpoint is plain Paddle: the course's loading code works on it
-    params = paddle.load(str(out / "checkpoints/best.pdparams"))
+    params = paddle.load(str(out / "checkpoints" / index["best"] / "model.pdparams"))
     assert sorted(params) == sorted(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
                                      "fc.weight", "fc.bias"])
 
@@ -55,7 +59,7 @@ def test_course_json_data_and_resume_refusals(tmp_path):
     other = write_course_json(tmp_path / "other.json.gz", [digits(40, 9), digits(20, 2), digits(30, 3)])
     with pytest.raises(ConfigError, match="is not the data the run"):
         train.main(["--resume", str(out), "--data", str(other), "--epochs", "2"])
-    with pytest.raises(ConfigError, match="nothing to resume"):
+    with pytest.raises(FolderError, match="nothing to resume"):
         train.main(["--resume", str(tmp_path / "empty")])
 
 
@@ -68,9 +72,9 @@ def test_a_finished_run_is_kept_unless_overwrite_is_given(tmp_path, capsys):
     out = tmp_path / "run"
     train.main(["--quick", "--no-visualdl", "--output-dir", str(out)])
     kept = (out / "metrics.json").read_bytes()
-    with pytest.raises(FileExistsError, match="holds a finished run .*--overwrite.*--output-dir"):
+    with pytest.raises(FolderError, match="holds a finished run .*--overwrite.*--output-dir"):
         train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2"])
-    assert (out / "metrics.json").read_bytes() == kept and (out / "checkpoints/best.pdparams").is_file()
+    assert (out / "metrics.json").read_bytes() == kept and checkpoint_params(out, "best")
     capsys.readouterr()
     replaced = train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2",
                            "--overwrite"])
@@ -88,7 +92,7 @@ def test_script_form_runs_from_another_directory(tmp_path):
 
 
 def _params(run):
-    return paddle.load(str(run / "checkpoints/last.pdparams"))
+    return checkpoint_params(run)
 
 
 @pytest.mark.slow
@@ -100,7 +104,7 @@ def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
     run = tmp_path / "run"
     proc = _run([*args, "--output-dir", str(run)])
     deadline = time.time() + 120
-    while not (run / "checkpoints/last.pdstate").exists():     # training is under way
+    while not (run / "checkpoints/index.json").exists():     # training is under way
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
         time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)

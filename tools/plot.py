@@ -1,6 +1,7 @@
 """Figures as PNG files, headless (matplotlib's ``Agg`` backend): every function saves its figure
 and returns the path it wrote, so scripts can print where to look."""
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import numpy as np
 matplotlib.use("Agg")   # no display needed; must precede pyplot's import
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from paddle_course.atomic import write_bytes  # noqa: E402
+from paddle_course.run_folder import written  # noqa: E402
 
 # What a history key means, with its unit, for axis labels and titles (a key not listed is
 # shown as it is): "val_acc" tells a learner less than "validation accuracy (fraction correct)".
@@ -61,12 +65,13 @@ def _legend(ax, n):
 
 
 def _save(fig, path):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The figure as a PNG at ``path``, recorded in its run folder and written atomically (a
+    killed run leaves the previous figure or the new one, never half of one)."""
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110)
     plt.close(fig)
-    return path
+    return write_bytes(written(Path(path)), png.getvalue())
 
 
 def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", ylabel="loss"):

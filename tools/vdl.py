@@ -15,6 +15,8 @@ import importlib.util
 import time
 from pathlib import Path
 
+from paddle_course.run_folder import written
+
 
 class VisualDLLogger:
     def __init__(self, logdir, enabled=True, resume_step=None):
@@ -30,6 +32,7 @@ class VisualDLLogger:
             return
         from visualdl import LogWriter
 
+        written(f"{self.logdir}/")      # VisualDL writes this folder: all of it is the run's
         old_files = sorted(self.logdir.glob("vdlrecords.*.log*"))
         # read before writing: a new writer could otherwise truncate a file of the same name
         carried = self._read_scalars(old_files, resume_step) if resume_step is not None else []

@@ -15,11 +15,11 @@ last epoch (lr 0.1, hidden 128, 20 epochs, seeds 0/1/2): 92.2 / 93.2 / 88.4 % on
 
 import numpy as np
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import load_mnist
 from paddle_course.numpy_nn import (MLP, SGD, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy,
                                     check_layer, check_loss, fit)
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_history, plot_panels
 
 DEFAULTS = dict(data=None, epochs=20, batch_size=64, lr=0.1, seed=0, quick=False,
@@ -39,13 +39,14 @@ def gradient_checks(seed):
     return checks
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--hidden", type=int, default=256, help="hidden units (default 256)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
+    p.add_argument("--hidden", type=count(1 << 16), default=256, help="hidden units (default 256)")
     p.add_argument("--activation", choices=("relu", "sigmoid"), default="relu",
                    help="the hidden layer's activation (default relu)")
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     out = args.output_dir
 
     checks = gradient_checks(args.seed)

@@ -14,10 +14,10 @@ reproduced; ours are seeded and repeatable.
 
 import numpy as np
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import MAX_BATCH, count, entry, lesson, lesson_parser, positive
 from paddle_course.data import load_housing
 from paddle_course.numpy_nn import Network, course_split, loss_surface
-from paddle_course.run import explain, write_tables
+from paddle_course.results import explain, write_tables
 from tools.plot import plot_comparison, plot_surface
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch01_housing/numpy_network")
@@ -47,15 +47,18 @@ def rising_test_loss_note(test_curve, losses, fit, lr, y, ty):
             f"against {float(y.mean()):.2f} in training).")
 
 
+@lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
     p.add_argument("--mode", choices=MODES, default="gd",
                    help="gd: full-batch gradient descent, the course's first version (default); "
                         "sgd: mini-batches, shuffled every epoch")
-    p.add_argument("--iterations", type=int, help="GD iterations (default 1000)")
-    p.add_argument("--epochs", type=int, help="SGD epochs (default 50)")
-    p.add_argument("--batch-size", type=int, help="SGD batch size (default 100)")
-    p.add_argument("--lr", type=float, help="learning rate (default: 0.01 for gd, 0.1 for sgd)")
+    p.add_argument("--iterations", type=count(10 ** 7),
+                   help="GD iterations (default 1000; 100 with --quick)")
+    p.add_argument("--epochs", type=count(100_000), help="SGD epochs (default 50; 5 with --quick)")
+    p.add_argument("--batch-size", type=count(MAX_BATCH), help="SGD batch size (default 100)")
+    p.add_argument("--lr", type=positive(100.0),
+                   help="learning rate (default: 0.01 for gd, 0.1 for sgd)")
     args = p.parse_args(argv)
     cfg = dict(MODES[args.mode], **({"iterations": 100} if args.mode == "gd" and args.quick else {}),
                **({"epochs": 5} if args.mode == "sgd" and args.quick else {}))

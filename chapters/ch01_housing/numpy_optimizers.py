@@ -20,9 +20,9 @@ import sys
 
 import numpy as np
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.numpy_nn.compare import on_function, on_gradients
-from paddle_course.run import write_results
+from paddle_course.results import write_results
 from tools.plot import plot_paths
 
 DEFAULTS = dict(seed=0, quick=False, output_dir="outputs/ch01_housing/numpy_optimizers")
@@ -40,12 +40,14 @@ def valley(p):
     return p[0] ** 2 / 20 + p[1] ** 2
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--steps", type=int, default=100, help="steps of the check (default 100)")
-    p.add_argument("--path-steps", type=int, default=30, help="steps drawn (default 30)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(steps=20, path_steps=10))
+    p.add_argument("--steps", type=count(100_000), default=100,
+                   help="steps of the check (default 100)")
+    p.add_argument("--path-steps", type=count(100_000), default=30, help="steps drawn (default 30)")
     args = p.parse_args(argv)
-    steps, path_steps = (20, 10) if args.quick else (args.steps, args.path_steps)
+    steps, path_steps = args.steps, args.path_steps
 
     rng = np.random.RandomState(args.seed)
     start = rng.randn(4, 3)

@@ -18,11 +18,12 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import ConfigError, Number, entry, lesson, lesson_parser
 from paddle_course.data import load_housing, make_loader
 from paddle_course.engine import Monitor, Trainer, evaluate
 from paddle_course.numpy_nn import course_split
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
+from paddle_course.run_folder import written
 from paddle_course.seed import seed_everything
 from tools.plot import plot_history
 
@@ -45,18 +46,22 @@ def predict(model, x):
         return model(paddle.to_tensor(x.astype("float32"))).numpy()[:, 0]
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--example", type=int, default=-10, help="index of the test house to predict, "
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
+    p.add_argument("--example", type=Number(int), default=-10, help="index of the test house to predict, "
                    "negative from the end (default -10: the course's example)")
     args = p.parse_args(argv)
-    epochs = 2 if args.quick else args.epochs
+    epochs = args.epochs
     out = args.output_dir
     seed_everything(args.seed)
     model = Regressor()
 
     table = load_housing(args.data)
     train, test, (maximums, minimums) = course_split(table)
+    if not -len(test) <= args.example < len(test):
+        raise ConfigError(f"--example {args.example}: there are {len(test)} test houses; give "
+                          f"0 to {len(test) - 1}, or -1 to -{len(test)} from the end")
     offset = len(train)
     as_xy = lambda rows: (rows[:, :-1].astype("float32"), rows[:, -1:].astype("float32"))
     train_loader = make_loader(as_xy(train), args.batch_size, shuffle=True, seed=args.seed)
@@ -71,7 +76,7 @@ def main(argv=None):
 
     # save the parameters the course's way, then predict with a fresh model that loads them
     path = f"{out}/LR_model.pdparams"
-    paddle.save(model.state_dict(), path)
+    paddle.save(model.state_dict(), str(written(path)))
     fresh = Regressor()
     fresh.set_state_dict(paddle.load(path))
     price = lambda v: v * (maximums[-1] - minimums[-1]) + minimums[-1]   # normalised -> $1000s

@@ -14,7 +14,7 @@ parameters.
 
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.experiment import lesson_data, ranking_note, report, train_variant
 from paddle_course.inspection import count_parameters, layer_outputs
 from paddle_course.models import MLP, MNIST, LinearNet
@@ -38,10 +38,11 @@ def check_shape(name, model):
         print(f"  {r['name']:14} {r['type']:10} -> {str(r['shape']):18} {r['params']:>6} params")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
 
     for name, build in NETWORKS.items():

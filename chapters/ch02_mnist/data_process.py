@@ -20,12 +20,12 @@ import tracemalloc
 
 import numpy as np
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import MAX_PROCESSES, count, entry, lesson, lesson_parser
 from paddle_course.data import EpochBatchSampler, SynchronousLoader, make_loader
 from paddle_course.data.course_reader import load_data
 from paddle_course.data.encoded import EncodedDigits
 from paddle_course.experiment import epoch_seconds, lesson_data
-from paddle_course.run import write_results
+from paddle_course.results import write_results
 
 DEFAULTS = dict(data=None, batch_size=64, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/data_process")
@@ -46,9 +46,10 @@ def peak_mb(fn):
     return peak / 2 ** 20
 
 
+@lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--workers", type=int, default=2, help="worker processes of the async loader "
+    p.add_argument("--workers", type=count(MAX_PROCESSES), default=2, help="worker processes of the async loader "
                    "(default 2)")
     args = p.parse_args(argv)
 

@@ -18,13 +18,13 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Trainer, evaluate
 from paddle_course.experiment import lesson_data, loaders
 from paddle_course.inspection import gradient_norms, gradients, layer_outputs
 from paddle_course.models import MLP, MNIST
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from paddle_course.seed import seed_everything
 from tools.plot import plot_digits, tile
 from tools.vdl import VisualDLLogger
@@ -55,10 +55,11 @@ def misclassified(model, split, limit=32):
         np.flatnonzero(pred != split.labels))
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
     batch = next(iter(make_loader(data.train, args.batch_size, shuffle=True, seed=args.seed)))

@@ -26,6 +26,7 @@ the square root of its running squared gradient, which magnifies them where that
 """
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -35,13 +36,15 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.inspection import gradients
 from paddle_course.models import MNIST
-from paddle_course.run import write_results
+from paddle_course.engine.checkpoint import Checkpoints
+from paddle_course.results import write_results
+from paddle_course.run_folder import written
 
 DEFAULTS = dict(data=None, epochs=2, batch_size=32, lr=0.05, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/distributed")
@@ -89,11 +92,12 @@ def rounding_drift(data, args, epochs):
     return max(float(np.abs(a - b).max()) for a, b in zip(*finals))
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
     out = Path(args.output_dir).resolve()   # the runs below are subprocesses in another cwd
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
 
     # the shards of one epoch
@@ -121,6 +125,9 @@ def main(argv=None):
             "launch_2": ["-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir",
                          str(out / "launch_log"), "chapters/ch02_mnist/train.py", *common,
                          "--batch-size", str(args.batch_size)]}
+    # launch appends to its logs run after run: this lesson's own folder (recorded as such
+    # before launch writes it), emptied each time
+    shutil.rmtree(written(f"{out / 'launch_log'}/"), ignore_errors=True)
     results = {}
     for name, cmd in runs.items():
         run_dir = out / name
@@ -135,9 +142,10 @@ def main(argv=None):
                          "world_size": m["config"]["world_size"]}
         print(f"{name:12} {results[name]['seconds']:6.1f}s wall (start-up included)  val_acc "
               f"{results[name]['val_acc']:.4f}")
-    ref = paddle.load(str(out / "one_process/checkpoints/last.pdparams"))
+    last = lambda run: Checkpoints(out / run / "checkpoints").load("last")[0]
+    ref = last("one_process")
     for name in results:
-        other = paddle.load(str(out / name / "checkpoints/last.pdparams"))
+        other = last(name)
         results[name]["max_param_diff"] = max(float(np.abs(np.asarray(ref[k]) - np.asarray(other[k])).max())
                                               for k in ref)
     drift = rounding_drift(data, args, epochs)

@@ -1,6 +1,6 @@
 """From dynamic graph to a deployable model: ``paddle.jit.to_static`` and ``paddle.jit.save``.
 
-    python -m chapters.ch02_mnist.export [--checkpoint outputs/ch02_mnist/train/checkpoints/best.pdparams]
+    python -m chapters.ch02_mnist.export [--checkpoint outputs/ch02_mnist/train]
 
 The CNN (trained briefly here, or loaded from ``--checkpoint``, e.g. the main job's best) is
 converted with ``paddle.jit.to_static`` and an input spec of ``[None, 1, 28, 28]`` (any batch
@@ -14,35 +14,39 @@ validation digit (logits within float rounding) and timed.
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
+from paddle_course.engine.checkpoint import load_weights
 from paddle_course.deploy import compare_outputs_and_speed, deployments, export
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import MNIST
-from paddle_course.run import write_results
+from paddle_course.results import write_results
 
 DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/export")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--checkpoint", help="a .pdparams of the course CNN to export instead of training")
-    p.add_argument("--repeats", type=int, default=5, help="timing repeats, the fastest counts (default 5)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, repeats=1))
+    p.add_argument("--checkpoint", metavar="PATH",
+                   help="the course CNN to export instead of training one: a .pdparams, or a run "
+                        "of the main job (its best checkpoint)")
+    p.add_argument("--repeats", type=count(1000), default=5,
+                   help="timing repeats, the fastest counts (default 5)")
     args = p.parse_args(argv)
     data = lesson_data(args.data, args.seed, args.quick)
     if args.checkpoint:
         model = MNIST()
-        model.set_state_dict(paddle.load(args.checkpoint))
+        print(f"loaded {load_weights(model, args.checkpoint)}")
     else:
-        epochs = 1 if args.quick else args.epochs
         _, model = train_variant("CNN", lambda: (m := MNIST(), paddle.optimizer.Adam(
-            args.lr, parameters=m.parameters())), data, epochs, args.batch_size, args.seed)
+            args.lr, parameters=m.parameters())), data, args.epochs, args.batch_size, args.seed)
     model.eval()
 
     path = export(model, f"{args.output_dir}/inference/model")
     images, labels = data.val.images, data.val.labels
     results, logits = compare_outputs_and_speed(deployments(model, path), images,
-                                                repeats=1 if args.quick else args.repeats)
+                                                repeats=args.repeats)
     print(f"exported to {path}.json + {path}.pdiparams; reloaded with paddle.jit.load and as a "
           f"Paddle Inference predictor")
     print(f"on {len(images)} validation digits, batches of 100:")

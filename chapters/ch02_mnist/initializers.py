@@ -20,7 +20,7 @@ import numpy as np
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import Split
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.initializers import expected_std
@@ -54,10 +54,11 @@ def distinct_filters(weight, rel_tol=1e-2):
     return len(kept)
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     adam = lambda m: paddle.optimizer.Adam(args.lr, parameters=m.parameters())
 

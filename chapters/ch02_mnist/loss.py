@@ -20,7 +20,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.engine import Accuracy
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import LinearNet
@@ -63,10 +63,11 @@ def cross_entropy_by_hand():
     return rows
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
     args = p.parse_args(argv)
-    epochs = 2 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     adam = lambda model: paddle.optimizer.Adam(args.lr, parameters=model.parameters())
     variants = {

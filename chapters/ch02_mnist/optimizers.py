@@ -11,7 +11,7 @@
 """
 
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.optim import OPTIMIZERS, build_optimizer
@@ -42,10 +42,11 @@ def notes(sweep, results, lr):
     return said
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
 
     def run(name, optimizer, lr):

@@ -30,12 +30,14 @@ import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.distributed import setup, spawn
 from paddle_course.experiment import lesson_data
 from paddle_course.models import MNIST
-from paddle_course.run import write_results
+from paddle_course.atomic import write_json
+from paddle_course.results import write_results
+from paddle_course.run_folder import written
 
 DEFAULTS = dict(data=None, batch_size=32, lr=0.05, seed=0, quick=False,
                 output_dir="outputs/ch02_mnist/parameter_server")
@@ -89,9 +91,8 @@ def worker(args):
         diff = max(float(np.abs(a.numpy() - b.numpy()).max())
                    for a, b in zip(ps.parameters(), ar.parameters()))
         n_params = sum(int(p.size) for p in ps.parameters())
-        Path(args["out"]).mkdir(parents=True, exist_ok=True)
-        (Path(args["out"]) / "worker.json").write_text(json.dumps({"max_param_diff": diff,
-                                                                    "parameters": n_params}))
+        write_json(Path(args["out"]) / "worker.json", {"max_param_diff": diff,
+                                                        "parameters": n_params})
 
 
 def traffic(params, n):
@@ -102,17 +103,20 @@ def traffic(params, n):
             "allreduce_busiest_link": ring_per_rank}
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--steps", type=int, default=20, help="training steps (default 20)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(steps=4))
+    p.add_argument("--steps", type=count(100_000), default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
-    steps = 4 if args.quick else args.steps
+    steps = args.steps
     data = str(Path(args.data).resolve()) if args.data else None
     lesson_data(data, args.seed, args.quick)    # a bad --data fails here, not in both processes
     conf = dict(data=data, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                 quick=args.quick, steps=steps, out=args.output_dir)
+    # rank 0 of the spawned processes writes it: recorded here, by the folder's holder, first
+    report = written(Path(args.output_dir) / "worker.json")
     spawn(worker, (conf,), 2)
-    found = json.loads((Path(args.output_dir) / "worker.json").read_text())
+    found = json.loads(report.read_text())
     print(f"{steps} SGD steps on 2 processes: parameter server (reduce, step, broadcast) vs "
           f"all-reduce: largest parameter difference {found['max_param_diff']:.3g}")
     results = {f"N={n}": traffic(found["parameters"], n) for n in (2, 4, 8, 16)}

@@ -20,7 +20,7 @@ shows it. Then, one at a time, on the same data and seed:
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser, positive
 from paddle_course.engine import Monitor
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MLP
@@ -51,14 +51,18 @@ def dropout_behaviour():
     return out
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--train-size", type=int, default=500, help="training digits (default 500)")
-    p.add_argument("--l2", type=float, default=1e-3, help="L2Decay coefficient (default 1e-3)")
-    p.add_argument("--l1", type=float, default=1e-4, help="L1Decay coefficient (default 1e-4)")
-    p.add_argument("--patience", type=int, default=5, help="early-stopping patience (default 5)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=5))
+    p.add_argument("--train-size", type=count(), default=500, help="training digits (default 500)")
+    p.add_argument("--l2", type=positive(10.0), default=1e-3,
+                   help="L2Decay coefficient (default 1e-3)")
+    p.add_argument("--l1", type=positive(10.0), default=1e-4,
+                   help="L1Decay coefficient (default 1e-4)")
+    p.add_argument("--patience", type=count(1000), default=5,
+                   help="early-stopping patience in epochs (default 5)")
     args = p.parse_args(argv)
-    epochs = 5 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     data.train = data.train.subset(args.train_size, args.seed)
     extra = {"dropout_behaviour": dropout_behaviour()}

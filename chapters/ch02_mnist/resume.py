@@ -23,11 +23,12 @@ default the layers keep Paddle's initializers. Then:
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.engine import Monitor, Trainer, TrainState
 from paddle_course.experiment import BatchLosses, lesson_data, loaders
 from paddle_course.models import MNIST
-from paddle_course.run import write_results
+from paddle_course.results import write_results
+from paddle_course.run_folder import written
 from paddle_course.seed import seed_everything
 
 DEFAULTS = dict(data=None, epochs=3, batch_size=32, seed=1024, quick=False,
@@ -72,8 +73,10 @@ def _run(data, args, epochs, start, load_opt, save_dir):
 
     def save(state):       # the course's per-epoch files: epoch i is the i-th finished, from 0
         prefix = f"{save_dir}/mnist_epoch{state.epoch - 1}"
-        paddle.save(model.state_dict(), prefix + ".pdparams")
-        paddle.save(opt.state_dict(), prefix + ".pdopt")
+        # (recorded as this lesson's files; the epoch-0 pair, written by this very run, is what
+        # the resumed runs load back)
+        paddle.save(model.state_dict(), str(written(prefix + ".pdparams")))
+        paddle.save(opt.state_dict(), str(written(prefix + ".pdopt")))
 
     losses = BatchLosses()
     trainer = Trainer(model, opt, scheduler=lr, scheduler_step="step", seed=args.seed,
@@ -85,12 +88,13 @@ def _run(data, args, epochs, start, load_opt, save_dir):
             "train_loss": last["train_loss"], "batch_losses": losses.values}
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
     p.add_argument("--course-init", action="store_true",
                    help="the course's set_global_initializer(Uniform(), Constant()) (does not learn)")
     args = p.parse_args(argv)
-    epochs = 2 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     ckpt = f"{args.output_dir}/checkpoint"
 

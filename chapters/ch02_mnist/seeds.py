@@ -20,15 +20,16 @@ import json
 import statistics
 from pathlib import Path
 
-import paddle
 
 from chapters.ch02_mnist import train
 from paddle_course import job
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import SEED, entry, lesson, lesson_parser
 from paddle_course.data import load_mnist, make_loader
-from paddle_course.engine import checkpoint, evaluate
+from paddle_course.engine import evaluate
+from paddle_course.engine.checkpoint import Checkpoints, load_weights
 from paddle_course.models import MNIST
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
+from paddle_course.run_folder import inspect
 from tools.plot import plot_bars
 
 DEFAULTS = dict(data=None, epochs=None, quick=False,    # epochs: the main job's (40, --quick 1)
@@ -37,12 +38,13 @@ SAME_RUN = ("seed", "epochs", "quick", "data", "batch_size", "lr", "optimizer", 
             "no_augment")           # a finished run with these settings is the run asked for
 
 
+@lesson
 def main(argv=None):
     # its tables are recomputed from the seeds' runs, which it keeps (or replaces only with
     # --overwrite): running it again is how --test-data is added, so the folder is not guarded
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False, helps={
         "epochs": "epochs of each main-job run (default: the main job's, 40; 1 with --quick)"})
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
+    p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2],
                    help="the split/initialisation seeds, one main-job run each (default 0 1 2)")
     p.add_argument("--test-data", metavar="PATH",
                    help="also evaluate each best checkpoint on this MNIST source's test split "
@@ -109,31 +111,26 @@ def _run_seed(seed, args):
             + (["--epochs", str(args.epochs)] if args.epochs else [])
             + (["--quick"] if args.quick else []) + (["--data", args.data] if args.data else [])
             + (["--overwrite"] if args.overwrite else []))
-    wanted, _ = job.parse_args(train.TASK, argv)
-    done = _finished(run_dir / "metrics.json")
-    same = done and all(done["config"].get(k) == wanted.get(k) for k in SAME_RUN)
-    if same and not args.overwrite and "test" in done:
-        print(f"seed {seed}: reusing the finished run in {run_dir}")
-        return done
-    last = checkpoint.read_state(run_dir / "checkpoints", "last")
-    if last is not None and all(last.get("config", {}).get(k) == wanted.get(k) for k in SAME_RUN):
-        argv.append("--resume")       # interrupted (or finished without its test): continue it
+    wanted = job.parse_args(train.TASK, argv).config
+    same = lambda config: all(config.get(k) == wanted.get(k) for k in SAME_RUN)
+    found = inspect(run_dir)
+    if found.state == "finished" and not args.overwrite:
+        done = json.loads((run_dir / "metrics.json").read_text())
+        if same(done["config"]):
+            print(f"seed {seed}: reusing the finished run in {run_dir}")
+            return done
+    if found.state == "unfinished":
+        last = Checkpoints(run_dir / "checkpoints").read_state("last")
+        if last is not None and same(last["config"]):
+            argv.append("--resume")       # interrupted: continue it
     print(f"seed {seed}: the main job in {run_dir}")
     return job.run(train.TASK, argv)
-
-
-def _finished(path):
-    """A run's metrics.json, or None when there is none or it cannot be read (run again)."""
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def _accuracy(run_dir, split):
     """The accuracy of a run's best checkpoint on ``split`` (images [N, 1, 28, 28] in [-1, 1])."""
     model = MNIST()
-    model.set_state_dict(paddle.load(str(run_dir / "checkpoints" / "best.pdparams")))
+    load_weights(model, run_dir)
     return evaluate(model, make_loader(split, 1000))["acc"]
 
 

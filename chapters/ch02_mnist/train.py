@@ -9,11 +9,12 @@
 
 Defaults were chosen by measuring validation accuracy on the embedded digits (README.md has the
 numbers): Adam at 3e-3 with a cosine decay per step, 40 epochs, batch 32, small random affine
-moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run``).
+moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run_folder``).
 """
 
 from chapters.ch02_mnist.MNIST_network import MNIST
 from paddle_course import job
+from paddle_course.cli import count
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.experiment import lesson_data
 from paddle_course.job import Task, cli
@@ -30,7 +31,7 @@ def add_arguments(p):
                    f"from --lr to 0 (default {DEFAULTS['schedule']})")
     p.add_argument("--no-augment", action="store_true",
                    help="train on the digits as they are (default: small random affine moves)")
-    p.add_argument("--patience", type=int,
+    p.add_argument("--patience", type=count(10_000),
                    help="stop early after this many epochs without a better val_acc (default off)")
 
 

@@ -17,7 +17,7 @@
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data.transforms import (BrightnessContrast, Flip, GaussianBlur, GaussianNoise,
                                            RandomAffine)
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -38,10 +38,12 @@ TRANSFORMS = {
 }
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--scarce", type=int, default=300, help="training digits for part 3 (default 300)")
-    p.add_argument("--scarce-epochs", type=int, default=30,
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, scarce_epochs=2))
+    p.add_argument("--scarce", type=count(), default=300,
+                   help="training digits for part 3 (default 300)")
+    p.add_argument("--scarce-epochs", type=count(100_000), default=30,
                    help="epochs of part 3's training on the scarce digits (default 30)")
     args = p.parse_args(argv)
     out = args.output_dir
@@ -56,7 +58,7 @@ def main(argv=None):
         titles += [name if i == 0 else "" for i in range(8)]
     figure = plot_digits(np.array(grid), titles, f"{out}/plots/transforms.png", cols=8)
 
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     models = {k: train_variant(f"CNN, {k}", adam, data, epochs, args.batch_size, args.seed,
                                augment=aug)[1].eval()
               for k, aug in (("plain", None), ("augmented", RandomAffine()))}
@@ -80,7 +82,7 @@ def main(argv=None):
 
     scarce = type(data)(data.train.subset(args.scarce, args.seed), data.val, data.test,
                         data.source, data.scale)
-    epochs = 2 if args.quick else args.scarce_epochs
+    epochs = args.scarce_epochs
     print(f"\n{args.scarce} training digits, {epochs} epochs:")
     for name, augment in (("scarce_plain", None), ("scarce_augmented", RandomAffine())):
         results[name], _ = train_variant(name, adam, scarce, epochs, args.batch_size, args.seed,

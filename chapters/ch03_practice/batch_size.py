@@ -18,7 +18,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.experiment import epoch_seconds, lesson_data, report, train_variant
 from paddle_course.inspection import gradients
@@ -45,10 +45,11 @@ def gradient_noise(data, sizes, seed, draws=8):
     return noise
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
 
     noise = gradient_noise(data, SIZES, args.seed)

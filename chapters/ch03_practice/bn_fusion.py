@@ -23,12 +23,12 @@ import copy
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.deploy import compare_outputs_and_speed, deployments, export, predict
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import CBRNet, fold
 from paddle_course.models.blocks import BiasAfterPoolNet
-from paddle_course.run import explain, write_results
+from paddle_course.results import explain, write_results
 
 DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
                 output_dir="outputs/ch03_practice/bn_fusion")
@@ -45,13 +45,14 @@ def folding_note(folded, inference):
             f"ReLU into one kernel, and runs this network {inference:.2f}x as fast.")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--repeats", type=int, default=20, help="timing repeats (default 20)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, repeats=3))
+    p.add_argument("--repeats", type=count(1000), default=20, help="timing repeats (default 20)")
     args = p.parse_args(argv)
     data = lesson_data(args.data, args.seed, args.quick)
     _, model = train_variant("CBR network", lambda: (m := CBRNet(), paddle.optimizer.Adam(
-        args.lr, parameters=m.parameters())), data, 1 if args.quick else args.epochs,
+        args.lr, parameters=m.parameters())), data, args.epochs,
         args.batch_size, args.seed)
 
     images = data.val.images
@@ -70,7 +71,7 @@ def main(argv=None):
                 "folded_bias_after_pool": BiasAfterPoolNet(model),
                 "unfolded_jit_load": deployed["jit.load"], "paddle_inference": deployed["predictor"]}
     results, logits = compare_outputs_and_speed(variants, images, batch=100,
-                                                repeats=3 if args.quick else args.repeats)
+                                                repeats=args.repeats)
     for name, r in results.items():
         r["val_acc"] = float((logits[name].argmax(1) == data.val.labels).mean())
         print(f"{name:24} max_abs_diff {r['max_abs_diff']:.2g}  same predictions "

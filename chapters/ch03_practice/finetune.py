@@ -21,7 +21,7 @@ skipped keys are printed.
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import Split
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.finetune import freeze, param_groups, trainable
@@ -52,13 +52,15 @@ def measured_rates(base=1e-3, multiplier=0.1):
     return {"backbone": rate("conv1.weight"), "head": rate("fc.weight")}
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--per-class", type=int, default=20, help="examples of each new digit (default 20)")
-    p.add_argument("--pretrain-epochs", type=int, default=2,
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2, pretrain_epochs=1))
+    p.add_argument("--per-class", type=count(), default=20,
+                   help="examples of each new digit (default 20)")
+    p.add_argument("--pretrain-epochs", type=count(100_000), default=2,
                    help="epochs of pretraining on digits 0-4 (default 2)")
     args = p.parse_args(argv)
-    epochs, pre_epochs = (2, 1) if args.quick else (args.epochs, args.pretrain_epochs)
+    epochs, pre_epochs = args.epochs, args.pretrain_epochs
     data = lesson_data(args.data, args.seed, args.quick)
     old = type(data)(digits(data.train, range(5)), digits(data.val, range(5)), data.test,
                      data.source, data.scale)

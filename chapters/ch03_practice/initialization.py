@@ -17,7 +17,7 @@ import paddle
 import paddle.nn.functional as F
 from paddle.nn import initializer as I
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.inspection import gradient_norms, layer_outputs
@@ -29,10 +29,11 @@ DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.01, seed=0, quick=False
 DEPTH, WIDTH = 6, 256
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     x, y = next(iter(make_loader(data.train, 256, shuffle=True, seed=args.seed)))   # all classes
     grid = np.linspace(-6, 6, 1201)

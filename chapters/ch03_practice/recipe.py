@@ -15,21 +15,22 @@ import math
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, evaluate
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import MNIST
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from paddle_course.seed import seed_everything
 
 DEFAULTS = dict(data=None, epochs=1, batch_size=64, lr=0.001, seed=0, quick=False,
                 output_dir="outputs/ch03_practice/recipe")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--overfit-steps", type=int, default=150, help="steps on the single batch "
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(overfit_steps=60))
+    p.add_argument("--overfit-steps", type=count(100_000), default=150, help="steps on the single batch "
                    "(default 150)")
     args = p.parse_args(argv)
     data = lesson_data(args.data, args.seed, args.quick)
@@ -62,7 +63,7 @@ def main(argv=None):
     # 3. overfit a single batch of 32 digits
     one = type(data)(data.train.subset(32, args.seed), data.train.subset(32, args.seed), data.test,
                      data.source, data.scale)
-    steps = 60 if args.quick else args.overfit_steps
+    steps = args.overfit_steps
     result, _ = train_variant("one batch", adam(args.lr), one, steps, 32, args.seed, log=None,
                               monitor=Monitor("train_loss", "min"))
     curve = [r["train_loss"] for r in result["history"]]

@@ -21,7 +21,7 @@
 import paddle
 from paddle.optimizer import lr as L
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Progress, Trainer
 from paddle_course.experiment import loaders, lesson_data, report, train_variant
@@ -50,11 +50,12 @@ def schedules(base, epochs, steps_per_epoch):
     }
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
     args = p.parse_args(argv)
     out = args.output_dir
-    epochs = 2 if args.quick else args.epochs
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     steps = len(make_loader(data.train, args.batch_size))
     momentum = lambda lr, params: paddle.optimizer.Momentum(lr, momentum=0.9, parameters=params)

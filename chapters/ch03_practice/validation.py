@@ -18,7 +18,7 @@ import time
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import Split, bootstrap, kfold, make_loader, stratified_split
 from paddle_course.engine import evaluate
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -29,12 +29,13 @@ DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.001, seed=0, quick=Fals
                 output_dir="outputs/ch03_practice/validation")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--k", type=int, default=5, help="folds (default 5)")
-    p.add_argument("--resamples", type=int, default=5, help="bootstrap resamples (default 5)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, k=2, resamples=2))
+    p.add_argument("--k", type=count(100, low=2), default=5, help="folds (default 5)")
+    p.add_argument("--resamples", type=count(1000), default=5, help="bootstrap resamples (default 5)")
     args = p.parse_args(argv)
-    epochs, k, resamples = (1, 2, 2) if args.quick else (args.epochs, args.k, args.resamples)
+    epochs, k, resamples = args.epochs, args.k, args.resamples
     data = lesson_data(args.data, args.seed, args.quick)
     pool = Split(np.concatenate([data.train.images, data.val.images]),
                  np.concatenate([data.train.labels, data.val.labels]))

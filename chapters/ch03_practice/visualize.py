@@ -1,6 +1,6 @@
 """Looking at what the CNN learned: first-layer kernels and each conv layer's feature maps.
 
-    python -m chapters.ch03_practice.visualize [--checkpoint outputs/ch02_mnist/train/checkpoints/best.pdparams]
+    python -m chapters.ch03_practice.visualize [--checkpoint outputs/ch02_mnist/train]
 
 The 20 kernels of conv1 (5 x 5 each) after training look like small stroke and edge detectors;
 the feature maps (after ReLU) of conv1 (20 x 28 x 28) and conv2 (20 x 14 x 14) show which parts of
@@ -14,11 +14,12 @@ image. Padding with the background value, or pixels on [0, 1], would remove it.
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
+from paddle_course.engine.checkpoint import load_weights
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.inspection import capture
 from paddle_course.models import MNIST
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_digits, tile
 from tools.vdl import VisualDLLogger
 
@@ -26,21 +27,26 @@ DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=Fals
                 output_dir="outputs/ch03_practice/visualize")
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--checkpoint", help="a .pdparams of the course CNN (default: train one briefly)")
-    p.add_argument("--index", type=int, default=0, help="which validation digit to show "
-                   "(default 0)")
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
+    p.add_argument("--checkpoint", metavar="PATH",
+                   help="the course CNN to look into: a .pdparams, or a run of the main job (its "
+                        "best checkpoint); default: train one briefly")
+    p.add_argument("--index", type=count(low=0), default=0,
+                   help="which validation digit to show (default 0)")
     args = p.parse_args(argv)
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
+    if args.index >= len(data.val):
+        raise ConfigError(f"--index {args.index}: there are {len(data.val)} validation digits; "
+                          f"give 0 to {len(data.val) - 1}")
     if args.checkpoint:
         model = MNIST()
-        model.set_state_dict(paddle.load(args.checkpoint))
+        print(f"loaded {load_weights(model, args.checkpoint)}")
     else:
         _, model = train_variant("CNN", lambda: (m := MNIST(), paddle.optimizer.Adam(
-            args.lr, parameters=m.parameters())), data, 1 if args.quick else args.epochs,
-            args.batch_size, args.seed)
+            args.lr, parameters=m.parameters())), data, args.epochs, args.batch_size, args.seed)
     model.eval()
 
     kernels = model.conv1.weight.numpy()[:, 0]                          # [20, 5, 5]

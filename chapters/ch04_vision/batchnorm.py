@@ -14,11 +14,11 @@ infinite (diverged); below 20 % it stalled (10 % is chance).
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.engine import TrainingDiverged
 from paddle_course.experiment import QUICK_SIZES, lesson_data, train_variant
 from paddle_course.models import VGG
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_heatmaps
 
 DEFAULTS = dict(data=None, epochs=1, batch_size=64, seed=0, quick=False,
@@ -45,10 +45,11 @@ def outcome(val_acc):
     return "stalled" if val_acc < STALLED else "trains"
 
 
+@lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    epochs = args.epochs
     # 2,000 training digits: 18 runs of a few seconds each
     data = lesson_data(args.data, args.seed, True,
                        sizes=QUICK_SIZES if args.quick else dict(train=2000, val=500, test=500))

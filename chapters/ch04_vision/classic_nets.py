@@ -22,7 +22,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import pad, resize
 from paddle_course.experiment import (lesson_data, measure, ranking_note, report,
                                       train_variant)
@@ -87,9 +87,10 @@ def lenet_on_large_images(data, args, epochs, large):
     return results
 
 
+@lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick).map_images(lambda x: pad(x, SIZE))
     results = compare(data, args, epochs)
     report(args.output_dir, results, ("params_at_224", "params", "mflops", "seconds_per_epoch",

@@ -18,12 +18,12 @@ import numpy as np
 import paddle
 import paddle.nn as nn
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.photos import photo
 from paddle_course.experiment import lesson_data, train_variant
 from paddle_course.models import MNIST
 from paddle_course.numpy_nn import BatchNorm, conv2d, max_pool2d
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_bars, plot_comparison, plot_images
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch04_vision/conv_basics")
@@ -160,6 +160,7 @@ def batchnorm(seed, out, steps=20):
     return results, figure
 
 
+@lesson
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
     out = args.output_dir

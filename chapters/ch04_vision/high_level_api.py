@@ -21,7 +21,7 @@ import time
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import ArrayDataset, make_loader
 from paddle_course.engine import evaluate
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -53,9 +53,10 @@ def with_hapi(data, args, epochs):
             "hapi_val_loss": float(hapi_val["loss"][0])}, net
 
 
+@lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     val_loader, test_loader = make_loader(data.val, 500), make_loader(data.test, 500)
     results = {}

@@ -15,10 +15,10 @@ image, the higher the accuracy"), measured, with its cost.
 
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import resize
 from paddle_course.experiment import lesson_data, measure, plot_curves, print_table, train_variant
-from paddle_course.run import explain, write_tables
+from paddle_course.results import explain, write_tables
 from paddle_course.models import MNIST
 
 DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.002, seed=0, quick=False,
@@ -48,9 +48,10 @@ def pixels_note(by_pixels, native):
             f"more detail when larger (the first table).")
 
 
+@lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    epochs = args.epochs
     base = lesson_data(args.data, args.seed, args.quick)
     native = base.train.images.shape[-1]
     detail, pixels = ((7, 28), (14, 28)) if args.quick else (DETAIL, PIXELS)

@@ -27,7 +27,7 @@ on 2 CPU cores); ``--width 1`` is the course's full ResNet-50 (23.6 M, ~1 image/
 import paddle.nn.functional as F
 
 from paddle_course import job
-from paddle_course.cli import ConfigError
+from paddle_course.cli import ConfigError, count, positive
 from paddle_course.data import make_loader
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.palm import find_palm, lfw_standin, load_palm
@@ -35,7 +35,7 @@ from paddle_course.engine import predict, pr_curve, roc_curve
 from paddle_course.engine.metrics import sigmoid
 from paddle_course.job import Task, cli
 from paddle_course.models import NETWORKS, build_network
-from paddle_course.run import explain
+from paddle_course.results import explain
 from tools.plot import plot_curves
 
 DEFAULTS = dict(data=None, train_dir=None, val_dir=None, labels=None, model="resnet", width=0.25,
@@ -51,9 +51,10 @@ def add_arguments(p):
     p.add_argument("--labels", metavar="CSV", help="the validation labels (labels.csv)")
     p.add_argument("--model", choices=NETWORKS,
                    help=f"the network, as the course builds it (default {DEFAULTS['model']})")
-    p.add_argument("--width", type=float,
+    p.add_argument("--width", type=positive(4.0),
                    help="multiplies every channel count (default 0.25; 1 is the course's size)")
-    p.add_argument("--image-size", type=int, help="images are resized to this (default 224)")
+    p.add_argument("--image-size", type=count(1024, low=32),
+                   help="images are resized to this, in pixels (default 224)")
 
 
 def load_data(config):

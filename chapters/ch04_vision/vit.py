@@ -15,7 +15,7 @@ sees 5 x 5 pixels.
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import resize
 from paddle_course.experiment import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
@@ -53,9 +53,10 @@ def attention_maps(model, digits, labels):
     return panels
 
 
+@lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
-    epochs = 1 if args.quick else args.epochs
+    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     diff = attention_equals_paddles(args.seed)
     print(f"our multi-head attention vs paddle.nn.MultiHeadAttention, same weights: max |diff| "

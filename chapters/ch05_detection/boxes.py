@@ -18,13 +18,13 @@ The course's first detection lesson, on real scenes (digit scenes from MNIST by 
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.detection import load_detection_data
 from paddle_course.detection import boxes as B
 from paddle_course.detection.anchors import COCO_ANCHORS, HeadLayout, kmeans_anchors, shape_iou
 from paddle_course.detection.decode import NMS_THRESH, decode, paddle_yolo_box
 from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_detections, plot_scatter
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch05_detection/boxes")
@@ -150,6 +150,7 @@ def _fmt(anchors):
     return ", ".join(f"{w:g}x{h:g}" for w, h in anchors)
 
 
+@lesson
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
     rng = np.random.default_rng(args.seed)

@@ -14,21 +14,20 @@ first when absent) on the test images:
      precision and recall of what is kept.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from paddle_course import job
-from paddle_course.cli import ConfigError, entry, lesson_parser
+from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
 from paddle_course.detection.average_precision import (IOU_THRESHOLD, average_precision,
                                                        evaluate_detections, match, precision_recall)
 from paddle_course.detection.boxes import iou_matrix
 from paddle_course.detection.decode import NMS_THRESH, VALID_THRESH, decode, postprocess
-from paddle_course.engine import checkpoint
+from paddle_course.engine.checkpoint import load_weights
 from paddle_course.engine.evaluate import predict
 from paddle_course.data import make_loader
-from paddle_course.run import RunDir, write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_curves
 
 from . import yolo
@@ -44,21 +43,16 @@ def parser():
     p.add_argument("--run", help=f"a finished run of chapters.ch05_detection.yolo (default: "
                                  f"{yolo.DEFAULTS['output_dir']}; with --quick, OUTPUT_DIR/model); "
                                  f"trained first if absent")
-    p.add_argument("--images", type=int, default=6, help="test images for the step-by-step part (default 6)")
+    p.add_argument("--images", type=count(1000), default=6,
+                   help="test images for the step-by-step part (default 6)")
     return p
 
 
 def trained_detector(run, args):
     """``(model, data)`` of the finished yolo run in ``run``, trained there first if absent."""
-    out = RunDir(run)
-    if checkpoint.read_state(out.checkpoints, "last") is None:
-        print(f"no trained detector in {run}: training one there first")
-        job.run(yolo.TASK, ["--output-dir", str(run), "--seed", str(args.seed)]
-                + (["--data", args.data] if args.data else []) + (["--quick"] if args.quick else []))
-    metrics = json.loads(out.metrics.read_text()) if out.metrics.is_file() else {}
-    if "detection" not in metrics:
-        raise ConfigError(f"{run}: the run there is unfinished; continue it with python -m "
-                          f"{yolo.TASK.module} --resume {run}")
+    metrics = job.finished_run(yolo.TASK, run, ["--seed", str(args.seed)]
+                               + (["--data", args.data] if args.data else [])
+                               + (["--quick"] if args.quick else []))
     config = metrics["config"]
     if args.data and config["data"] != args.data:
         raise ConfigError(f"--data: the run in {run} was trained on {config['data'] or 'the digit scenes'}; "
@@ -67,7 +61,7 @@ def trained_detector(run, args):
     if data.fingerprint() != config["data_fingerprint"]:
         raise ConfigError(f"{run}: its data ({data.source}) has changed since it was trained")
     model = yolo.build_model(config, data)
-    model.set_state_dict(checkpoint.load(out.checkpoints, "best")[0])
+    load_weights(model, run)
     return model, data
 
 
@@ -117,6 +111,7 @@ def sweep(boxes, scores, split, n_classes, parameter, values):
     return rows
 
 
+@lesson
 def main(argv=None):
     args = parser().parse_args(argv)
     if args.images < 1:

@@ -33,7 +33,7 @@ import numpy as np
 import paddle
 
 from paddle_course import job
-from paddle_course.cli import ConfigError
+from paddle_course.cli import ConfigError, Number, count, positive
 from paddle_course.data import make_loader
 from paddle_course.data.detection import SCENES, load_detection_data
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors
@@ -59,14 +59,15 @@ SHOWN = 8          # test images drawn with their detections
 
 
 def add_arguments(p):
-    p.add_argument("--image-size", type=int, metavar="S",
+    p.add_argument("--image-size", type=Number(int, 32, 1024, multiple=16), metavar="S",
                    help="square input in pixels, a multiple of 16 (default: 64 for the digit "
                         "scenes, 256 otherwise)")
-    p.add_argument("--scenes", type=int, metavar="N",
+    p.add_argument("--scenes", type=count(1_000_000), metavar="N",
                    help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
                         f"to {SCENES[1]} each, as the held-out digits allow)")
-    p.add_argument("--width", type=float, help="channel multiplier of the network (default 1)")
-    p.add_argument("--objectness-prior", type=float, metavar="P",
+    p.add_argument("--width", type=positive(4.0),
+                   help="channel multiplier of the network (default 1)")
+    p.add_argument("--objectness-prior", type=Number(float, 0.0, 0.99), metavar="P",
                    help="start every anchor's objectness at P; 0 starts it at 0.5, as the "
                         "course's zero bias does (default 0.01)")
     p.add_argument("--flip", choices=("none", *FLIPS),
@@ -75,7 +76,8 @@ def add_arguments(p):
                         "(default none)")
     p.add_argument("--schedule", choices=SCHEDULES,
                    help="learning rate: constant, or cosine from --lr to 0 (default cosine)")
-    p.add_argument("--patience", type=int, help="stop after this many epochs without a better val_map")
+    p.add_argument("--patience", type=count(10_000),
+                   help="stop after this many epochs without a better val_map")
 
 
 def load_data(config):

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import paddle
 
-from paddle_course.cli import ConfigError, entry, lesson_parser
+from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.reviews import load_reviews
@@ -55,12 +55,13 @@ REFERENCES = {"LSTM (published, MR sentences)": 0.78, "CNN (Kim 2014, MR sentenc
 
 def parser():
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--max-len", type=int, default=128, help="tokens kept per review (default 128)")
-    p.add_argument("--min-count", type=int, default=1,
+    p.add_argument("--max-len", type=count(100_000), default=128,
+                   help="tokens kept per review (default 128)")
+    p.add_argument("--min-count", type=count(), default=1,
                    help="training words seen fewer times are [oov] (default 1: every word)")
-    p.add_argument("--embedding-size", type=int, default=64,
+    p.add_argument("--embedding-size", type=count(4096), default=64,
                    help="word vector size (default 64; the course's is 256)")
-    p.add_argument("--hidden-size", type=int, default=64,
+    p.add_argument("--hidden-size", type=count(4096), default=64,
                    help="LSTM state size (default 64; the course's is 256)")
     p.add_argument("--variants", default=",".join(VARIANTS),
                    help=f"comma-separated, from {', '.join(VARIANTS)} (default: all)")
@@ -91,6 +92,7 @@ def build(name, data, args, vectors=None):
     return model, paddle.optimizer.Adam(args.lr, parameters=model.parameters())
 
 
+@lesson
 def main(argv=None):
     args = parser().parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]

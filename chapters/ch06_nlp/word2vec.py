@@ -28,11 +28,12 @@ import numpy as np
 import paddle.nn.functional as F
 
 from paddle_course import job
+from paddle_course.cli import Number, count
 from paddle_course.data.skipgram import VALIDATION, SkipGramPairs
 from paddle_course.data.wordcorpus import gensim_test_data, load_corpus
 from paddle_course.job import Task, cli
 from paddle_course.models.word2vec import SkipGram
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from paddle_course.word2vec import gensim_word2vec, memory_comparison
 from paddle_course.word_vectors import WordVectors, read_analogies, read_pairs
 from tools.plot import plot_bars
@@ -52,19 +53,19 @@ PROBE_MIN_COUNT = 50          # a word seen fewer times has no meaningful neighb
 
 
 def add_arguments(p):
-    p.add_argument("--corpus-rate", type=float, metavar="R",
+    p.add_argument("--corpus-rate", type=Number(float, 0.0, 1.0, above=True), metavar="R",
                    help="train on the first R of the text (the course's corpus_rate; 0.2 for "
                         "text8) (default 1.0)")
-    p.add_argument("--min-count", type=int, help="drop words seen fewer times (default 5)")
-    p.add_argument("--window", type=int, help="the largest window; each center draws 1..N "
+    p.add_argument("--min-count", type=count(), help="drop words seen fewer times (default 5)")
+    p.add_argument("--window", type=count(100), help="the largest window; each center draws 1..N "
                                                "(default 3)")
-    p.add_argument("--negatives", type=int, help="negatives per (center, context) pair "
+    p.add_argument("--negatives", type=count(100), help="negatives per (center, context) pair "
                                                   "(default 4)")
     p.add_argument("--negatives-from", choices=("unigram", "uniform"),
                    help="unigram^0.75 (word2vec) or uniform (the course) (default unigram)")
-    p.add_argument("--sample", type=float, help="subsampling threshold; 0: off (default 1e-3)")
-    p.add_argument("--embedding-size", type=int, help="vector dimension (default 200)")
-    p.add_argument("--gensim-seeds", type=int, metavar="N",
+    p.add_argument("--sample", type=Number(float, 0.0, 1.0), help="subsampling threshold; 0: off (default 1e-3)")
+    p.add_argument("--embedding-size", type=count(4096), help="vector dimension (default 200)")
+    p.add_argument("--gensim-seeds", type=count(100, low=0), metavar="N",
                    help="train gensim's Word2Vec N times (seeds 0..N-1) for its mean and spread; "
                         "0: skip it (default 3)")
     p.add_argument("--probes", metavar="W,W,...",

@@ -17,11 +17,11 @@ wheel, fetched once as a data pack (recbole itself is never installed).
 
 import numpy as np
 
-from paddle_course.cli import entry, lesson_parser
+from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.movielens import AGE_BUCKETS, GENRES, load_movielens
 from paddle_course.data.splits import per_user_split, user_split
-from paddle_course.run import write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_distributions
 
 DEFAULTS = dict(data=None, seed=0, quick=False,
@@ -87,6 +87,7 @@ def figures(data, path):
     }, path, title=data.source)
 
 
+@lesson
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
     data = load_movielens(args.data, cache_dir())

@@ -22,6 +22,7 @@ share for movies drawn at random.
 not exist yet, it is trained first (about 1 minute on 2 CPU cores for ML-100K).
 """
 
+import io
 import json
 from pathlib import Path
 
@@ -29,10 +30,12 @@ import numpy as np
 import paddle
 
 from paddle_course import job
-from paddle_course.cli import ConfigError, entry, lesson_parser
-from paddle_course.engine import checkpoint
+from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
+from paddle_course.engine.checkpoint import load_weights
 from paddle_course.models.recommender import TwoTower
-from paddle_course.run import RunDir, write_json, write_tables
+from paddle_course.atomic import write_bytes
+from paddle_course.results import write_json, write_tables
+from paddle_course.run_folder import written
 
 from . import train
 
@@ -47,25 +50,18 @@ def parser():
     p.add_argument("--run", help="a finished train run of a two-tower model (default: "
                                  f"{train.DEFAULTS['output_dir']}; with --quick, "
                                  "OUTPUT_DIR/model); trained first if absent")
-    p.add_argument("--user", type=int, default=1, help="MovieLens user id (default 1)")
-    p.add_argument("--movie", type=int, default=1, help="MovieLens movie id (default 1)")
-    p.add_argument("--top", type=int, default=10, help="how many to show (default 10)")
+    p.add_argument("--user", type=count(), default=1, help="MovieLens user id (default 1)")
+    p.add_argument("--movie", type=count(), default=1, help="MovieLens movie id (default 1)")
+    p.add_argument("--top", type=count(10_000), default=10, help="how many to show (default 10)")
     return p
 
 
 def trained_model(run, args):
     """``(model, data, config)`` of the finished train run in ``run``; trains it first when the
     directory holds no run."""
-    out = RunDir(run)
-    if checkpoint.read_state(out.checkpoints, "last") is None:
-        print(f"no trained model in {run}: training the course's two towers there first")
-        job.run(train.TASK, ["--output-dir", str(run), "--seed", str(args.seed)]
-                + (["--data", args.data] if args.data else [])
-                + (["--quick"] if args.quick else []))
-    metrics = json.loads(out.metrics.read_text()) if out.metrics.is_file() else {}
-    if "recommendation" not in metrics:
-        raise ConfigError(f"{run}: the run there is unfinished; continue it with python -m "
-                          f"{train.TASK.module} --resume {run}")
+    metrics = job.finished_run(train.TASK, run, ["--seed", str(args.seed)]
+                               + (["--data", args.data] if args.data else [])
+                               + (["--quick"] if args.quick else []))
     config = metrics["config"]
     if args.data and (not config["data"]
                       or Path(args.data).resolve() != Path(config["data"]).resolve()):
@@ -79,7 +75,7 @@ def trained_model(run, args):
                           f"vectors from two towers (course, dot, dot_linear, unknown_user)")
     if data.fingerprint() != config["data_fingerprint"]:
         raise ConfigError(f"{run}: its data ({data.source}) has changed since it was trained")
-    model.set_state_dict(checkpoint.load(out.checkpoints, "best")[0])
+    load_weights(model, run)
     model.eval()
     return model, data, config
 
@@ -97,16 +93,17 @@ def save_vectors(model, data, directory):
     if model.score == "dot":
         arrays.update(user_bias=model.user_bias.weight.numpy()[:, 0],
                       movie_bias=model.movie_bias.weight.numpy()[:, 0])
-    written = []
+    saved = []
     for name, array in arrays.items():
-        written.append(directory / f"{name}.npy")
-        np.save(written[-1], array)
+        npy = io.BytesIO()
+        np.save(npy, array)
+        saved.append(write_bytes(written(directory / f"{name}.npy"), npy.getvalue()))
     ml = data.movielens
-    written.append(write_json(directory / "index.json", {
+    saved.append(write_json(directory / "index.json", {
         "score": model.score, "mean": model.mean, "arrays": sorted(arrays),
         "user_ids": ml.users.ids.tolist(), "movie_ids": ml.movies.ids.tolist(),
         "titles": list(ml.movies.titles)}))
-    return written
+    return saved
 
 
 class Vectors:
@@ -150,6 +147,7 @@ def lookup(ids, value, what):
     return ids[value]
 
 
+@lesson
 def main(argv=None):
     args = parser().parse_args(argv)
     if args.top < 1:

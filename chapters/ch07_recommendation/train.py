@@ -25,7 +25,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course import job
-from paddle_course.cli import ConfigError
+from paddle_course.cli import ConfigError, count
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.ratings import SPLITS, load_rating_data
 from paddle_course.job import Task, cli
@@ -61,10 +61,10 @@ def add_arguments(p):
     p.add_argument("--split", choices=tuple(SPLITS),
                    help="warm: 10 %% of each user's ratings held out; cold: 10 %% of the users "
                         "(default warm)")
-    p.add_argument("--max-users", type=int, metavar="N",
+    p.add_argument("--max-users", type=count(low=0), metavar="N",
                    help="only the ratings of a seeded N users; 0: all (default 0)")
-    p.add_argument("--factors", type=int, help="mf's factors per user and movie (default 32)")
-    p.add_argument("--patience", type=int,
+    p.add_argument("--factors", type=count(4096), help="mf's factors per user and movie (default 32)")
+    p.add_argument("--patience", type=count(10_000),
                    help="stop after this many epochs without a better validation RMSE")
 
 

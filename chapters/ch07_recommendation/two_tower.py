@@ -25,13 +25,13 @@ SVD++ 0.919 / 0.721. About 17 minutes on 2 CPU cores (each two-tower run about 2
 import numpy as np
 
 from paddle_course import job
-from paddle_course.cli import ConfigError, entry, lesson_parser
+from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.ratings import SPLIT_NAMES, SPLITS, load_rating_data
-from paddle_course.engine import checkpoint
+from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.models.recommender import GlobalMean
 from paddle_course.ranking import recommender_report
-from paddle_course.run import RunDir, write_tables
+from paddle_course.results import write_tables
 from tools.plot import plot_bars
 
 from . import train
@@ -52,7 +52,7 @@ def parser():
                         f"mean is always scored)")
     p.add_argument("--splits", default=",".join(SPLITS),
                    help="comma-separated: warm, cold (default: both)")
-    p.add_argument("--epochs", type=int, help="the same for every model (default: train's, 15)")
+    p.add_argument("--epochs", type=count(100_000), help="the same for every model (default: train's, 15)")
     p.add_argument("--resume", action="store_true",
                    help="continue the runs in --output-dir: finished ones are kept, a stopped "
                         "one continues where it stopped")
@@ -76,13 +76,14 @@ def train_model(args, split, model):
     argv += ["--epochs", str(args.epochs)] if args.epochs else []
     argv += ["--quick"] if args.quick else []
     argv += ["--overwrite"] if args.overwrite else []      # else a finished run stops the lesson
-    if args.resume and checkpoint.read_state(RunDir(out).checkpoints, "last") is not None:
+    if args.resume and Checkpoints(f"{out}/checkpoints").index() is not None:
         # the run's own config wins (see job.parse_args), but a larger --epochs trains further
         argv = ["--resume", out] + (["--epochs", str(args.epochs)] if args.epochs else [])
     print(f"\n== {split} start: {model} ({train.MODELS[model]}) ==")
     return job.run(train.TASK, argv)
 
 
+@lesson
 def main(argv=None):
     args = parser().parse_args(argv)
     models = chosen(args.models, MODELS, "--models")

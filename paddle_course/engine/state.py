@@ -19,3 +19,12 @@ class TrainState:
     @classmethod
     def from_state_dict(cls, d):
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def position(epochs_done, batch_in_epoch, epochs, global_step):
+    """Where a run stopped, for people, the way resuming says it: "in epoch 3 of 30, after batch
+    10 (global step 136)", or "after epoch 2 of 30 (global step 136)"."""
+    if batch_in_epoch:
+        return (f"in epoch {epochs_done + 1} of {epochs}, after batch {batch_in_epoch} "
+                f"(global step {global_step})")
+    return f"after epoch {epochs_done} of {epochs} (global step {global_step})"

@@ -16,7 +16,7 @@ import paddle
 import paddle.nn.functional as F
 
 from ..distributed import any_rank
-from . import checkpoint
+from .checkpoint import CheckpointError, Checkpoints, restore
 from .evaluate import evaluate, split_batch
 from .interrupt import StopRequest, TrainingInterrupted
 from .metrics import Meter, metric_set
@@ -130,8 +130,7 @@ class Trainer:
                 self._train_epoch(train_loader, sampler, epochs, state, stop)
                 self._end_epoch(val_loader, epochs, state)
                 if self._stop_requested(stop):   # arrived during validation: `last` is written
-                    raise TrainingInterrupted(stop.signum or signal.SIGTERM,
-                                              self._checkpoint_path("last"))
+                    raise TrainingInterrupted(stop.signum or signal.SIGTERM, self._last())
         return state
 
     def _train_epoch(self, loader, sampler, epochs, state, stop):
@@ -173,10 +172,10 @@ class Trainer:
                 self.logger.scalar("train/batch_loss", loss, state.global_step)
             if self._stop_requested(stop):
                 self.progress.end_epoch()
-                self.save("last", state)
-                raise TrainingInterrupted(stop.signum or signal.SIGTERM, self._checkpoint_path("last"))
+                self.save(state)
+                raise TrainingInterrupted(stop.signum or signal.SIGTERM, self._last())
             if self.save_every and state.global_step % self.save_every == 0:
-                self.save("last", state)
+                self.save(state)
         self.progress.end_epoch()
 
     def _stop_requested(self, stop):
@@ -207,9 +206,7 @@ class Trainer:
         improved = self.monitor.update(record, record["epoch"])
         state.monitor = self.monitor.state_dict()
         state.stopped_early = self.monitor.should_stop
-        self.save("last", state)
-        if improved and self.checkpoint_dir:
-            checkpoint.copy(self.checkpoint_dir, "last", "best")
+        self.save(state, best=improved)     # `last`, and `best` in the same step when it improved
         if self.logger:
             for split in ("train", "val"):
                 for m in ("loss", *self.metrics):
@@ -227,23 +224,38 @@ class Trainer:
 
     # --- checkpoints ---------------------------------------------------------------------------
 
-    def save(self, name, state):
-        """Write checkpoint ``name`` of the current model, optimizer, RNGs and ``state``."""
+    def save(self, state, best=False):
+        """Write a checkpoint of the model, optimizer, RNGs and ``state`` as ``last`` (and
+        ``best``); returns its folder."""
         if self.checkpoint_dir is None:
             return None
-        return checkpoint.save(self.checkpoint_dir, name, self.model, self.optimizer,
-                               {"train_state": state.state_dict(), "rng": capture_rng(),
-                                "config": self.config, "world_size": self.world_size})
+        return Checkpoints(self.checkpoint_dir).save(
+            self.model, self.optimizer,
+            {"train_state": state.state_dict(), "rng": capture_rng(), "config": self.config,
+             "world_size": self.world_size}, best=best)
 
-    def resume(self, directory, name="last"):
-        """Load checkpoint ``name`` from ``directory`` into the model, optimizer and RNGs.
+    def resume(self, directory):
+        """Load the last complete checkpoint in ``directory`` into the model, optimizer and RNGs.
 
         Returns the :class:`TrainState` to pass to :meth:`fit`. Works on every rank (all ranks
         read the same files), so a resumed distributed run starts from the same state everywhere.
+        A ``last`` checkpoint damaged since it was written (its files no longer match their
+        SHA-256) gives way to ``best``, said on the console: training from there is the same run.
         """
-        params, opt_state, saved = checkpoint.load(directory, name)
-        checkpoint.restore(self.model, self.optimizer, params, opt_state, saved,
-                           source=f"checkpoint {Path(directory) / name}")
+        checkpoints = Checkpoints(directory)
+        try:
+            params, opt_state, saved = checkpoints.load("last")
+            source = checkpoints.path("last")
+        except CheckpointError as e:
+            index = checkpoints.index()
+            if not index or not index.get("best") or index["best"] == index["last"]:
+                raise
+            if self.is_main:
+                print(f"warning: {e}; resuming from the best checkpoint instead")
+            params, opt_state, saved = checkpoints.load("best")
+            source = checkpoints.path("best")
+        restore(self.model, self.optimizer, params, opt_state, saved,
+                source=f"checkpoint {source}")
         restore_rng(saved["rng"])
         state = TrainState.from_state_dict(saved["train_state"])
         saved_world = saved.get("world_size", 1)
@@ -262,12 +274,14 @@ class Trainer:
         """Names of the metrics shown as percentages."""
         return {k for k, m in self.metrics.items() if m.percent}
 
-    def _checkpoint_path(self, name):
-        return self.checkpoint_dir / f"{name}.pdparams" if self.checkpoint_dir else None
+    def _last(self):
+        """The folder of the last complete checkpoint, or None."""
+        return Checkpoints(self.checkpoint_dir).path("last") if self.checkpoint_dir else None
 
     def _last_good(self):
-        if self.checkpoint_dir and checkpoint.exists(self.checkpoint_dir, "last"):
-            return f"The last good checkpoint is {self.checkpoint_dir / 'last.pdparams'}."
+        last = self._last()
+        if last is not None:
+            return f"The last good checkpoint is {last}."
         return "No checkpoint was written before it."
 
 

@@ -1,7 +1,8 @@
 """The course's lessons, as the report finds them: every module of every chapter package.
 
 A lesson is ``chapters.<chapter>.<lesson>`` (a module of a package under ``chapters/``); its
-``DEFAULTS["output_dir"]`` (or its job's) is where it writes ``results.json`` and its figures.
+``DEFAULTS["output_dir"]`` (or its job's), under the folder it runs in, is where it writes
+``results.json`` and its figures.
 Its *code version* is a SHA-256 of its own file and of every file of the library (but the
 report's own package) and the plotting tools, so a change anywhere a lesson could depend on
 counts as a change of the lesson (a lesson's imports are not traced: a stale result costs more
@@ -40,12 +41,13 @@ class Lesson:
         doc = (importlib.import_module(self.module.rsplit(".", 1)[0]).__doc__ or "").strip()
         return " ".join(doc.split())
 
-    def output_dir(self):
-        """Where the lesson writes with its defaults (importing it: run in the report's process
-        only for pages, never for training)."""
+    def output_dir(self, root="."):
+        """Where the lesson writes with its defaults when run in the folder ``root`` (the
+        report runs every lesson in its own tree, ``<report>/runs``). Imports the lesson: run in
+        the report's process only for pages, never for training."""
         module = importlib.import_module(self.module)
         defaults = getattr(module, "DEFAULTS", None) or module.TASK.defaults
-        return Path(defaults["output_dir"])
+        return Path(root) / defaults["output_dir"]
 
 
 def lessons(package="chapters"):

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..run import write_json
+from ..atomic import write_bytes
+from ..results import write_json
+from ..run_folder import written
 
 HELD, NOT_HELD, PARTLY = "held", "did not hold", "held only partly"
 VERDICTS = (HELD, NOT_HELD, PARTLY)
@@ -114,7 +116,7 @@ def write_claims(out_dir, rows):
     """``claims.md`` and ``claims.json`` in ``out_dir``; returns their paths."""
     out = Path(out_dir)
     counts, summary = verdict_summary(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "claims.md").write_text(f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n")
+    write_bytes(written(out / "claims.md"),
+                f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n".encode())
     write_json(out / "claims.json", {"counts": counts, "claims": rows})
     return out / "claims.md", out / "claims.json"

@@ -3,11 +3,17 @@
 A lesson's run is recorded in a state file (JSON, written after every lesson, so an interrupt
 loses nothing): its arguments, its code version (:func:`catalog.code_version`), exit code,
 duration and log. The next report reuses the run when the lesson succeeded with the same
-arguments and the same code; ``rerun`` runs it anyway. Quick and full runs write to the same
-output folder (the lesson's own), so switching mode runs the lessons again.
+arguments and the same code; ``rerun`` runs it anyway.
+
+Each lesson runs in the report's own tree (``runs``, its working directory there): its default
+output folder ``outputs/<chapter>/<lesson>`` becomes ``<runs>/outputs/<chapter>/<lesson>``, and
+so do the folders lessons read from each other (``map`` reads ``yolo``'s). A lesson run by hand
+writes under the user's own ``outputs/``: the report never touches it. Quick and full runs share
+the tree, so switching mode runs the lessons again.
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -15,7 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..run import write_json
+from ..results import write_json
+from ..run_folder import written
 from .catalog import ROOT, SHARED_CODE, code_version
 
 
@@ -39,11 +46,14 @@ def _last_line(path):
     return lines[-1][:300] if lines else "no output"
 
 
-def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=sys.executable,
-                cwd=ROOT, root=ROOT, shared=SHARED_CODE, say=print):
-    """Run (or reuse) each lesson; returns an :class:`Outcome` per lesson, in order."""
-    state_path, logs_dir = Path(state_path), Path(logs_dir)
+def run_lessons(lessons, state_path, logs_dir, runs, quick=True, rerun=False,
+                python=sys.executable, root=ROOT, shared=SHARED_CODE, say=print):
+    """Run (or reuse) each lesson in the folder ``runs``; returns an :class:`Outcome` per
+    lesson, in order."""
+    state_path, logs_dir, runs = Path(state_path), Path(logs_dir), Path(runs).absolute()
+    written(f"{logs_dir}/")
     logs_dir.mkdir(parents=True, exist_ok=True)
+    runs.mkdir(parents=True, exist_ok=True)
     state = load_runs(state_path, say)
     args = ["--quick"] if quick else []
     versions = {l.module: code_version(l, root, shared) for l in lessons}
@@ -52,6 +62,9 @@ def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=s
         return (not rerun and previous is not None and previous["returncode"] == 0
                 and previous["args"] == args and previous["code"] == versions[lesson.module])
 
+    # the lessons of this checkout (``root``), run from the report's tree
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(root).absolute()), *filter(None, [os.environ.get("PYTHONPATH")])]))
     outcomes, started, this_run = [], time.perf_counter(), []
     for i, lesson in enumerate(lessons, 1):
         previous = state.get(lesson.module)
@@ -68,7 +81,8 @@ def run_lessons(lessons, state_path, logs_dir, quick=True, rerun=False, python=s
         with open(log, "w") as f:
             # the report runs a lesson only when its last results are stale (or --rerun):
             # replacing them is what was asked for
-            code = subprocess.run([python, "-m", lesson.module, *args, "--overwrite"], cwd=cwd,
+            code = subprocess.run([python, "-m", lesson.module, *args, "--overwrite"], cwd=runs,
+                                  env=env,
                                   stdout=f,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
         seconds = time.perf_counter() - t0

@@ -10,6 +10,8 @@ import html
 import shutil
 from pathlib import Path
 
+from ..atomic import write_bytes
+from ..run_folder import written
 from .claims import VERDICTS, verdict_summary
 
 STYLE = """body{font-family:sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -66,18 +68,17 @@ def _figures(folder, target, prefix):
     found = []
     for png in sorted(Path(folder).rglob("*.png")):
         dest = target / prefix / png.relative_to(folder)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(png, dest)
+        write_bytes(dest, png.read_bytes())
         found.append(dest.relative_to(target.parent))
     return found
 
 
-def build_site(out_dir, lessons, runs, claim_rows, machine):
+def build_site(out_dir, lessons, runs, claim_rows, machine, runs_dir):
     """Write the pages into ``out_dir``; returns the paths written. ``lessons``: catalog
     lessons; ``runs``: the report's record of runs; ``claim_rows``: judged claims; ``machine``:
-    a dict of what the runs ran on."""
+    a dict of what the runs ran on; ``runs_dir``: the folder the lessons ran in."""
     out = Path(out_dir)
-    figures_dir = out / "figures"
+    figures_dir = written(f"{out / 'figures'}/")       # copies of the lessons' figures: ours
     shutil.rmtree(figures_dir, ignore_errors=True)
     chapters = sorted({l.chapter for l in lessons})
     nav = _nav(chapters)
@@ -85,17 +86,17 @@ def build_site(out_dir, lessons, runs, claim_rows, machine):
     for row in claim_rows:
         for lesson in row["lessons"]:
             claims_of.setdefault(lesson, []).append(row)
-    written = []
+    pages = []
     for chapter in chapters:
         parts = [_lesson_section(l, runs.get(l.module), claims_of.get(f"{chapter}.{l.name}", []),
-                                 figures_dir)
+                                 figures_dir, l.output_dir(runs_dir))
                  for l in lessons if l.chapter == chapter]
         path = out / f"{chapter}.html"
-        path.write_text(page(chapter, "\n".join(parts), nav))
-        written.append(path)
-    written.append(_claims_page(out, claim_rows, nav))
-    written.append(_index(out, lessons, runs, claim_rows, machine, nav))
-    return written
+        _write(path, page(chapter, "\n".join(parts), nav))
+        pages.append(path)
+    pages.append(_claims_page(out, claim_rows, nav))
+    pages.append(_index(out, lessons, runs, claim_rows, machine, nav))
+    return pages
 
 
 def _last_run(run):
@@ -108,9 +109,9 @@ def _last_run(run):
     return f"{status} on {run['finished']} in {run['seconds']:.0f} s{quick}"
 
 
-def _lesson_section(lesson, run, claims, figures_dir):
-    """A lesson on its chapter's page: command, last run, claims, tables, figures."""
-    folder = lesson.output_dir()
+def _lesson_section(lesson, run, claims, figures_dir, folder):
+    """A lesson on its chapter's page: command, last run, claims, tables, figures (those in
+    ``folder``, where the report ran it)."""
     command = " ".join([lesson.command, *(run["args"] if run else [])])
     links = ", ".join(f"<a href=\"claims.html#claim-{r['number']}\">claim {r['number']}</a>"
                       for r in claims)
@@ -139,7 +140,7 @@ def _claims_page(out, rows, nav):
                     f"<td>{measured}</td><td class=\"{VERDICT_CLASS.get(r['verdict'], 'muted')}\">"
                     f"{esc(r['verdict'])}{quick}</td></tr>")
     path = out / "claims.html"
-    path.write_text(page("The course's claims, measured", "\n".join(body) + "</table>", nav))
+    _write(path, page("The course's claims, measured", "\n".join(body) + "</table>", nav))
     return path
 
 
@@ -159,8 +160,12 @@ def _index(out, lessons, runs, rows, machine, nav):
             "<p>Reproduce: <code>python -m chapters.report</code> (each lesson with --quick) or "
             "<code>python -m chapters.report --full</code> (with its defaults).</p>")
     path = out / "index.html"
-    path.write_text(page("paddle-course: the whole course at a glance", body, nav))
+    _write(path, page("paddle-course: the whole course at a glance", body, nav))
     return path
+
+
+def _write(path, text):
+    write_bytes(written(path), text.encode("utf-8"))
 
 
 def _fmt(v):

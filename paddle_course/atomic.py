@@ -49,16 +49,26 @@ def write_bytes(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        write_flushed(tmp, data, name=path)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
     fsync_dir(path.parent)
     return path
+
+
+def write_flushed(path, data, name=None):
+    """Write ``data`` to ``path`` and flush it to disk. A failure (a full disk: ``ENOSPC`` comes
+    at the write, the flush or the close) names the file, ``name`` if given (the file the
+    temporary stands for)."""
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(name or path)) from None
 
 
 def to_json(obj, exact=False):

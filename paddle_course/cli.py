@@ -343,9 +343,10 @@ def entry(fn, argv=None, resume_command=None):
         where = f"rank {rank}: " if n > 1 else ""
         name = f"{e.filename}: " if e.filename else ""
         message = f"error: {where}{name}{e.strerror or e}"
-        if resume_command:
-            message += (f"; the run stopped, its last complete checkpoint is kept: free the "
-                        f"space (or fix the folder), then {resume_command} --resume")
+        folder = getattr(e, "resume_dir", None)          # set by the job for its run folder
+        if resume_command and folder is not None:
+            message += (f"; the run stopped, nothing complete is lost: free the space (or fix "
+                        f"the folder), then {resume_command} --resume {folder}")
         print(message, file=sys.stderr)
         sys.exit(1)
     finally:

@@ -216,15 +216,15 @@ def run(task, argv=None):
     # rank 0 writes the folder, under its lock, for as long as the run lasts
     claim = out.claim(args.mode, _can_resume(config), say) if place.is_main else \
         contextlib.nullcontext()
-    with claim:
-        if place.is_main and not resuming and out.previous.state != "absent":
-            out.clear()          # starting again: what this job wrote there before, and only that
-        try:
+    try:
+        with claim:
+            if place.is_main and not resuming and out.previous.state != "absent":
+                out.clear()      # starting again: what this job wrote there before, and only that
             return _train(task, config, data, model, loss_fn, metrics, out, place, say,
                           device, resuming)
-        except OSError as e:
-            e.resume_dir = out.root           # cli.entry: how to continue after a full disk
-            raise
+    except OSError as e:
+        e.resume_dir = out.root               # cli.entry: how to continue after a full disk
+        raise
 
 
 def _train(task, config, data, model, loss_fn, metrics, out, place, say, device, resuming):

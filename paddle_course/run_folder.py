@@ -318,7 +318,14 @@ class RunFolder:
                     pass
                 return
             manifest.update(state="finished" if error is None else str(error), ended=_now())
-            write_json(self.root / MANIFEST, manifest)
+            try:
+                write_json(self.root / MANIFEST, manifest)
+            except OSError:
+                if error is None:
+                    raise
+                # a full disk that stopped the run stops this too: run.json still says
+                # "running", which reads as unfinished once the lock is gone; the error that
+                # stopped the run is the one to report
         finally:
             self._release()
 

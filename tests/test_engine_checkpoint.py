@@ -57,15 +57,15 @@ def test_a_crash_while_saving_leaves_the_last_complete_checkpoint(tmp_path, monk
     ckpts = Checkpoints(tmp_path / "c")
     kept = _save(trainer, ckpts.dir, 1, best=True)
     good = {k: v.numpy().copy() for k, v in model.state_dict().items()}
-    real = checkpoint._write_flushed
+    real = checkpoint.write_flushed
 
-    def die_in_second_file(path, data):
+    def die_in_second_file(path, data, name=None):
         if path.name == "model.pdopt":
             path.write_bytes(data[: len(data) // 2])          # half written, then "power cut"
             raise OSError(28, "No space left on device", str(path))
-        return real(path, data)
+        return real(path, data, name)
 
-    monkeypatch.setattr(checkpoint, "_write_flushed", die_in_second_file)
+    monkeypatch.setattr(checkpoint, "write_flushed", die_in_second_file)
     MNIST()(paddle.zeros([1, 1, 28, 28]))
     with pytest.raises(OSError, match="No space left"):
         _save(trainer, ckpts.dir, 2, best=True)

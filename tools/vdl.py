@@ -12,6 +12,8 @@ images of earlier sessions are not carried over.
 """
 
 import importlib.util
+import struct
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,11 +52,16 @@ class VisualDLLogger:
         from visualdl import LogReader
 
         records = []
-        for f in files:
-            reader = LogReader(file_path=str(f))
-            for tag in reader.get_tags().get("scalar", []):
-                records += [(tag, r.value, r.id, r.timestamp)
-                            for r in reader.get_data("scalar", tag) if r.id <= upto]
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in files:
+                # a run killed while VisualDL appended leaves a torn last record: read the
+                # whole ones (VisualDL's reader would fail on the file, forever)
+                whole = Path(tmp) / f.name
+                whole.write_bytes(whole_records(f.read_bytes()))
+                reader = LogReader(file_path=str(whole))
+                for tag in reader.get_tags().get("scalar", []):
+                    records += [(tag, r.value, r.id, r.timestamp)
+                                for r in reader.get_data("scalar", tag) if r.id <= upto]
         return records
 
     def scalar(self, tag, value, step):
@@ -106,7 +113,25 @@ class VisualDLLogger:
                                        metadata=[str(label) for label in labels],
                                        walltime=round(time.time() * 1000))
 
+    def flush(self):
+        """Write what VisualDL holds in memory to the log file (a checkpoint is written only
+        after the points logged up to its step are)."""
+        if self.writer:
+            self.writer.flush()
+
     def close(self):
         if self.writer:
             self.writer.close()
             self.writer = None
+
+
+def whole_records(data):
+    """The longest prefix of ``data`` (a ``vdlrecords`` file: records of an 8-byte little-endian
+    length, then that many bytes) that holds only whole records."""
+    end = 0
+    while end + 8 <= len(data):
+        (length,) = struct.unpack_from("<Q", data, end)
+        if end + 8 + length > len(data):
+            break
+        end += 8 + length
+    return data[:end]

@@ -30,7 +30,6 @@ state is JSON: reading it (to check a folder, or a resume's config) runs no code
 import hashlib
 import io
 import json
-import os
 import pickle
 import re
 import shutil
@@ -39,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import paddle
 
-from ..atomic import fsync_dir, publish_dir, temporary_name, write_json
+from ..atomic import fsync_dir, publish_dir, temporary_name, write_flushed, write_json
 from ..run_folder import written
 
 FORMAT = "paddle-course-checkpoint/2"
@@ -100,13 +99,6 @@ def _digest(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_flushed(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
 # --- one run's checkpoints -----------------------------------------------------------------------
 
 class Checkpoints:
@@ -146,10 +138,10 @@ class Checkpoints:
         tmp = temporary_name(final)
         try:
             tmp.mkdir()
-            _write_flushed(tmp / PARAMS, params)
-            _write_flushed(tmp / OPTIMIZER, opt)
-            _write_flushed(tmp / STATE, json.dumps(state, indent=1, allow_nan=True,
-                                                   default=_plain).encode())
+            write_flushed(tmp / PARAMS, params, final / PARAMS)
+            write_flushed(tmp / OPTIMIZER, opt, final / OPTIMIZER)
+            write_flushed(tmp / STATE, json.dumps(state, indent=1, allow_nan=True,
+                                                  default=_plain).encode(), final / STATE)
             publish_dir(tmp, final)
         finally:
             if tmp.exists():

@@ -206,14 +206,14 @@ class Trainer:
         improved = self.monitor.update(record, record["epoch"])
         state.monitor = self.monitor.state_dict()
         state.stopped_early = self.monitor.should_stop
-        self.save(state, best=improved)     # `last`, and `best` in the same step when it improved
-        if self.logger:
+        if self.logger:          # logged before the checkpoint: a resume from it has them all
             for split in ("train", "val"):
                 for m in ("loss", *self.metrics):
                     if f"{split}_{m}" in record:
                         self.logger.scalar(f"{split}/{m}", record[f"{split}_{m}"],
                                            state.global_step)
             self.logger.scalar("lr", record["lr"], state.global_step)
+        self.save(state, best=improved)     # `last`, and `best` in the same step when it improved
         self.progress.summary(_summary(record, epochs, improved, self._percent))
         if state.stopped_early:
             self.progress.summary(f"early stopping: {self.monitor.metric} has not improved for "
@@ -229,6 +229,8 @@ class Trainer:
         ``best``); returns its folder."""
         if self.checkpoint_dir is None:
             return None
+        if self.logger is not None and hasattr(self.logger, "flush"):
+            self.logger.flush()      # what was logged up to this step is on disk before it
         return Checkpoints(self.checkpoint_dir).save(
             self.model, self.optimizer,
             {"train_state": state.state_dict(), "rng": capture_rng(), "config": self.config,

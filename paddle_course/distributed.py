@@ -77,10 +77,29 @@ def _drop_banner(text):
     return "".join(lines)
 
 
+def die_with_parent(signum=signal.SIGTERM):
+    """Have the kernel send this process ``signum`` when its parent dies (Linux's
+    ``PR_SET_PDEATHSIG``): a rank started by ``--nprocs`` or ``paddle.distributed.launch`` whose
+    parent is killed (``kill -9``, a lost terminal) stops instead of training on unwatched.
+    SIGTERM: every rank gets it at once and they stop together after the same step, rank 0
+    saving a checkpoint (the engine's graceful stop). Elsewhere than Linux, a no-op."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) != 0:
+        return False
+    if os.getppid() == 1:            # the parent died before we asked: stop now
+        os.kill(os.getpid(), signum)
+    return True
+
+
 def setup():
     """Initialise the process group if this process is one of several; return its Place."""
     n = world_size()
     if n > 1:
+        die_with_parent()
         if not dist.is_initialized():
             with without_flags_banner():
                 dist.init_parallel_env()

@@ -13,8 +13,9 @@ import numpy as np
 import paddle
 import pytest
 
-from conftest import checkpoint_params, digits, write_course_json
+from conftest import checkpoint_params, checkpoint_state, digits, write_course_json
 from paddle_course.distributed import RankFailed, spawn
+from paddle_course.run_folder import inspect
 from readme_contract import check_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,3 +205,48 @@ def test_palm_with_auxiliary_heads_on_two_processes(tmp_path):
                    ["binary_acc", "auc"])
     for k in ("loss", "acc", "auc"):
         assert two["val"][k] == pytest.approx(one[k], rel=1e-5), k
+
+
+def _alive(pid):
+    """Running (a zombie waiting to be reaped by whoever inherited it has stopped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def _ranks_of(parent):
+    """The spawned ranks among ``parent``'s children (not multiprocessing's resource tracker)."""
+    found = []
+    for task in Path(f"/proc/{parent}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_ranks_die_with_their_killed_parent_and_the_run_resumes(tmp_path):
+    out = tmp_path / "run"
+    parent = subprocess.Popen([*TRAIN, "--quick", "--epochs", "200", "--nprocs", "2",
+                               "--no-visualdl", "--output-dir", str(out)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (out / "checkpoints/index.json").exists():       # both ranks are training
+        assert parent.poll() is None and time.time() < deadline, parent.stderr.read()
+        time.sleep(0.02)
+    ranks = _ranks_of(parent.pid)
+    assert len(ranks) == 2
+    parent.kill()                                  # kill -9: no handler, no forwarding
+    parent.wait(timeout=30)
+    deadline = time.time() + 20                # 200 epochs take a minute or more: they must stop
+    while any(_alive(pid) for pid in ranks):
+        assert time.time() < deadline, "ranks train on without their parent"
+        time.sleep(0.1)
+    assert inspect(out).state == "unfinished"
+    done = checkpoint_state(out)["train_state"]["epoch"]
+    assert done < 200
+    resumed = run(["--resume", out, "--nprocs", 2, "--epochs", done + 1])
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(metrics(out)["history"]) == done + 1

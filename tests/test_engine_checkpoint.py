@@ -205,3 +205,15 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(
     assert saved["train_state"]["epoch"] == 1
     assert all(np.isfinite(v.numpy()).all() for v in model.state_dict().values())
     assert all(np.array_equal(np.asarray(params[k]), good[k]) for k in good)
+
+
+def test_a_damaged_last_checkpoint_gives_way_to_best_on_resume(tmp_path, capsys):
+    # the monitor prefers a high loss: epoch 1 stays best while epoch 2 is last
+    model, trainer, tl, vl = _setup(tmp_path, monitor=Monitor("val_loss", "max", min_delta=10.0))
+    trainer.fit(tl, vl, 2)
+    ckpts = Checkpoints(tmp_path)
+    assert ckpts.index()["best"] != ckpts.index()["last"]
+    (ckpts.path("last") / "model.pdopt").write_bytes(b"bit rot")
+    model2, trainer2, tl, vl = _setup(tmp_path)
+    state = trainer2.resume(tmp_path)
+    assert "model.pdopt: damaged" in capsys.readouterr().out and state.epoch == 1

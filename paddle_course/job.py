@@ -329,11 +329,15 @@ def _metrics(task, config, data, state, **extra):
             "stopped_early": state.stopped_early, **extra}
 
 
-def finished_run(task, root, argv=(), say=print):
+def finished_run(task, root, argv=(), train=True, say=print):
     """``metrics.json`` of the finished run of ``task`` in ``root`` (a lesson that uses a trained
-    model: ``map``, ``recommend``). A folder holding no run gets one first, trained with ``argv``;
-    an unfinished run, or another job's, is refused, naming the command that continues it."""
+    model: ``map``, ``recommend``). A folder holding no run gets one first, trained with ``argv``
+    (unless not ``train``: a folder the user named, where a typo must not start a new run); an
+    unfinished run, or another job's, is refused, naming the command that continues it."""
     found = inspect(root)
+    if found.state in ("absent", "empty") and not train:
+        raise ConfigError(f"--run {root}: no run there; train one with {task.command} "
+                          f"--output-dir {root}, or leave --run out")
     if found.state in ("absent", "empty"):
         say(f"no trained model in {root}: training one there first ({task.command})")
         run(task, ["--output-dir", str(root), *argv])

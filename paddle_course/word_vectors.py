@@ -10,12 +10,12 @@ an analogy is answered by 3CosAdd (the word nearest ``b - a + c``, the three exc
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .atomic import write_bytes
 from .data.errors import DataError
+from .data.files import regular_file
 from .run_folder import written
 
 
@@ -56,11 +56,13 @@ def read_analogies(path):
 
 
 def _lines(path):
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "no such file")
-    with open(path, encoding="utf-8") as f:
-        yield from f
+    """The lines of a text file, checked first (not when the first line is asked for)."""
+    path = regular_file(path, "a text file")
+
+    def read():
+        with open(path, encoding="utf-8") as f:
+            yield from f
+    return read()
 
 
 def spearman(x, y):

@@ -98,9 +98,18 @@ def test_voc_splits_normalise_boxes_and_resize_images(tmp_path):
      r"3\.xml: not a readable XML annotation"),
     (lambda r: (r / "annotations" / "xmls" / "3.xml").write_text(
         annotation("3.jpeg", 50, 40, [("Boerner", ("5", "x", 45, 35), False)])),
-     r"3\.xml: object 1 \(Boerner\): <ymin> is 'x', not a number"),
+     r"3\.xml: object 1 \(Boerner\): <ymin> is 'x', not a finite number"),
     (lambda r: (r / "annotations" / "xmls" / "3.xml").write_text(annotation("3.jpeg", 99, 40, [])),
      r"3\.xml: <size> says 99x40 but the image is 50x40"),
+    (lambda r: (r / "annotations" / "xmls" / "3.xml").write_text(
+        annotation("3.jpeg", 50, 40, [("Boerner", (5, "nan", 45, 35), False)])),
+     r"3\.xml: object 1 \(Boerner\): <ymin> is 'nan', not a finite number"),
+    # a <filename> never leads out of images/: absolute, or up through ..
+    (lambda r: (r / "annotations" / "xmls" / "3.xml").write_text(
+        annotation(str(r / "images" / "1.jpeg"), 50, 40, [])), r"3\.xml: names '/.*1\.jpeg', "
+                                                              r"which is outside .*images"),
+    (lambda r: (r / "annotations" / "xmls" / "3.xml").write_text(
+        annotation("../../elsewhere.jpeg", 50, 40, [])), r"3\.xml: names '\.\./\.\./else"),
 ])
 def test_voc_bad_input_is_one_clear_error_naming_the_file(tmp_path, change, message):
     root = write_voc(tmp_path, INSECTS)
@@ -310,3 +319,14 @@ def test_map_step_by_step_ranks_hits_duplicates_and_misses():
     assert rows["0.45"]["mAP"] == pytest.approx(2 / 3)
     assert rows["none"]["mAP"] < rows["0.45"]["mAP"]            # the duplicate costs precision
     assert rows["none"]["detections per image"] == 2.0
+
+
+def test_yolo_refuses_a_folder_with_fewer_boxes_than_anchors_before_training(tmp_path):
+    from chapters.ch05_detection import yolo
+
+    root = tmp_path / "few"
+    write_voc(root / "train", {"1": INSECTS["1"], "2": INSECTS["2"]})
+    write_voc(root / "val", {"3": INSECTS["3"], "4": INSECTS["3"]})
+    with pytest.raises(DataError, match=r"hold 3 box\(es\): the detector fits its 6 anchors"):
+        yolo.main(["--data", str(root), "--quick", "--output-dir", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()

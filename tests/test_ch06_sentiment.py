@@ -8,6 +8,7 @@ import pytest
 from chapters.ch06_nlp import sentiment
 from conftest import checkpoint_params, write_reviews_tar
 from paddle_course.cli import ConfigError
+from paddle_course.data import DataError
 from paddle_course.word_vectors import WordVectors
 from readme_contract import check_outputs
 
@@ -34,13 +35,18 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
     check_outputs("chapters.ch06_nlp.sentiment", out)
 
 
-def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path, capsys):
+def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path, capsys,
+                                                                      monkeypatch):
     data = write_reviews_tar(tmp_path / "aclImdb_v1.tar.gz", n_train=20, n_test=10)
+    monkeypatch.chdir(tmp_path)          # no word2vec lesson ran here: its vectors are absent
     result = sentiment.main(["--data", str(data), "--quick", "--variants", "bag,word2vec",
-                             "--vectors", str(tmp_path / "none.txt"),
                              "--output-dir", str(tmp_path / "run")])
     assert list(result["results"]) == ["majority class", "bag"]
     assert "variant 'word2vec' skipped: no vectors at" in capsys.readouterr().out
+    with pytest.raises(DataError, match="none.txt: no such file"):     # named, so wanted
+        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,word2vec",
+                        "--vectors", str(tmp_path / "none.txt"), "--output-dir",
+                        str(tmp_path / "named")])
     with pytest.raises(ConfigError, match="unknown gru"):
         sentiment.main(["--data", str(data), "--quick", "--variants", "bag,gru",
                         "--output-dir", str(tmp_path / "other")])

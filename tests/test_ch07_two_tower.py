@@ -165,7 +165,7 @@ def test_recommend_saves_vectors_once_and_lists_unseen_movies(ml1m, tmp_path):
     assert scores == sorted(scores, reverse=True)
     # the saved vectors give the model's own ratings
     model, data, _ = recommend.trained_model(out / "model", argparse.Namespace(
-        seed=0, data=None, quick=True))
+        run=None, seed=0, data=None, quick=True))
     with paddle.no_grad():
         expected = model.rating_matrix([paddle.to_tensor(x) for x in data.user_inputs([1])],
                                        [paddle.to_tensor(x) for x in data.movie_inputs()])

@@ -23,8 +23,12 @@ def test_course_housing_data_whitespace_and_wrapped_lines(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("1 2 3\n", "3 numbers do not make rows of 14 columns"),
     ("1 2 x " + "1 " * 11, "not a table of numbers"),
-    ("", "holds no rows"),
+    ("", "the file is empty"),
+    ("\n \n", "holds no rows"),
     ("nan " * 14, "NaN or infinite"),
+    ("1 " * 14, r"1 row\(s\): the course trains on the first 80 %"),            # one row
+    ("\n".join(" ".join(str(i + j) for j in range(13)) + " 0" for i in range(6)),  # MEDV constant
+     "column MEDV has one value in all the training rows"),
 ])
 def test_bad_housing_files(tmp_path, text, message):
     path = tmp_path / "housing.data"

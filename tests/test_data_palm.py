@@ -81,7 +81,7 @@ def test_missing_folder_or_labels(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("ID,name,Label\n1,V0001.jpg,1\n", "the header must be ID,imgName,Label,Fovea_X,Fovea_Y"),
-    ("", "found an empty file"),
+    ("", "the file is empty"),
     ("ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,yes,0,0\n", "line 2: Label 'yes' is not 0 or 1"),
     ("ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,1,0\n", "line 2: 4 fields, expected 5"),
 ])

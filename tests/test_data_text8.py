@@ -54,5 +54,8 @@ def test_encode_orders_ids_by_frequency_then_first_appearance(tmp_path):
     assert ids.dtype == np.int32 and [vocab[i] for i in ids] == "b a c a b a d".split()
     empty = tmp_path / "text8"
     empty.write_text("")
+    with pytest.raises(DataError, match="the file is empty"):
+        encode(read_words(empty))
+    empty.write_text("  \n")
     with pytest.raises(DataError, match="no words"):
         encode(read_words(empty))

@@ -109,8 +109,8 @@ def main(argv=None):
     p.add_argument("--steps", type=count(100_000), default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
     steps = args.steps
+    lesson_data(args.data, args.seed, args.quick)   # a bad --data fails here, not in both ranks
     data = str(Path(args.data).resolve()) if args.data else None
-    lesson_data(data, args.seed, args.quick)    # a bad --data fails here, not in both processes
     conf = dict(data=data, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                 quick=args.quick, steps=steps, out=args.output_dir)
     # rank 0 of the spawned processes writes it: recorded here, by the folder's holder, first

@@ -20,6 +20,7 @@ import paddle
 
 from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.detection import load_detection_data
+from paddle_course.data.errors import DataError
 from paddle_course.detection import boxes as B
 from paddle_course.detection.anchors import COCO_ANCHORS, HeadLayout, kmeans_anchors, shape_iou
 from paddle_course.detection.decode import NMS_THRESH, decode, paddle_yolo_box
@@ -155,6 +156,9 @@ def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
     rng = np.random.default_rng(args.seed)
     data = load_detection_data(args.data, args.seed, scenes=(300, 50, 50) if args.quick else (3000, 200, 200))
+    if len(data.train.box_sizes()) < 6:
+        raise DataError(data.source, f"its training images hold {len(data.train.box_sizes())} "
+                                     f"box(es): the lesson fits 6 anchors to at least 6")
     print(f"data {data.describe()}" + ("  |  quick run: few trials, numbers not results" if args.quick else ""))
     plots = f"{args.output_dir}/plots"
     iou_path, ious = iou_figure(data.test, f"{plots}/iou.png")

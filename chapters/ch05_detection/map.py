@@ -52,7 +52,7 @@ def trained_detector(run, args):
     """``(model, data)`` of the finished yolo run in ``run``, trained there first if absent."""
     metrics = job.finished_run(yolo.TASK, run, ["--seed", str(args.seed)]
                                + (["--data", args.data] if args.data else [])
-                               + (["--quick"] if args.quick else []))
+                               + (["--quick"] if args.quick else []), train=args.run is None)
     config = metrics["config"]
     if args.data and config["data"] != args.data:
         raise ConfigError(f"--data: the run in {run} was trained on {config['data'] or 'the digit scenes'}; "

@@ -36,6 +36,7 @@ from paddle_course import job
 from paddle_course.cli import ConfigError, Number, count, positive
 from paddle_course.data import make_loader
 from paddle_course.data.detection import SCENES, load_detection_data
+from paddle_course.data.errors import DataError
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors
 from paddle_course.detection.augment import FLIPS, RandomFlip
 from paddle_course.detection.average_precision import MeanAP, evaluate_detections
@@ -59,7 +60,7 @@ SHOWN = 8          # test images drawn with their detections
 
 
 def add_arguments(p):
-    p.add_argument("--image-size", type=Number(int, 32, 1024, multiple=16), metavar="S",
+    p.add_argument("--image-size", type=Number(int, 16, 1024, multiple=16), metavar="S",
                    help="square input in pixels, a multiple of 16 (default: 64 for the digit "
                         "scenes, 256 otherwise)")
     p.add_argument("--scenes", type=count(1_000_000), metavar="N",
@@ -90,8 +91,13 @@ def load_data(config):
                           f"not {config['image_size']}")
     n = config["scenes"]
     held_out = min(SCENES[1], max(16, n // 10))
-    return load_detection_data(config["data"], config["seed"], config["image_size"],
+    data = load_detection_data(config["data"], config["seed"], config["image_size"],
                                (n, held_out, held_out))
+    boxes = len(data.train.box_sizes())
+    if boxes < ANCHORS:
+        raise DataError(data.source, f"its training images hold {boxes} box(es): the detector "
+                                     f"fits its {ANCHORS} anchors to at least {ANCHORS}")
+    return data
 
 
 def layout_for(data, seed):

@@ -49,12 +49,14 @@ VARIANTS = ("course", "lengths", "bilstm", "bag", "transformer", "word2vec")
 DEFAULTS = dict(data=None, epochs=5, batch_size=128, lr=0.01, seed=0, quick=False,
                 output_dir="outputs/ch06_nlp/sentiment")
 QUICK_SIZES = {"train": 600, "val": 200, "test": 200}
+WORD2VEC_VECTORS = "outputs/ch06_nlp/word2vec/vectors.txt"     # the word2vec lesson writes it
 TRANSFORMER_RATE = 0.1     # of --lr: Transformers want a smaller step than the course's 0.01
 REFERENCES = {"LSTM (published, MR sentences)": 0.78, "CNN (Kim 2014, MR sentences)": 0.81}
 
 
 def parser():
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS,
+                      quick=dict(epochs=1, max_len=48, embedding_size=16, hidden_size=16))
     p.add_argument("--max-len", type=count(100_000), default=128,
                    help="tokens kept per review (default 128)")
     p.add_argument("--min-count", type=count(), default=1,
@@ -65,9 +67,9 @@ def parser():
                    help="LSTM state size (default 64; the course's is 256)")
     p.add_argument("--variants", default=",".join(VARIANTS),
                    help=f"comma-separated, from {', '.join(VARIANTS)} (default: all)")
-    p.add_argument("--vectors", default="outputs/ch06_nlp/word2vec/vectors.txt",
-                   help="word vectors in word2vec text format for the 'word2vec' variant "
-                        "(default: the word2vec lesson's)")
+    p.add_argument("--vectors", metavar="FILE",
+                   help=f"word vectors in word2vec text format for the 'word2vec' variant "
+                        f"(default: {WORD2VEC_VECTORS}, the word2vec lesson's, if it is there)")
     return p
 
 
@@ -100,17 +102,15 @@ def main(argv=None):
     if unknown or not variants:
         raise ConfigError(f"--variants: unknown {', '.join(unknown) or '(none given)'}; choose "
                           f"from {', '.join(VARIANTS)}")
-    if args.quick:
-        args.epochs, args.max_len, args.embedding_size, args.hidden_size = 1, 48, 16, 16
     data = load_reviews(args.data, cache_dir(), args.max_len, args.min_count, seed=args.seed,
                         subset=QUICK_SIZES if args.quick else None)
     print(f"data {data.describe()}")
     vectors = None
     if "word2vec" in variants:
-        if Path(args.vectors).is_file():
-            vectors = WordVectors.load_text(args.vectors)
+        if args.vectors or Path(WORD2VEC_VECTORS).exists():    # asked for, or there: read it
+            vectors = WordVectors.load_text(args.vectors or WORD2VEC_VECTORS)
         else:
-            print(f"variant 'word2vec' skipped: no vectors at {args.vectors} (run python -m "
+            print(f"variant 'word2vec' skipped: no vectors at {WORD2VEC_VECTORS} (run python -m "
                   f"chapters.ch06_nlp.word2vec first, or give --vectors)")
             variants.remove("word2vec")
 

@@ -61,7 +61,7 @@ def trained_model(run, args):
     directory holds no run."""
     metrics = job.finished_run(train.TASK, run, ["--seed", str(args.seed)]
                                + (["--data", args.data] if args.data else [])
-                               + (["--quick"] if args.quick else []))
+                               + (["--quick"] if args.quick else []), train=args.run is None)
     config = metrics["config"]
     if args.data and (not config["data"]
                       or Path(args.data).resolve() != Path(config["data"]).resolve()):

@@ -12,9 +12,3 @@ class DataError(ValueError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
-
-
-def refuse_empty(path):
-    """A 0-byte file says that it is empty (not that it is a broken archive of some kind)."""
-    if path.is_file() and path.stat().st_size == 0:
-        raise DataError(path, "the file is empty (0 bytes)")

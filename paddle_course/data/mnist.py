@@ -16,17 +16,15 @@ Whatever the source, images come out as float32 ``[N, 1, 28, 28]`` on one scale,
 Every problem in a file raises :class:`DataError` naming the file and what is wrong.
 """
 
-import gzip
 import json
 import struct
-import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .embedded import MNIST_5K, embedded_file
-from .errors import DataError, refuse_empty
+from .errors import DataError
+from .files import existing, read_bytes
 from .fingerprint import fingerprint
 from .splits import stratified_split
 
@@ -97,12 +95,9 @@ def load_mnist(path=None, seed=0):
     """
     if path is None:
         return _load_embedded(embedded_file(MNIST_5K), seed)
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise DataError(path, "no such file or directory")
+    path = existing(path)                   # a FIFO, a loop, an empty file: refused here
     if path.is_dir():
         return _load_idx_dir(path, seed)
-    refuse_empty(path)                      # whatever its name says it should hold
     if path.name.endswith((".json.gz", ".json")):
         return _load_course_json(path)
     if path.name.endswith((".csv.gz", ".csv")):
@@ -114,7 +109,7 @@ def load_mnist(path=None, seed=0):
 # --- the embedded CSV -------------------------------------------------------------------------
 
 def _load_embedded(path, seed):
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     try:
         table = np.loadtxt(raw.decode("ascii").splitlines(), delimiter=",", dtype=np.float32, ndmin=2)
     except (ValueError, UnicodeDecodeError) as e:
@@ -144,7 +139,7 @@ def _scaled_sizes(n, sizes):
 # --- the course's JSON ------------------------------------------------------------------------
 
 def _load_course_json(path):
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
@@ -222,7 +217,7 @@ def _load_idx_dir(path, seed):
 
 def _read_idx(path, kind):
     """Read one IDX file (``kind`` 'images' or 'labels') into a uint8 array, checking its header."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     ndim = 3 if kind == "images" else 1
     header = 4 + 4 * ndim
     if len(raw) < header:
@@ -242,26 +237,6 @@ def _read_idx(path, kind):
 
 
 # --- shared checks ----------------------------------------------------------------------------
-
-def _read_bytes(path):
-    """The file's bytes, gunzipped when it ends in .gz; errors name the file."""
-    path = Path(path)
-    try:
-        refuse_empty(path)
-        if path.name.endswith(".gz"):
-            with gzip.open(path, "rb") as f:
-                raw = f.read()
-            if not raw:
-                raise DataError(path, "empty: the gzip file holds no data")
-            return raw
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(path, "no such file") from None
-    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-        raise DataError(path, f"unreadable or corrupt gzip file ({e or type(e).__name__})") from None
-    except OSError as e:
-        raise DataError(path, f"cannot read the file: {e.strerror or e}") from None
-
 
 def _labels(path, name, labels):
     """Labels as int64, each a whole number in 0..9."""

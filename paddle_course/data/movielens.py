@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError, refuse_empty
+from .errors import DataError
+from .files import check_member_size, existing, regular_file
 from .fingerprint import fingerprint
 from .packs import Pack, read_member
 
@@ -95,7 +96,8 @@ class _Files:
         if self.members is not None:
             raw = self.members.get(name)
         elif self.path.is_dir():
-            raw = (self.path / name).read_bytes() if (self.path / name).is_file() else None
+            raw = (regular_file(self.path / name).read_bytes() if (self.path / name).exists()
+                   else None)
         else:
             raw = _zip_member(self.path, name)
         if raw is None:
@@ -113,8 +115,12 @@ class _Files:
 def _zip_member(path, name):
     try:
         with zipfile.ZipFile(path) as z:
-            found = [m for m in z.namelist() if m.rsplit("/", 1)[-1] == name]
-            return z.read(found[0]) if found else None
+            found = [m for m in z.infolist() if m.filename.rsplit("/", 1)[-1] == name]
+            if not found:
+                return None
+            check_member_size(found[0].file_size, Path(path).stat().st_size,
+                              f"{path}: {found[0].filename}")
+            return z.read(found[0])
     except (zipfile.BadZipFile, OSError) as e:
         raise DataError(path, f"not a readable zip archive ({e})") from None
 
@@ -150,10 +156,7 @@ def load_movielens(path=None, cache=None, fetch=read_member):
         data = read_recbole(_Files(f"{RECBOLE.name}:{RECBOLE_DIR}", names, "utf-8"))
         data.source = "ML-100K (recbole's copy, read from its wheel)"
         return data
-    path = Path(path)
-    if not path.exists():
-        raise DataError(path, "no such file or directory (expected ml-1m or ml-100k, a "
-                              "directory or its zip)")
+    path = existing(path)                  # a FIFO, a loop, an empty file: refused here
     files = _Files(path)
     listing = ({p.name for p in path.iterdir()} if path.is_dir() else _zip_names(path))
     if "ratings.dat" in listing:
@@ -165,7 +168,6 @@ def load_movielens(path=None, cache=None, fetch=read_member):
 
 
 def _zip_names(path):
-    refuse_empty(path)
     try:
         with zipfile.ZipFile(path) as z:
             return {m.rsplit("/", 1)[-1] for m in z.namelist()}

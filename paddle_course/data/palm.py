@@ -24,6 +24,7 @@ import numpy as np
 from paddle.io import Dataset
 
 from .errors import DataError
+from .files import check_pixels, existing, folder, regular_file
 from .fingerprint import fingerprint
 
 TRAIN_DIR, VAL_DIR, LABELS = "PALM-Training400", "PALM-Validation400", "labels.csv"
@@ -79,9 +80,7 @@ class PalmData:
 
 def find_palm(root):
     """``(train_dir, val_dir, labels_csv)`` under ``root``, looking one level deeper too."""
-    root = Path(root).expanduser()
-    if not root.exists():
-        raise DataError(root, "no such file or directory")
+    root = existing(root)
     if not root.is_dir():
         raise DataError(root, f"expected a directory holding {TRAIN_DIR}/, {VAL_DIR}/ and "
                               f"{LABELS} (or name them with --train-dir, --val-dir, --labels)")
@@ -104,8 +103,7 @@ def load_palm(train_dir, val_dir, labels_csv, image_size=224):
     ``labels_csv``) as :class:`PalmData`."""
     train_dir, val_dir, labels_csv = (Path(p).expanduser() for p in (train_dir, val_dir, labels_csv))
     for d in (train_dir, val_dir):
-        if not d.is_dir():
-            raise DataError(d, "no such directory")
+        folder(d, "a folder of images")
     train_files = _image_files(train_dir)
     train_labels = [_label_from_name(f) for f in train_files]
     val_labels = read_labels(labels_csv)
@@ -128,9 +126,7 @@ def load_palm(train_dir, val_dir, labels_csv, image_size=224):
 
 def read_labels(path):
     """``{image name: 0 or 1}`` from the course's ``labels.csv``."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "no such file (the validation labels, ID,imgName,Label,Fovea_X,"
+    path = regular_file(path, "the validation labels (labels.csv: ID,imgName,Label,Fovea_X,"
                               "Fovea_Y)")
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -186,10 +182,12 @@ def read_image(path, size):
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with Image.open(regular_file(path, "an image")) as img:
+            check_pixels(*img.size, path)     # before decoding: it allocates every pixel
             img.draft("RGB", (size, size))    # JPEG: decode at a reduced scale, much faster
             rgb = img.convert("RGB").resize((size, size), Image.BILINEAR)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as e:
         raise DataError(path, f"unreadable image ({type(e).__name__}: {e})") from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1)    # HWC -> CHW
 

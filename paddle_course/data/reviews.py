@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError, refuse_empty
+from .errors import DataError
+from .files import check_member_size, regular_file
 from .packs import Pack, read_member
 from .vocabulary import Vocabulary
 
@@ -39,10 +40,8 @@ _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(pos|neg)/[^/]+\.txt$")
 def read_aclimdb(path):
     """``{"train": (texts, labels), "test": (texts, labels)}`` of an aclImdb tar archive (labels
     an int64 array, pos = 1), in archive order."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "no such file (expected aclImdb_v1.tar.gz)")
-    refuse_empty(path)
+    path = regular_file(path, "an aclImdb tar archive (aclImdb_v1.tar.gz)")
+    compressed = path.stat().st_size
     splits = {(s, c): [] for s in ("train", "test") for c in LABELS}
     try:
         with tarfile.open(path, "r:*") as tar:
@@ -50,6 +49,7 @@ def read_aclimdb(path):
                 match = _MEMBER.match(member.name)
                 if not match or not member.isfile():
                     continue
+                check_member_size(member.size, compressed, f"{path}: {member.name}")
                 raw = tar.extractfile(member).read()
                 try:
                     splits[match.groups()].append(raw.decode("utf-8"))

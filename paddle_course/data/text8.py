@@ -11,11 +11,11 @@ ids, the most frequent word first.
 
 import re
 from array import array
-from pathlib import Path
 
 import numpy as np
 
 from .errors import DataError
+from .files import regular_file
 
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
@@ -72,9 +72,7 @@ def clean_wiki(xml):
 def read_words(path, chunk_size=1 << 20):
     """The words of a text8-style file (lower-case a-z words separated by spaces, one line), read
     ``chunk_size`` bytes at a time. A file with other characters is refused, naming the first."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "no such file (text8: one line of lower-case words)")
+    path = regular_file(path, "text8 (one line of lower-case words)")
     carry, seen = b"", 0
     with open(path, "rb") as f:
         while block := f.read(chunk_size):

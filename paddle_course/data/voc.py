@@ -10,14 +10,15 @@ object. Coordinates are taken as continuous (a box spans ``xmin..xmax``; no +1 p
 """
 
 import io
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..detection.boxes import area
 from .errors import DataError
+from .files import check_pixels, existing, inside, regular_file
 
 IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png", ".bmp", ".tif", ".tiff")
 
@@ -90,18 +91,19 @@ def open_image(source, name):
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as img:
+        with Image.open(io.BytesIO(source) if isinstance(source, bytes)
+                        else regular_file(source, "an image")) as img:
+            check_pixels(*img.size, name)     # before decoding: it allocates every pixel
             return np.asarray(img.convert("RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as e:
         raise DataError(name, f"unreadable image ({type(e).__name__}: {e})") from None
 
 
 def read_voc_folder(root):
     """Every annotated image of a VOC-layout folder, checked, in file-name order."""
-    root = Path(root).expanduser()
+    root = existing(root)
     xml_dir, image_dir = root / "annotations" / "xmls", root / "images"
-    if not root.exists():
-        raise DataError(root, "no such directory")
     if not root.is_dir():
         raise DataError(root, "is a file, not a VOC-layout folder (annotations/xmls/*.xml and images/)")
     if not xml_dir.is_dir():
@@ -148,7 +150,7 @@ def tiles(item, size):
 
 
 def _image_path(image_dir, filename, xml):
-    candidates = ([image_dir / filename] if filename else []) + \
+    candidates = ([inside(image_dir, filename, xml)] if filename else []) + \
         [image_dir / (xml.stem + s) for s in IMAGE_SUFFIXES]
     for c in candidates:
         if c.is_file():
@@ -159,7 +161,7 @@ def _image_path(image_dir, filename, xml):
 
 def _read_text(path):
     try:
-        return path.read_bytes()
+        return regular_file(path, "an XML annotation").read_bytes()
     except OSError as e:
         raise DataError(path, f"unreadable ({e.strerror or e})") from None
 
@@ -167,9 +169,12 @@ def _read_text(path):
 def _number(node, key, source, where, kind):
     text = (node.findtext(key) or "").strip()
     try:
-        return kind(float(text))
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError
+        return kind(value)
     except ValueError:
-        raise DataError(source, f"{where}: <{key}> is {text!r}, not a number") from None
+        raise DataError(source, f"{where}: <{key}> is {text!r}, not a finite number") from None
 
 
 def _fmt(box):

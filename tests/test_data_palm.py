@@ -128,6 +128,14 @@ def test_the_stand_in_is_written_once_in_the_palm_layout(tmp_path):
     assert {n[0] for n in names} == {"P", "H", "N"}
     stamp = (root / "labels.csv").stat().st_mtime_ns
     assert lfw_standin(tmp_path) == root and (root / "labels.csv").stat().st_mtime_ns == stamp
+    # tied to its source: an image swapped or cut short, and the folder is made again
+    one = root / "PALM-Validation400" / "V0001.jpg"
+    original = one.read_bytes()
+    one.write_bytes(original[: len(original) // 2])
+    lfw_standin(tmp_path)
+    assert one.read_bytes() == original
+    (root / "labels.csv").write_text("ID,imgName,Label,Fovea_X,Fovea_Y\n")
+    assert len(load_palm(*find_palm(lfw_standin(tmp_path)), image_size=8).val.names) == 50
 
 
 def test_lesson_trains_on_a_real_layout_and_reports_val_auc_and_baseline(tmp_path):

@@ -78,6 +78,29 @@ def test_rotten_tomatoes_standin_in_the_aclimdb_layout(tmp_path):
         rotten_tomatoes_standin(tmp_path / "other", fetch=lambda *a: b"not bz2")
 
 
+def test_a_swapped_or_truncated_stand_in_is_made_again_from_its_pack(tmp_path, capsys):
+    """The cached tar is tied to its pack and its builder: 160 foreign reviews swapped in, a tar
+    cut in half, or a newer builder, and it is rebuilt from the pack, never trained on."""
+    rows = [("fresh", f"good {i}") for i in range(30)] + [("rotten", f"bad {i}") for i in range(20)]
+    fetch = fake_pack(rows)
+    path = rotten_tomatoes_standin(tmp_path, fetch=fetch)
+    made = path.read_bytes()
+    texts = lambda p: sorted(read_aclimdb(p)["train"][0] + read_aclimdb(p)["test"][0])
+    write_reviews_tar(path, n_train=160, n_test=10)                 # someone's other reviews
+    assert texts(rotten_tomatoes_standin(tmp_path, fetch=fetch)) == sorted(t for _, t in rows)
+    assert "no longer matches" in capsys.readouterr().out
+    path.write_bytes(made[: len(made) // 2])                        # truncated
+    assert texts(rotten_tomatoes_standin(tmp_path, fetch=fetch)) == sorted(t for _, t in rows)
+    from paddle_course.data import reviews
+    reviews.STANDIN_BUILDER, old = "builder 2", reviews.STANDIN_BUILDER
+    try:
+        calls = []
+        rotten_tomatoes_standin(tmp_path, fetch=lambda *a: calls.append(a) or fetch(*a))
+        assert calls                                               # a new builder: made again
+    finally:
+        reviews.STANDIN_BUILDER = old
+
+
 def test_vocabulary_as_the_course_builds_it():
     texts = [tokenize("The film, the film!"), tokenize("A film<br />it's THE end")]
     assert texts[1] == ["a", "film", "it", "'", "s", "the", "end"]

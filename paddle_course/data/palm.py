@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from paddle.io import Dataset
 
+from .cache import content_digest, derived
 from .errors import DataError
 from .files import check_pixels, existing, folder, regular_file
 from .fingerprint import fingerprint
@@ -197,55 +198,46 @@ def read_image(path, size):
 STANDIN = "palm-standin-lfw"
 
 
+STANDIN_BUILDER = "builder 1"     # a change to how the stand-in is made: raise it
+LFW = "data/lfw_subset.npy"       # in scikit-image
+
+
 def lfw_standin(cache):
     """The PALM layout filled with scikit-image's ``lfw_subset`` (100 real faces, 100 non-face
     patches of 25 x 25 px): faces are the positives (``P``), the others the negatives, named ``H``
     and ``N`` alternately; 150 training images and 50 validation images (25 of each class) with a
-    ``labels.csv``. Written once into ``cache`` (atomically: a folder renamed into place) and read
-    by the same loader as the real files. Returns the root folder."""
-    import os
-    import shutil
-    import tempfile
-
-    from PIL import Image
-
+    ``labels.csv``. Made once into ``cache``, and again whenever it no longer matches its source
+    (see ``cache.derived``), read by the same loader as the real files. Returns the root folder."""
     from .embedded import embedded_file
 
-    root = Path(cache) / STANDIN
-    if (root / LABELS).is_file():
-        return root
-    faces = np.load(embedded_file("data/lfw_subset.npy", package="skimage"))  # [200, 25, 25], 0..1
+    source_file = embedded_file(LFW, package="skimage")
+    source = f"scikit-image {LFW} (sha256 {content_digest(source_file)}), {STANDIN_BUILDER}"
+    return derived(Path(cache) / STANDIN, source, lambda root: _write_standin(root, source_file))
+
+
+def _write_standin(root, source_file):
+    from PIL import Image
+
+    faces = np.load(source_file)                               # [200, 25, 25], 0..1
     if faces.shape != (200, 25, 25):
-        raise DataError("skimage/data/lfw_subset.npy", f"expected 200 images of 25x25, found "
-                                                        f"{faces.shape}")
+        raise DataError(f"skimage/{LFW}", f"expected 200 images of 25x25, found {faces.shape}")
     pixels = (faces * 255).round().astype(np.uint8)
     rng = np.random.default_rng(0)                       # the same stand-in for everyone
     order = {1: rng.permutation(100), 0: 100 + rng.permutation(100)}
     val_idx = np.concatenate([order[1][:25], order[0][:25]])
     rng.shuffle(val_idx)
-    Path(cache).mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STANDIN}-", dir=cache))
-    try:
-        train = tmp / TRAIN_DIR / TRAIN_DIR                   # nested, as in the course's zip
-        val = tmp / VAL_DIR
-        train.mkdir(parents=True)
-        val.mkdir()
-        save = lambda i, path: Image.fromarray(pixels[i]).convert("RGB").save(path, quality=95)
-        for n, i in enumerate(order[1][25:], start=1):
-            save(i, train / f"P{n:04d}.jpg")
-        for n, i in enumerate(order[0][25:], start=1):
-            save(i, train / f"{'HN'[n % 2]}{n:04d}.jpg")
-        rows = [LABEL_HEADER]
-        for n, i in enumerate(val_idx, start=1):
-            save(i, val / f"V{n:04d}.jpg")
-            rows.append([n, f"V{n:04d}.jpg", int(i < 100), "0.0", "0.0"])
-        with open(tmp / LABELS, "w", newline="") as f:
-            csv.writer(f).writerows(rows)
-        try:
-            os.rename(tmp, root)
-        except OSError:                      # another process wrote it first: use theirs
-            if not (root / LABELS).is_file():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return root
+    train = root / TRAIN_DIR / TRAIN_DIR                  # nested, as in the course's zip
+    val = root / VAL_DIR
+    train.mkdir(parents=True)
+    val.mkdir()
+    save = lambda i, path: Image.fromarray(pixels[i]).convert("RGB").save(path, quality=95)
+    for n, i in enumerate(order[1][25:], start=1):
+        save(i, train / f"P{n:04d}.jpg")
+    for n, i in enumerate(order[0][25:], start=1):
+        save(i, train / f"{'HN'[n % 2]}{n:04d}.jpg")
+    rows = [LABEL_HEADER]
+    for n, i in enumerate(val_idx, start=1):
+        save(i, val / f"V{n:04d}.jpg")
+        rows.append([n, f"V{n:04d}.jpg", int(i < 100), "0.0", "0.0"])
+    with open(root / LABELS, "w", newline="") as f:
+        csv.writer(f).writerows(rows)

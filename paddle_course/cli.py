@@ -267,6 +267,14 @@ class LessonParser(argparse.ArgumentParser):
         claimed.append(folder.claim(mode))
 
 
+def at_most(flag, value, available, what):
+    """Refuse, in one line, a flag that asks for more than the data holds (``--train-size
+    100000`` of 4,000 digits) rather than quietly using less."""
+    if value > available:
+        raise ConfigError(f"{flag} {value}: {what} holds {available:,}; give at most "
+                          f"{available:,}")
+
+
 def lesson_parser(description, defaults, guard=True, helps=None, quick=None):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
     with those defaults, and ``--overwrite``; ``helps`` ({key: text}) says what a common flag

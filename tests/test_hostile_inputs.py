@@ -63,3 +63,15 @@ def test_a_path_of_the_wrong_kind_is_refused_before_any_work(case, tmp_path):
     assert verdict == "refused", (verdict, err.getvalue()[-500:])
     out = tmp_path / "out"
     assert not out.exists() or not any(out.iterdir()), "a refused run left files behind"
+
+
+@pytest.mark.parametrize("module, flag", [("chapters.ch02_mnist.regularization", "--train-size"),
+                                          ("chapters.ch03_practice.finetune", "--per-class"),
+                                          ("chapters.ch03_practice.augmentation", "--scarce")])
+def test_asking_for_more_than_the_data_holds_is_refused_not_quietly_shrunk(module, flag,
+                                                                           tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        entry(importlib.import_module(module).main,
+              ["--quick", flag, "100000", "--output-dir", str(tmp_path / "out")])
+    assert stop.value.code == 2
+    assert f"error: {flag} 100000: the training split" in capsys.readouterr().err

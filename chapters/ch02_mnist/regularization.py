@@ -20,7 +20,7 @@ shows it. Then, one at a time, on the same data and seed:
 import numpy as np
 import paddle
 
-from paddle_course.cli import count, entry, lesson, lesson_parser, positive
+from paddle_course.cli import at_most, count, entry, lesson, lesson_parser, positive
 from paddle_course.engine import Monitor
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.models import MLP
@@ -64,6 +64,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
+    at_most("--train-size", args.train_size, len(data.train), "the training split")
     data.train = data.train.subset(args.train_size, args.seed)
     extra = {"dropout_behaviour": dropout_behaviour()}
 

@@ -17,7 +17,7 @@
 import numpy as np
 import paddle
 
-from paddle_course.cli import count, entry, lesson, lesson_parser
+from paddle_course.cli import at_most, count, entry, lesson, lesson_parser
 from paddle_course.data.transforms import (BrightnessContrast, Flip, GaussianBlur, GaussianNoise,
                                            RandomAffine)
 from paddle_course.experiment import lesson_data, report, train_variant
@@ -48,6 +48,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
+    at_most("--scarce", args.scarce, len(data.train), "the training split")
     adam = lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
 
     first = [int(np.flatnonzero(data.val.labels == d)[0]) for d in range(8)]   # digits 0-7

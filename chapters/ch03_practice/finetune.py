@@ -21,7 +21,7 @@ skipped keys are printed.
 import numpy as np
 import paddle
 
-from paddle_course.cli import count, entry, lesson, lesson_parser
+from paddle_course.cli import at_most, count, entry, lesson, lesson_parser
 from paddle_course.data import Split
 from paddle_course.experiment import lesson_data, report, train_variant
 from paddle_course.finetune import freeze, param_groups, trainable
@@ -65,6 +65,8 @@ def main(argv=None):
     old = type(data)(digits(data.train, range(5)), digits(data.val, range(5)), data.test,
                      data.source, data.scale)
     new_train = digits(data.train, range(5, 10), offset=5)
+    at_most("--per-class", args.per_class, int(np.bincount(new_train.labels, minlength=5).min()),
+            "the training split's rarest digit of 5-9")
     new = type(data)(new_train.subset(5 * args.per_class, args.seed), digits(data.val, range(5, 10), 5),
                      data.test, data.source, data.scale)
     adam = lambda params: paddle.optimizer.Adam(args.lr, parameters=params)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from paddle_course import job
-from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
+from paddle_course.cli import ConfigError, at_most, count, entry, lesson, lesson_parser
 from paddle_course.detection.average_precision import (IOU_THRESHOLD, average_precision,
                                                        evaluate_detections, match, precision_recall)
 from paddle_course.detection.boxes import iou_matrix
@@ -114,17 +114,16 @@ def sweep(boxes, scores, split, n_classes, parameter, values):
 @lesson
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.images < 1:
-        raise ConfigError(f"--images: must be at least 1, not {args.images}")
     run = Path(args.run or (Path(args.output_dir) / "model" if args.quick else yolo.DEFAULTS["output_dir"]))
     model, data = trained_detector(run, args)
     split = data.test if data.test is not None else data.val
+    at_most("--images", args.images, len(split), "the detector's test split")
     size = (data.image_size,) * 2
     outputs, _ = predict(model, make_loader(split, 64))
     boxes, scores = decode(outputs, model.layout, size)
     print(f"detector {run}  |  {len(split)} test images  |  " + ("quick run: numbers are not results"
                                                                  if args.quick else data.source))
-    step = step_by_step(boxes, scores, split, min(args.images, len(split)), data.classes)
+    step = step_by_step(boxes, scores, split, args.images, data.classes)
     print(f"\n1. class {step['class']!r} in the first {args.images} test images: {step['boxes']} boxes, "
           f"{len(step['ranked'])} detections (score >= {VALID_THRESH}, NMS {NMS_THRESH}), best first")
     print(f"   {'image':<12}{'score':>7}{'IoU':>7}  {'outcome':<24}{'precision':>10}{'recall':>8}")

@@ -63,7 +63,7 @@ def add_arguments(p):
     p.add_argument("--image-size", type=Number(int, 16, 1024, multiple=16), metavar="S",
                    help="square input in pixels, a multiple of 16 (default: 64 for the digit "
                         "scenes, 256 otherwise)")
-    p.add_argument("--scenes", type=count(1_000_000), metavar="N",
+    p.add_argument("--scenes", type=count(20_000), metavar="N",
                    help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
                         f"to {SCENES[1]} each, as the held-out digits allow)")
     p.add_argument("--width", type=positive(4.0),

@@ -30,7 +30,7 @@ import numpy as np
 import paddle
 
 from paddle_course import job
-from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
+from paddle_course.cli import ConfigError, at_most, count, entry, lesson, lesson_parser
 from paddle_course.engine.checkpoint import load_weights
 from paddle_course.models.recommender import TwoTower
 from paddle_course.atomic import write_bytes
@@ -150,8 +150,6 @@ def lookup(ids, value, what):
 @lesson
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.top < 1:
-        raise ConfigError("--top: must be at least 1")
     run = args.run or (f"{args.output_dir}/model" if args.quick else train.DEFAULTS["output_dir"])
     model, data, config = trained_model(run, args)
     out = Path(args.output_dir)
@@ -170,6 +168,7 @@ def main(argv=None):
     best_rated = mine[np.lexsort((r.movie[mine], -r.rating[mine]))][:SHOWN_RATED]
     predicted = vectors.ratings(user)
     candidates = np.setdiff1d(np.arange(data.n_movies), r.movie[mine])
+    at_most("--top", args.top, len(candidates), f"the movies user {args.user} has not rated")
     top = candidates[np.argsort(-predicted[candidates], kind="stable")][:args.top]
     similarity = vectors.similar(movie)
     others = np.delete(np.arange(data.n_movies), movie)

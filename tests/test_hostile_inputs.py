@@ -75,3 +75,26 @@ def test_asking_for_more_than_the_data_holds_is_refused_not_quietly_shrunk(modul
               ["--quick", flag, "100000", "--output-dir", str(tmp_path / "out")])
     assert stop.value.code == 2
     assert f"error: {flag} 100000: the training split" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["chapters.ch02_mnist.export", "chapters.ch03_practice.visualize"])
+def test_weights_of_another_model_or_an_optimizer_state_are_refused_in_one_line(module, tmp_path,
+                                                                                capsys):
+    """A ResNet's weights or a .pdopt given as the course CNN's --checkpoint: one line naming the
+    file, no random weights exported or drawn."""
+    import paddle
+
+    from paddle_course.models import resnet
+
+    other = tmp_path / "resnet.pdparams"
+    paddle.save(resnet.ResNet(layers=18, num_classes=10, width=0.125).state_dict(), str(other))
+    state = tmp_path / "some.pdopt"
+    paddle.save({"linear_0.w_0_moment1_0": paddle.zeros([2])}, str(state))
+    for weights in (other, state):
+        with pytest.raises(SystemExit) as stop:
+            entry(importlib.import_module(module).main,
+                  ["--quick", "--checkpoint", str(weights), "--output-dir", str(tmp_path / "o")])
+        lines = [line for line in capsys.readouterr().err.splitlines() if line]
+        assert stop.value.code == 2 and len(lines) == 1
+        assert lines[0].startswith(f"error: {weights} does not fit this model (MNIST)")
+        assert not (tmp_path / "o").exists()

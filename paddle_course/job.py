@@ -220,14 +220,17 @@ def run(task, argv=None):
         with claim:
             if place.is_main and not resuming and out.previous.state != "absent":
                 out.clear()      # starting again: what this job wrote there before, and only that
-            return _train(task, config, data, model, loss_fn, metrics, out, place, say,
-                          device, resuming)
+            say(f"device {device}  |  data {data.describe()}")
+            return _train(task, config, data, model, (loss_fn, metrics), out, place, resuming)
     except OSError as e:
         e.resume_dir = out.root               # cli.entry: how to continue after a full disk
         raise
 
 
-def _train(task, config, data, model, loss_fn, metrics, out, place, say, device, resuming):
+def _train(task, config, data, model, objective, out, place, resuming):
+    """Train in the claimed folder ``out``, evaluate the best checkpoint, write the results."""
+    say = print if place.is_main else (lambda *a, **k: None)
+    loss_fn, metrics = objective
     barrier()
     loaders = {"train": make_loader(data.train, config["batch_size"], shuffle=True,
                                     seed=config["seed"], num_workers=config["num_workers"],
@@ -236,8 +239,6 @@ def _train(task, config, data, model, loss_fn, metrics, out, place, say, device,
         if getattr(data, split, None) is not None:
             loaders[split] = make_loader(shard(getattr(data, split), place), task.eval_batch)
     optimizer, scheduler = task.build_optimizer(config, model, len(loaders["train"]))
-
-    say(f"device {device}  |  data {data.describe()}")
     say(f"{type(model).__name__}, {sum(int(p.size) for p in model.parameters()):,} parameters  |  "
         + (f"{task.describe(config, model)}  |  " if task.describe else "")
         + f"batch {config['batch_size']} x {place.world_size} process(es) = global batch "

@@ -271,8 +271,6 @@ class RunFolder:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._lock()
-        except FolderError:
-            raise
         except OSError as e:
             raise FolderError(f"{self.root}: cannot write there ({e.strerror or e})") from None
         try:
@@ -287,11 +285,13 @@ class RunFolder:
             manifest.setdefault("files", [])
             manifest["files"] = [f for f in manifest["files"] if (self.root / f).exists()]
             write_json(self.root / MANIFEST, manifest)
-        except FolderError:
+        except (FolderError, OSError) as e:
             self._release()
-            raise
-        except OSError as e:
-            self._release()
+            if self._created:                 # a folder made only to be refused: gone again
+                (self.root / LOCK).unlink(missing_ok=True)
+                _remove_empty(self.root.parent, self.root)
+            if isinstance(e, FolderError):
+                raise
             raise FolderError(f"{self.root}: cannot write there ({e.strerror or e})") from None
         if self.previous.state == "finished" and mode == "overwrite":
             say(f"replacing the finished run in {self.root} (--overwrite)")

@@ -17,8 +17,6 @@ nothing itself. A run that is not killed reports how many write events it made.
 """
 
 import json
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path

@@ -6,7 +6,6 @@ import os
 import signal
 
 import numpy as np
-import paddle
 import pytest
 
 from chapters.ch06_nlp import word2vec

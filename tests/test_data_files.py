@@ -2,11 +2,8 @@
 is opened, no decompression bomb inflated, no giant picture decoded."""
 
 import gzip
-import io
 import os
-import tarfile
 
-import numpy as np
 import pytest
 from PIL import Image
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import paddle
 import pytest
 
 from conftest import checkpoint_params, checkpoint_state, digits, write_course_json

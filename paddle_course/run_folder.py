@@ -24,6 +24,7 @@ A job's folder (``checkpoints/``, ``metrics.json``, ``vdl/``, ``plots/``) is cle
 files it recorded, and only those, when it starts again; a lesson writes over its own files.
 """
 
+import json
 import os
 import re
 import shutil
@@ -61,7 +62,6 @@ def _now():
 
 
 def _read_manifest(root):
-    import json
     path = Path(root) / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -250,7 +250,8 @@ class RunFolder:
                               f"--output-dir, or move them away" + _old_run_hint(found.foreign))
         if found.state == "finished" and mode == "fresh":
             kind = f"run of {other}" if other and other != self.module else "run"
-            raise FolderError(f"{where}: holds a finished {kind} (of {manifest.get('ended', '?')})."
+            ended = manifest.get("ended", "?")[:16].replace("T", " ")
+            raise FolderError(f"{where}: holds a finished {kind} (ended {ended})."
                               f" Pass --overwrite to replace it, or --output-dir DIR to keep it "
                               f"and write elsewhere")
         resumable = (found.state == "unfinished" and mode == "fresh" and can_resume is not None

@@ -86,12 +86,13 @@ def test_a_kill_at_every_write_then_resume_ends_bit_identical(reference):
     scenarios = [(k, "before") for k in range(1, len(writes) + 1)]
     scenarios += [(k, "torn") for k, w in enumerate(writes, 1) if w.startswith("open ")]
     assert len(writes) > 60                # four epochs of checkpoints, metrics, logs, figures
-    runners = threading.local()
+    runners, started = threading.local(), []
 
     def one(scenario):
         k, mode = scenario
         if not hasattr(runners, "it"):
             runners.it = Runner(MODULE, work / f"worker-{threading.get_ident()}")
+            started.append(runners.it)
         run = work / f"{mode}-{k:03d}"
         argv = [*ARGS, "--output-dir", run]
         status, output, seen = runners.it.run(argv, run, kill_at=k, mode=mode)
@@ -104,8 +105,12 @@ def test_a_kill_at_every_write_then_resume_ends_bit_identical(reference):
         same(outcome(run), expected)
         return scenario, [s for s, _ in advised]
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(one, scenarios))
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = list(pool.map(one, scenarios))
+    finally:
+        for runner in started:
+            runner.close()
     assert len(done) == len(scenarios)
     # the kills came everywhere: before the first checkpoint (a fresh start) and after it
     resumed = [s for s, statuses in done if len(statuses) == 2]

@@ -18,31 +18,41 @@ from pathlib import Path
 
 import paddle
 
-from paddle_course.cli import count
-from paddle_course.results import write_json
+from paddle_course.lesson.cli import count
+from paddle_course.lesson.results import write_json
 
 # modules whose main(quick, repeats) returns {group: {configuration: row}}
 BENCHMARKS = ("cnn_training", "engine_overhead", "inference", "embedding_models")
 
 
 def table(results):
-    lines = ["| measured | configuration | median | min | max | ratio to baseline |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| measured | configuration | median | min | max | ratio to baseline |",
+        "|---|---|---|---|---|---|",
+    ]
     for bench, rows in results.items():
         for name, r in rows.items():
             if "error" in r:
                 lines.append(f"| {bench} | {name} | failed: {r['error']} | | | |")
             else:
-                lines.append(f"| {bench} | {name} | {r['median']:,.0f} {r['unit']} | {r['min']:,.0f} | "
-                             f"{r['max']:,.0f} | {r['ratio']:.2f} |")
+                lines.append(
+                    f"| {bench} | {name} | {r['median']:,.0f} {r['unit']} | {r['min']:,.0f} | "
+                    f"{r['max']:,.0f} | {r['ratio']:.2f} |"
+                )
     return "\n".join(lines)
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)")
-    p.add_argument("--repeats", type=count(1000), default=5, help="timed rounds per configuration (default 5)")
-    p.add_argument("--quick", action="store_true", help="few steps: a smoke test, not a measurement")
+    p.add_argument(
+        "--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)"
+    )
+    p.add_argument(
+        "--repeats", type=count(1000), default=5, help="timed rounds per configuration (default 5)"
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="few steps: a smoke test, not a measurement"
+    )
     p.add_argument("--output-dir", default="outputs/benchmarks")
     args = p.parse_args(argv)
     started = time.time()
@@ -52,9 +62,15 @@ def main(argv=None):
         results.update(importlib.import_module(f"benchmarks.{name}").main(args.quick, args.repeats))
     md = table(results)
     print(md)
-    machine = {"python": platform.python_version(), "paddle": paddle.__version__,
-               "machine": platform.machine(), "cpus": __import__("os").cpu_count(),
-               "quick": args.quick, "repeats": args.repeats, "seconds": time.time() - started}
+    machine = {
+        "python": platform.python_version(),
+        "paddle": paddle.__version__,
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+        "quick": args.quick,
+        "repeats": args.repeats,
+        "seconds": time.time() - started,
+    }
     out = Path(args.output_dir)
     write_json(out / "results.json", {"machine": machine, "results": results})
     (out / "results.md").write_text(f"{md}\n\n{machine}\n")

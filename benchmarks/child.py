@@ -1,7 +1,7 @@
 """Configurations that need a process of their own, timed round by round like the others.
 
 Some settings are fixed for a whole process: MKL's code path is chosen at its first call
-(``MKL_DEBUG_CPU_TYPE``, see ``paddle_course.runtime``), and static-graph mode and oneDNN flags
+(``MKL_DEBUG_CPU_TYPE``, see ``paddle_course.runtime.environment``), and static-graph mode and oneDNN flags
 are global. Such a configuration runs in a child process that builds its training once and
 then, each time the parent writes ``go``, trains the same fixed steps and answers
 ``<images> <seconds>``, so :func:`benchmarks.harness.compare` alternates it with the in-process
@@ -30,9 +30,15 @@ class Child:
 
     def __init__(self, spec, env=None):
         self.stderr = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.child", json.dumps(spec)],
-                                     cwd=ROOT, env={**os.environ, **(env or {})}, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.child", json.dumps(spec)],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+        )
 
     def __call__(self):
         try:
@@ -49,9 +55,12 @@ class Child:
         """The child's own error, and the last line Paddle's C++ side logged before it."""
         self.proc.wait(timeout=60)
         self.stderr.seek(0)
-        lines = [l.strip() for l in self.stderr.read().splitlines() if l.strip()]
-        logged = [l.split("] ", 1)[-1] for l in lines          # glog: "W1122 08:58:34 ... x.cc:1] msg"
-                  if "exception" in l and l[:1] in "WEF"]
+        lines = [line.strip() for line in self.stderr.read().splitlines() if line.strip()]
+        logged = [
+            line.split("] ", 1)[-1]
+            for line in lines  # glog: "W1122 08:58:34 ... x.cc:1] msg"
+            if "exception" in line and line[:1] in "WEF"
+        ]
         return "; ".join(([lines[-1]] if lines else ["child exited"]) + logged[-1:])
 
     def close(self):
@@ -63,6 +72,7 @@ class Child:
 
 def _dygraph(spec, batches):
     from benchmarks.cnn_training import paddle_run
+
     return paddle_run(batches, bias_after_pool=spec.get("bias_after_pool", True))
 
 
@@ -93,6 +103,7 @@ def _static(spec, batches):
             (value,) = exe.run(main, feed=feed, fetch_list=[loss])
         float(np.asarray(value))
         return sum(len(f["y"]) for f in feeds), time.perf_counter() - start
+
     return run
 
 
@@ -100,6 +111,7 @@ def main(argv=None):
     spec = json.loads((argv or sys.argv[1:])[0])
     from benchmarks.cnn_training import BATCH, _batches
     from paddle_course.data import load_mnist
+
     batches = _batches(load_mnist(), spec.get("batch", BATCH), spec["steps"])
     run = (_static if spec.get("mode") == "static" else _dygraph)(spec, batches)
     for line in sys.stdin:

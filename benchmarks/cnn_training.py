@@ -7,7 +7,7 @@ in memory, so reading is not measured), a fixed number of steps per timed run:
     before: course order, MKL default path   what this course ran before (the baseline): the conv
                                  bias added before pooling, and MKL choosing its kernels by CPU
                                  vendor (in a child process with MKL_DEBUG_CPU_TYPE empty)
-    course order                 the conv bias before pooling, MKL's AVX2 path (paddle_course.runtime)
+    course order                 the conv bias before pooling, MKL's AVX2 path (paddle_course.runtime.environment)
     default                      MNIST() as every lesson trains it: bias after pooling, to an
                                  expanded copy (the same function, the same keys)
     to_static                    paddle.jit.to_static on the default model
@@ -39,9 +39,9 @@ BATCH = 64
 
 
 def _batches(data, batch, steps):
-    images = data.train.images[:batch * steps]
-    labels = data.train.labels[:batch * steps]
-    return [(images[i:i + batch], labels[i:i + batch]) for i in range(0, len(images), batch)]
+    images = data.train.images[: batch * steps]
+    labels = data.train.labels[: batch * steps]
+    return [(images[i : i + batch], labels[i : i + batch]) for i in range(0, len(images), batch)]
 
 
 def paddle_run(batches, bias_after_pool=False, static=False, threads=1):
@@ -61,10 +61,11 @@ def paddle_run(batches, bias_after_pool=False, static=False, threads=1):
                 loss.backward()
                 opt.step()
                 opt.clear_grad()
-            float(loss)                              # wait for the last step
+            float(loss)  # wait for the last step
             return sum(len(x) for x, _ in tensors), time.perf_counter() - start
         finally:
             paddle.base.core.set_num_threads(1)
+
     return run
 
 
@@ -73,11 +74,21 @@ def torch_run(batches, threads):
     import torch.nn as tnn
 
     torch.manual_seed(0)
-    model = tnn.Sequential(tnn.Conv2d(1, 20, 5, padding=2), tnn.ReLU(), tnn.MaxPool2d(2),
-                           tnn.Conv2d(20, 20, 5, padding=2), tnn.ReLU(), tnn.MaxPool2d(2),
-                           tnn.Flatten(), tnn.Linear(980, 10))
+    model = tnn.Sequential(
+        tnn.Conv2d(1, 20, 5, padding=2),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Conv2d(20, 20, 5, padding=2),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Flatten(),
+        tnn.Linear(980, 10),
+    )
     opt = torch.optim.Adam(model.parameters(), 2e-3)
-    tensors = [(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.asarray(y))) for x, y in batches]
+    tensors = [
+        (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.asarray(y)))
+        for x, y in batches
+    ]
 
     def run():
         previous = torch.get_num_threads()
@@ -93,6 +104,7 @@ def torch_run(batches, threads):
             return sum(len(x) for x, _ in tensors), time.perf_counter() - start
         finally:
             torch.set_num_threads(previous)
+
     return run
 
 
@@ -102,11 +114,13 @@ def configs(quick=False):
     steps = 8 if quick else 40
     small, large = _batches(data, BATCH, steps), _batches(data, 4 * BATCH, steps // 4)
     children = {
-        "before: course order, MKL default path (baseline)":
-            Child({"bias_after_pool": False, "steps": steps}, env={"MKL_DEBUG_CPU_TYPE": ""}),
+        "before: course order, MKL default path (baseline)": Child(
+            {"bias_after_pool": False, "steps": steps}, env={"MKL_DEBUG_CPU_TYPE": ""}
+        ),
         "static graph (Executor)": Child({"mode": "static", "steps": steps}),
-        "static graph + oneDNN (FLAGS_use_mkldnn=1)":
-            Child({"mode": "static", "steps": steps}, env={"FLAGS_use_mkldnn": "1"}),
+        "static graph + oneDNN (FLAGS_use_mkldnn=1)": Child(
+            {"mode": "static", "steps": steps}, env={"FLAGS_use_mkldnn": "1"}
+        ),
     }
     names = list(children)
     out = {
@@ -141,7 +155,7 @@ def profile(steps=20):
 
     batches = _batches(load_mnist(), BATCH, steps + 5)
     run = paddle_run(batches[:5], bias_after_pool=True)
-    run()                                                         # warm-up
+    run()  # warm-up
     tensors = [(paddle.to_tensor(x), paddle.to_tensor(y)) for x, y in batches[5:]]
     model = MNIST()
     opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
@@ -156,8 +170,13 @@ def profile(steps=20):
         prof.step()
     prof.stop()
     print(f"Paddle {paddle.__version__}, {steps} steps of batch {BATCH}:")
-    prof.summary(sorted_by=profiler.SortedKeys.CPUTotal, op_detail=False, thread_sep=False,
-                 time_unit="ms", views=profiler.SummaryView.OperatorView)
+    prof.summary(
+        sorted_by=profiler.SortedKeys.CPUTotal,
+        op_detail=False,
+        thread_sep=False,
+        time_unit="ms",
+        views=profiler.SummaryView.OperatorView,
+    )
     if importlib.util.find_spec("torch") is None:
         return
     import torch
@@ -173,6 +192,9 @@ def profile(steps=20):
 
 if __name__ == "__main__":
     import sys
+
     if "--profile" not in sys.argv[1:]:
-        sys.exit("usage: python -m benchmarks.cnn_training --profile   (the tables: python -m benchmarks)")
+        sys.exit(
+            "usage: python -m benchmarks.cnn_training --profile   (the tables: python -m benchmarks)"
+        )
     profile()

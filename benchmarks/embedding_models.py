@@ -17,14 +17,14 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.models.recommender import TwoTower
-from paddle_course.models.word2vec import SkipGram
+from paddle_course.recommendation.recommenders import TwoTower
+from paddle_course.text.skipgram import SkipGram
 
 from .harness import compare
 
-VOCAB, PAIRS, WORDS = 71_290, 4096, 5          # a context and 4 negatives per pair
+VOCAB, PAIRS, WORDS = 71_290, 4096, 5  # a context and 4 negatives per pair
 ML1M = dict(n_users=6040, n_movies=3706, n_occupations=21, n_words=5215, n_genres=18)
-TITLE = 15                                     # words per title, padded
+TITLE = 15  # words per title, padded
 
 
 def _loop(model, opt, batches, loss_of):
@@ -37,6 +37,7 @@ def _loop(model, opt, batches, loss_of):
             opt.clear_grad()
         float(loss)
         return sum(len(b[-1]) for b in batches), time.perf_counter() - start
+
     return run
 
 
@@ -44,13 +45,23 @@ def skipgram(steps, sparse=False, optimizer="adam"):
     paddle.seed(0)
     rng = np.random.default_rng(0)
     model = SkipGram(VOCAB, 200, sparse=sparse)
-    opt = (paddle.optimizer.SGD(0.5, parameters=model.parameters()) if optimizer == "sgd" else
-           paddle.optimizer.Adam(1e-3, parameters=model.parameters(), lazy_mode=sparse))
+    opt = (
+        paddle.optimizer.SGD(0.5, parameters=model.parameters())
+        if optimizer == "sgd"
+        else paddle.optimizer.Adam(1e-3, parameters=model.parameters(), lazy_mode=sparse)
+    )
     labels = paddle.to_tensor(np.tile([1.0] + [0.0] * (WORDS - 1), (PAIRS, 1)).astype("float32"))
-    batches = [(paddle.to_tensor(rng.integers(0, VOCAB, PAIRS)),
-                paddle.to_tensor(rng.integers(0, VOCAB, (PAIRS, WORDS))), labels)
-               for _ in range(steps)]
-    return _loop(model, opt, batches, lambda m, b: F.binary_cross_entropy_with_logits(m(b[0], b[1]), b[2]))
+    batches = [
+        (
+            paddle.to_tensor(rng.integers(0, VOCAB, PAIRS)),
+            paddle.to_tensor(rng.integers(0, VOCAB, (PAIRS, WORDS))),
+            labels,
+        )
+        for _ in range(steps)
+    ]
+    return _loop(
+        model, opt, batches, lambda m, b: F.binary_cross_entropy_with_logits(m(b[0], b[1]), b[2])
+    )
 
 
 def two_tower(steps, batch=256):
@@ -62,24 +73,40 @@ def two_tower(steps, batch=256):
     def ids(high, *shape):
         return paddle.to_tensor(rng.integers(0, high, shape or (batch,)))
 
-    batches = [(ids(ML1M["n_users"]), ids(2), ids(7), ids(ML1M["n_occupations"]), ids(ML1M["n_movies"]),
-                paddle.to_tensor((rng.random((batch, ML1M["n_genres"])) < 0.1).astype("float32")),
-                ids(ML1M["n_words"], batch, TITLE),
-                paddle.to_tensor(rng.integers(1, 6, batch).astype("float32")))
-               for _ in range(steps)]
+    batches = [
+        (
+            ids(ML1M["n_users"]),
+            ids(2),
+            ids(7),
+            ids(ML1M["n_occupations"]),
+            ids(ML1M["n_movies"]),
+            paddle.to_tensor((rng.random((batch, ML1M["n_genres"])) < 0.1).astype("float32")),
+            ids(ML1M["n_words"], batch, TITLE),
+            paddle.to_tensor(rng.integers(1, 6, batch).astype("float32")),
+        )
+        for _ in range(steps)
+    ]
     return _loop(model, opt, batches, lambda m, b: F.mse_loss(m(*b[:-1]), b[-1]))
 
 
 def main(quick=False, repeats=5):
     steps = 3 if quick else 15
     return {
-        "word2vec training (pairs/s)": compare({
-            "dense tables, Adam (the lesson's; baseline)": skipgram(steps),
-            "sparse tables, SGD": skipgram(steps, sparse=True, optimizer="sgd"),
-            "sparse tables, lazy Adam": skipgram(steps, sparse=True),
-        }, repeats=repeats, unit="pairs/s"),
-        "two-tower training (ratings/s)": compare({
-            "batch 256 (the lesson's; baseline)": two_tower(4 * steps),
-            "batch 1,024": two_tower(steps, batch=1024),
-        }, repeats=repeats, unit="ratings/s"),
+        "word2vec training (pairs/s)": compare(
+            {
+                "dense tables, Adam (the lesson's; baseline)": skipgram(steps),
+                "sparse tables, SGD": skipgram(steps, sparse=True, optimizer="sgd"),
+                "sparse tables, lazy Adam": skipgram(steps, sparse=True),
+            },
+            repeats=repeats,
+            unit="pairs/s",
+        ),
+        "two-tower training (ratings/s)": compare(
+            {
+                "batch 256 (the lesson's; baseline)": two_tower(4 * steps),
+                "batch 1,024": two_tower(steps, batch=1024),
+            },
+            repeats=repeats,
+            unit="ratings/s",
+        ),
     }

@@ -41,6 +41,7 @@ def engine(train_loader, val_loader, directory):
         done = state[0].epoch if state[0] else 0
         state[0] = trainer.fit(train_loader, val_loader, done + 1, state[0])
         return len(train_loader.dataset), time.perf_counter() - start
+
     return run
 
 
@@ -71,6 +72,7 @@ def bare(batches, augment=None, val_loader=None):
         if val_loader is not None:
             evaluate(model, val_loader)
         return count, time.perf_counter() - start
+
     return run
 
 
@@ -81,13 +83,23 @@ def main(quick=False, repeats=5):
     val_loader = make_loader(data.val, 500)
     in_memory = [(images, labels) for images, labels in train_loader]
     worker_loader = make_loader(train, 64, shuffle=True, num_workers=1)
-    reading = compare({"batches in memory (baseline)": bare(in_memory),
-                       "real loader": bare(train_loader),
-                       "real loader, 1 worker process": bare(worker_loader),
-                       "real loader + augmentation (main job)": bare(train_loader, RandomAffine())},
-                      repeats=repeats, unit="images/s")
+    reading = compare(
+        {
+            "batches in memory (baseline)": bare(in_memory),
+            "real loader": bare(train_loader),
+            "real loader, 1 worker process": bare(worker_loader),
+            "real loader + augmentation (main job)": bare(train_loader, RandomAffine()),
+        },
+        repeats=repeats,
+        unit="images/s",
+    )
     with tempfile.TemporaryDirectory() as d:
-        overhead = compare({"bare loop (baseline)": bare(train_loader, val_loader=val_loader),
-                            "engine": engine(train_loader, val_loader, d)},
-                           repeats=repeats, unit="images/s")
+        overhead = compare(
+            {
+                "bare loop (baseline)": bare(train_loader, val_loader=val_loader),
+                "engine": engine(train_loader, val_loader, d),
+            },
+            repeats=repeats,
+            unit="images/s",
+        )
     return {"an epoch, engine vs bare loop": overhead, "an epoch, reading vs compute": reading}

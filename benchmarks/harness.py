@@ -18,13 +18,13 @@ def compare(configs, repeats=3, warmup=True, unit="items/s"):
     rates = {n: [] for n in names}
     errors = {}
     for r in range(int(warmup) + repeats):
-        order = names[r % len(names):] + names[:r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for n in order:
             if n in errors:
                 continue
             try:
                 items, seconds = configs[n]()
-            except Exception as e:          # one broken configuration must not end the suite
+            except Exception as e:  # one broken configuration must not end the suite
                 errors[n] = f"{type(e).__name__}: {e}".splitlines()[0][:200]
                 continue
             if r >= int(warmup):
@@ -36,6 +36,12 @@ def compare(configs, repeats=3, warmup=True, unit="items/s"):
             out[n] = {"error": errors[n]}
             continue
         median = statistics.median(rates[n])
-        out[n] = {"median": median, "min": min(rates[n]), "max": max(rates[n]), "unit": unit,
-                  "ratio": median / base if base else None, "runs": len(rates[n])}
+        out[n] = {
+            "median": median,
+            "min": min(rates[n]),
+            "max": max(rates[n]),
+            "unit": unit,
+            "ratio": median / base if base else None,
+            "runs": len(rates[n]),
+        }
     return out

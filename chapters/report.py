@@ -21,35 +21,54 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from chapters.claims import CLAIMS
-from paddle_course.cli import VERBOSE_HELP
+from paddle_course.errors import FolderError
+from paddle_course.lesson.cli import VERBOSE_HELP
+from paddle_course.lesson.results import write_json
+from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.report.catalog import lessons
 from paddle_course.report.claims import judge, load_results, verdict_summary, write_claims
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
-from paddle_course.runtime import cpu_info, cpu_model
-from paddle_course.results import write_json
-from paddle_course.run_folder import FolderError, RunFolder
+from paddle_course.runtime.environment import cpu_info, cpu_model
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m chapters.report",
-                                description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog=__doc__.split("\n\n", 1)[1])
-    p.add_argument("--full", action="store_true",
-                   help="run each lesson with its defaults (default: with --quick, in seconds each)")
-    p.add_argument("--rerun", action="store_true", help="run every selected lesson, even if current")
-    p.add_argument("--only", action="append", metavar="TEXT",
-                   help="only the lessons whose module name contains TEXT (repeatable)")
+    p = argparse.ArgumentParser(
+        prog="python -m chapters.report",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="run each lesson with its defaults (default: with --quick, in seconds each)",
+    )
+    p.add_argument(
+        "--rerun", action="store_true", help="run every selected lesson, even if current"
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="only the lessons whose module name contains TEXT (repeatable)",
+    )
     p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
-    p.add_argument("--output-dir", default="outputs/report",
-                   help="where the record of runs and the logs go (default outputs/report)")
+    p.add_argument(
+        "--output-dir",
+        default="outputs/report",
+        help="where the record of runs and the logs go (default outputs/report)",
+    )
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    chosen = [l for l in lessons() if not args.only or any(t in l.module for t in args.only)]
+    chosen = [
+        lesson
+        for lesson in lessons()
+        if not args.only or any(t in lesson.module for t in args.only)
+    ]
     if not chosen:
         parser().error(f"no lesson matches {args.only}")
     out = Path(args.output_dir)
@@ -62,35 +81,43 @@ def main(argv=None):
 
 def _report(args, chosen, out):
     runs_dir = out / "runs"
-    outcomes = run_lessons(chosen, out / "runs.json", out / "logs", runs_dir,
-                           quick=not args.full, rerun=args.rerun)
+    outcomes = run_lessons(
+        chosen, out / "runs.json", out / "logs", runs_dir, quick=not args.full, rerun=args.rerun
+    )
     write_json(out / "lessons.json", {"quick": not args.full, "lessons": as_dicts(outcomes)})
     for line in summary(outcomes):
         print(line)
     # the claims, from every lesson's latest results (this report's or an earlier one's)
-    output_dirs = {l.module: l.output_dir(runs_dir) for l in lessons()}
+    output_dirs = {lesson.module: lesson.output_dir(runs_dir) for lesson in lessons()}
     results = load_results(CLAIMS, output_dirs.__getitem__)
     runs = load_runs(out / "runs.json")
     rows = [judge(c, results, runs) for c in CLAIMS]
     written = write_claims(out, rows)
     pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full), runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")
-    print("wrote:\n" + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
-          + f"\n  {out / 'logs'}/\n  {runs_dir}/  (every lesson's own outputs)"
-          + f"\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)")
+    print(
+        "wrote:\n"
+        + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
+        + f"\n  {out / 'logs'}/\n  {runs_dir}/  (every lesson's own outputs)"
+        + f"\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)"
+    )
     return outcomes
 
 
 def machine(quick):
     """What the lessons ran on, for the pages."""
     import paddle
+
     vendor, _ = cpu_info()
     model = cpu_model() or vendor or "model unknown"
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "mode": "--quick (numbers from a few batches)" if quick else "defaults (--full)",
-            "CPU": f"{model} ({platform.machine()}, {os.cpu_count()} cores)",
-            "system": platform.platform(), "Python": platform.python_version(),
-            "Paddle": paddle.__version__}
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": "--quick (numbers from a few batches)" if quick else "defaults (--full)",
+        "CPU": f"{model} ({platform.machine()}, {os.cpu_count()} cores)",
+        "system": platform.platform(),
+        "Python": platform.python_version(),
+        "Paddle": paddle.__version__,
+    }
 
 
 if __name__ == "__main__":

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paddle_course.data.movielens import GENRES
+from paddle_course.recommendation.movielens import GENRES
 
 
 def digits(n, seed=0):
     """``n`` fake 28x28 byte images and labels 0..9 (every class present when n >= 10)."""
     rng = np.random.RandomState(seed)
     images = rng.randint(0, 256, size=(n, 784)).astype(np.uint8)
-    images[:, 0] = 0        # guarantee both ends of the byte range appear
+    images[:, 0] = 0  # guarantee both ends of the byte range appear
     images[:, 1] = 255
     labels = np.arange(n) % 10
     return images, labels
@@ -61,14 +61,24 @@ def write_text8(path, words=20_000, vocab=300, seed=0):
     names = sorted({"".join(rng.choice(letters, size=rng.integers(2, 8))) for _ in range(vocab)})
     p = 1.0 / np.arange(1, len(names) + 1)
     text = " ".join(np.array(names)[rng.choice(len(names), size=words, p=p / p.sum())])
-    path.write_text(" " + text)              # text8 starts with a space
+    path.write_text(" " + text)  # text8 starts with a space
     return path
 
 
-POSITIVE = ["a wonderful , moving film", "great acting and a great story", "i loved it !",
-            "funny , warm and wise", "the best film of the year"]
-NEGATIVE = ["a dull , lifeless mess", "boring and far too long", "i hated it .",
-            "the worst script in years", "flat , tired and dull"]
+POSITIVE = [
+    "a wonderful , moving film",
+    "great acting and a great story",
+    "i loved it !",
+    "funny , warm and wise",
+    "the best film of the year",
+]
+NEGATIVE = [
+    "a dull , lifeless mess",
+    "boring and far too long",
+    "i hated it .",
+    "the worst script in years",
+    "flat , tired and dull",
+]
 
 
 def write_reviews_tar(path, n_train=40, n_test=20, extra=None):
@@ -98,18 +108,23 @@ def write_reviews_tar(path, n_train=40, n_test=20, extra=None):
 # MovieLens in its two real layouts: three users, three movies, four ratings
 ML1M = {
     "users.dat": "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
-    "movies.dat": ("1::Toy Story (1995)::Animation|Children's|Comedy\n"
-                   "2::Jumanji (1995)::Adventure|Children's|Fantasy\n"
-                   "3::Misérables, Les (1998)::Drama\n"),
-    "ratings.dat": ("1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n"
-                    "3::3::1::978300275\n"),
+    "movies.dat": (
+        "1::Toy Story (1995)::Animation|Children's|Comedy\n"
+        "2::Jumanji (1995)::Adventure|Children's|Fantasy\n"
+        "3::Misérables, Les (1998)::Drama\n"
+    ),
+    "ratings.dat": (
+        "1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n3::3::1::978300275\n"
+    ),
 }
 ITEM_FLAGS = lambda *genres: "|".join("1" if g in genres else "0" for g in GENRES)
 ML100K = {
     "u.user": "1|24|M|technician|85711\n2|53|F|other|94043\n3|17|M|student|32067\n",
-    "u.item": (f"1|Toy Story (1995)|01-Jan-1995||http://x|{ITEM_FLAGS('Animation', 'Comedy')}\n"
-               f"2|GoldenEye (1995)|01-Jan-1995||http://y|{ITEM_FLAGS('Action', 'Thriller')}\n"
-               f"3|unknown||||{ITEM_FLAGS('unknown')}\n"),
+    "u.item": (
+        f"1|Toy Story (1995)|01-Jan-1995||http://x|{ITEM_FLAGS('Animation', 'Comedy')}\n"
+        f"2|GoldenEye (1995)|01-Jan-1995||http://y|{ITEM_FLAGS('Action', 'Thriller')}\n"
+        f"3|unknown||||{ITEM_FLAGS('unknown')}\n"
+    ),
     "u.data": "1\t1\t5\t874965758\n2\t2\t3\t876893171\n3\t1\t4\t878542960\n1\t3\t2\t876893119\n",
 }
 
@@ -119,19 +134,28 @@ def write_ml1m(root, users=40, movies=30, per_user=12, seed=0):
     an even id like the first half of the movies), in the real ``::`` format."""
     rng = np.random.RandomState(seed)
     genres = ("Action", "Comedy", "Drama", "Animation|Children's")
-    user_lines = [f"{u}::{'MF'[u % 2]}::{(1, 18, 25, 35, 45, 50, 56)[u % 7]}::{u % 21}::0{u}"
-                  for u in range(1, users + 1)]
-    movie_lines = [f"{m}::Movie {m} the sequel ({1980 + m % 20})::{genres[m % 4]}"
-                   for m in range(1, movies + 1)]
+    user_lines = [
+        f"{u}::{'MF'[u % 2]}::{(1, 18, 25, 35, 45, 50, 56)[u % 7]}::{u % 21}::0{u}"
+        for u in range(1, users + 1)
+    ]
+    movie_lines = [
+        f"{m}::Movie {m} the sequel ({1980 + m % 20})::{genres[m % 4]}"
+        for m in range(1, movies + 1)
+    ]
     rating_lines = []
     for u in range(1, users + 1):
         for m in rng.choice(np.arange(1, movies + 1), per_user, replace=False):
             liked = (u % 2 == 0) == (m <= movies // 2)
             stars = int(np.clip(3 + (1 if liked else -1) + rng.randint(-1, 2), 1, 5))
             rating_lines.append(f"{u}::{m}::{stars}::{978300000 + len(rating_lines)}")
-    return write_files(root, {"users.dat": "\n".join(user_lines) + "\n",
-                              "movies.dat": "\n".join(movie_lines) + "\n",
-                              "ratings.dat": "\n".join(rating_lines) + "\n"})
+    return write_files(
+        root,
+        {
+            "users.dat": "\n".join(user_lines) + "\n",
+            "movies.dat": "\n".join(movie_lines) + "\n",
+            "ratings.dat": "\n".join(rating_lines) + "\n",
+        },
+    )
 
 
 def write_files(root, files, encoding="latin-1"):
@@ -161,12 +185,16 @@ def course(tmp_path):
     """A course package ``fakecourse`` with two chapters, one lesson that fails, a module that is
     not a chapter, and a library folder whose files count as shared code."""
     root = tmp_path / "fakecourse"
-    for chapter, lessons in {"ch01_a": {"first": "pass", "second": "sys.exit('error: broken lesson')"},
-                             "ch02_b": {"third": "pass"}}.items():
+    for chapter, lessons in {
+        "ch01_a": {"first": "pass", "second": "sys.exit('error: broken lesson')"},
+        "ch02_b": {"third": "pass"},
+    }.items():
         (root / chapter).mkdir(parents=True)
         (root / chapter / "__init__.py").write_text(f'"""Chapter {chapter}: fake."""\n')
         for name, body in lessons.items():
-            (root / chapter / f"{name}.py").write_text(LESSON.format(chapter=chapter, name=name, body=body))
+            (root / chapter / f"{name}.py").write_text(
+                LESSON.format(chapter=chapter, name=name, body=body)
+            )
     (root / "__init__.py").write_text("")
     (root / "report.py").write_text("# the report's own command, not a chapter\n")
     (tmp_path / "lib").mkdir()
@@ -180,6 +208,7 @@ def course(tmp_path):
 
 def _checkpoints(run):
     from paddle_course.engine.checkpoint import INDEX, Checkpoints
+
     run = Path(run)
     return Checkpoints(run if (run / INDEX).is_file() else run / "checkpoints")
 

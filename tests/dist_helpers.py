@@ -8,7 +8,7 @@ def fail_on_rank_one():
     dist.init_parallel_env()
     if dist.get_rank() == 1:
         raise ValueError("boom on rank 1")
-    dist.all_reduce(paddle.ones([1]))   # rank 0 waits here for a peer that is gone
+    dist.all_reduce(paddle.ones([1]))  # rank 0 waits here for a peer that is gone
 
 
 def reduced_metric_sums(path):

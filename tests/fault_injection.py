@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SERVER = r'''
+SERVER = r"""
 import json, os, runpy, signal, sys
 module = sys.argv[1]
 import paddle_course  # noqa: F401  (the process-wide settings, as chapters/__init__ applies them)
@@ -98,7 +98,7 @@ for line in sys.stdin:
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), flush=True)
-'''
+"""
 
 
 class Runner:
@@ -107,9 +107,13 @@ class Runner:
     def __init__(self, module, workdir):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, module], text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     cwd=self.workdir)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SERVER, module],
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=self.workdir,
+        )
         self.n = 0
 
     def run(self, argv, root, kill_at=None, mode="before"):
@@ -117,9 +121,20 @@ class Runner:
         the write events seen (``"open metrics.json"``, ``"os.rename ..."``), in order."""
         self.n += 1
         log, counter = self.workdir / f"{self.n}.log", self.workdir / f"{self.n}.count"
-        self.proc.stdin.write(json.dumps({
-            "argv": [str(a) for a in argv], "root": str(root), "kill_at": kill_at, "mode": mode,
-            "cwd": str(self.workdir), "log": str(log), "counter": str(counter)}) + "\n")
+        self.proc.stdin.write(
+            json.dumps(
+                {
+                    "argv": [str(a) for a in argv],
+                    "root": str(root),
+                    "kill_at": kill_at,
+                    "mode": mode,
+                    "cwd": str(self.workdir),
+                    "log": str(log),
+                    "counter": str(counter),
+                }
+            )
+            + "\n"
+        )
         self.proc.stdin.flush()
         status = json.loads(self.proc.stdout.readline())["status"]
         writes = counter.read_text().splitlines() if counter.exists() else []

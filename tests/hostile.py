@@ -26,12 +26,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from paddle_course.cli import Number  # noqa: E402
+from paddle_course.lesson.cli import Number  # noqa: E402
 from paddle_course.report import catalog  # noqa: E402
 
 # flags that name something to read, and what kind of thing they want
-FILE_FLAGS = ("--data", "--checkpoint", "--run", "--vectors", "--test-data", "--train-dir",
-              "--val-dir", "--labels")
+FILE_FLAGS = (
+    "--data",
+    "--checkpoint",
+    "--run",
+    "--vectors",
+    "--test-data",
+    "--train-dir",
+    "--val-dir",
+    "--labels",
+)
 WRONG_KINDS = ("missing", "empty", "text", "junk", "empty_dir", "fifo", "loop")
 BAD_OUTPUT_DIRS = ("a_file", "under_a_file", "loop", "dangling")
 
@@ -40,8 +48,8 @@ BAD_OUTPUT_DIRS = ("a_file", "under_a_file", "loop", "dangling")
 class Case:
     module: str
     argv: tuple
-    what: str                     # "flag --lr nan", "--data: fifo", "output dir: a_file"
-    parse: bool = False           # refused by the parser itself: checked in-process
+    what: str  # "flag --lr nan", "--data: fifo", "output dir: a_file"
+    parse: bool = False  # refused by the parser itself: checked in-process
 
 
 class _Captured(Exception):
@@ -68,7 +76,7 @@ def parser_of(module):
 
 def outside(number):
     """Values a user might type that ``number`` (a cli.Number) must refuse."""
-    values = ["nan", "inf", "-inf", "abc", "1e300", str(2 ** 70)]
+    values = ["nan", "inf", "-inf", "abc", "1e300", str(2**70)]
     if number.low is not None:
         values += [str(number.low - 1), str(number.low)] if number.above else [str(number.low - 1)]
         if number.kind is int and number.low >= 1:
@@ -102,14 +110,20 @@ def cases(only=None):
         parser = parser_of(lesson.module)
         flags = {a.option_strings[0] for a in parser._actions if a.option_strings}
         for flag, number in numeric_flags(parser):
-            found += [Case(lesson.module, (flag, v), f"flag {flag} {v}", parse=True)
-                      for v in outside(number)]
+            found += [
+                Case(lesson.module, (flag, v), f"flag {flag} {v}", parse=True)
+                for v in outside(number)
+            ]
         for flag in FILE_FLAGS:
             if flag in flags:
-                found += [Case(lesson.module, (flag, f"@{kind}"), f"{flag}: {kind}")
-                          for kind in WRONG_KINDS]
-        found += [Case(lesson.module, ("--output-dir", f"@{kind}"), f"output dir: {kind}")
-                  for kind in BAD_OUTPUT_DIRS]
+                found += [
+                    Case(lesson.module, (flag, f"@{kind}"), f"{flag}: {kind}")
+                    for kind in WRONG_KINDS
+                ]
+        found += [
+            Case(lesson.module, ("--output-dir", f"@{kind}"), f"output dir: {kind}")
+            for kind in BAD_OUTPUT_DIRS
+        ]
     return found
 
 
@@ -178,9 +192,14 @@ def parse_case(case):
 def run_case(case, where, timeout=120):
     argv = argv_for(case, where)
     try:
-        done = subprocess.run([sys.executable, "-m", case.module, *argv], cwd=where,
-                              capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-m", case.module, *argv],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         return judge(done.returncode, done.stderr), done.stderr.strip().splitlines()[-1:]
     except subprocess.TimeoutExpired:
         return "hang", []
@@ -194,11 +213,12 @@ def main():
     todo = cases(args.only)
     print(f"{len(todo)} cases", flush=True)
     started = time.time()
-    outcomes = [(c, *parse_case(c)) for c in todo if c.parse]      # one thread: it patches
+    outcomes = [(c, *parse_case(c)) for c in todo if c.parse]  # one thread: it patches
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as pool:
         runs = [c for c in todo if not c.parse]
-        outcomes += pool.map(lambda ic: (ic[1], *run_case(ic[1], Path(tmp) / str(ic[0]))),
-                             enumerate(runs))
+        outcomes += pool.map(
+            lambda ic: (ic[1], *run_case(ic[1], Path(tmp) / str(ic[0]))), enumerate(runs)
+        )
     counts = {}
     for case, verdict, last in outcomes:
         counts[verdict] = counts.get(verdict, 0) + 1
@@ -206,9 +226,15 @@ def main():
             print(f"{verdict:10} {case.module} {case.what}: {last}")
     print(json.dumps(counts), f"in {math.ceil(time.time() - started)} s")
     if args.json:
-        Path(args.json).write_text(json.dumps([{"module": c.module, "case": c.what,
-                                                "verdict": v, "said": s}
-                                               for c, v, s in outcomes], indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                [
+                    {"module": c.module, "case": c.what, "verdict": v, "said": s}
+                    for c, v, s in outcomes
+                ],
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

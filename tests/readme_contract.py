@@ -30,7 +30,7 @@ def job_flags():
     """The flags README lists once as "the job's flags" (every script trained through the job)."""
     text = README.read_text()
     start = text.index("**The job's flags**")
-    paragraph = text[start:text.index("\n\n", start)]
+    paragraph = text[start : text.index("\n\n", start)]
     return frozenset(f.split()[0] for f in _ticked(paragraph) if f.startswith("--"))
 
 
@@ -53,7 +53,8 @@ def lessons():
             found[module] = {
                 "flags": {f.split()[0] for f in _ticked(flags) if f.startswith("--")}
                 | (set(job_flags()) if "the job's flags" in flags else set()),
-                "writes": {w for w in _ticked(writes) if "." in w or w.endswith("/")}}
+                "writes": {w for w in _ticked(writes) if "." in w or w.endswith("/")},
+            }
     return found
 
 
@@ -86,12 +87,17 @@ def check_outputs(module, out, without=()):
     assert listed is not None, f"README's chapter tables have no row for {module}"
     assert written(out) == listed["writes"] - set(without), (
         f"{module}: README says it writes {sorted(listed['writes'] - set(without))}, "
-        f"the run wrote {sorted(written(out))}")
+        f"the run wrote {sorted(written(out))}"
+    )
     out = Path(out)
-    records = [*out.glob("results.json"), *out.glob("*/results.json"), *out.glob("metrics.json"),
-               *out.glob("*/metrics.json")]
+    records = [
+        *out.glob("results.json"),
+        *out.glob("*/results.json"),
+        *out.glob("metrics.json"),
+        *out.glob("*/metrics.json"),
+    ]
     assert records, f"{module} wrote no results.json or metrics.json"
     for path in records:
-        assert json.loads(path.read_text()).get("quick") is True, f"{path}: no \"quick\": true"
+        assert json.loads(path.read_text()).get("quick") is True, f'{path}: no "quick": true'
     for path in [*out.glob("results.md"), *out.glob("*/results.md")]:
         assert path.read_text().startswith(QUICK_MD_START), f"{path}: no quick-run note on top"

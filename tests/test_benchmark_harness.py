@@ -12,13 +12,15 @@ def test_compare_alternates_rounds_and_reports_ratios_to_the_first():
     def run(name, rate):
         def f():
             calls.append(name)
-            return rate, 1.0                 # `rate` items in one second
+            return rate, 1.0  # `rate` items in one second
+
         return f
 
-    out = compare({"base": run("base", 100), "fast": run("fast", 250), "slow": run("slow", 50)},
-                  repeats=3)
+    out = compare(
+        {"base": run("base", 100), "fast": run("fast", 250), "slow": run("slow", 50)}, repeats=3
+    )
     assert out["fast"]["ratio"] == pytest.approx(2.5) and out["slow"]["ratio"] == pytest.approx(0.5)
-    assert out["base"]["runs"] == 3 and len(calls) == 4 * 3      # one warm-up round, untimed
+    assert out["base"]["runs"] == 3 and len(calls) == 4 * 3  # one warm-up round, untimed
     # each round starts with another configuration
     assert [calls[i * 3] for i in range(4)] == ["base", "fast", "slow", "base"]
 
@@ -35,12 +37,13 @@ def test_a_failing_configuration_is_reported_and_the_others_measured():
 
 def test_a_child_process_configuration_answers_each_round_and_reports_its_error():
     from benchmarks.child import Child, ChildFailed
+
     child = Child({"steps": 2, "batch": 8, "bias_after_pool": False})
     try:
-        assert [child()[0] for _ in range(2)] == [16, 16]           # 2 steps of 8 images per call
+        assert [child()[0] for _ in range(2)] == [16, 16]  # 2 steps of 8 images per call
     finally:
         child.close()
-    broken = Child({"steps": "two"})                                 # the child cannot start
+    broken = Child({"steps": "two"})  # the child cannot start
     try:
         with pytest.raises(ChildFailed, match="TypeError"):
             broken()

@@ -4,13 +4,12 @@ import json
 
 import numpy as np
 import pytest
+from conftest import checkpoint_params, write_reviews_tar
+from readme_contract import check_outputs
 
 from chapters.ch06_nlp import sentiment
-from conftest import checkpoint_params, write_reviews_tar
-from paddle_course.cli import ConfigError
-from paddle_course.data import DataError
-from paddle_course.word_vectors import WordVectors
-from readme_contract import check_outputs
+from paddle_course.errors import ConfigError, DataError
+from paddle_course.text.word_vectors import WordVectors
 
 
 def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsys):
@@ -19,8 +18,17 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
     vectors = WordVectors(words, np.random.default_rng(0).normal(size=(5, 6)).astype(np.float32))
     vectors.save_text(tmp_path / "vectors.txt")
     out = tmp_path / "run"
-    result = sentiment.main(["--data", str(data), "--quick", "--output-dir", str(out),
-                             "--vectors", str(tmp_path / "vectors.txt")])
+    result = sentiment.main(
+        [
+            "--data",
+            str(data),
+            "--quick",
+            "--output-dir",
+            str(out),
+            "--vectors",
+            str(tmp_path / "vectors.txt"),
+        ]
+    )
     printed = capsys.readouterr().out
     results = result["results"]
     assert list(results) == ["majority class", *sentiment.VARIANTS]
@@ -30,23 +38,53 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
         assert checkpoint_params(out / "checkpoints" / name, "best")
     assert results["majority class"]["test_acc"] == 0.5
     assert results["word2vec"]["vocabulary_from_word2vec"] == "5/" + str(
-        json.loads((out / "results.json").read_text())["data"]["vocabulary"])
+        json.loads((out / "results.json").read_text())["data"]["vocabulary"]
+    )
     assert "word2vec vectors for 5 of the" in printed
     check_outputs("chapters.ch06_nlp.sentiment", out)
 
 
-def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(tmp_path, capsys,
-                                                                      monkeypatch):
+def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(
+    tmp_path, capsys, monkeypatch
+):
     data = write_reviews_tar(tmp_path / "aclImdb_v1.tar.gz", n_train=20, n_test=10)
-    monkeypatch.chdir(tmp_path)          # no word2vec lesson ran here: its vectors are absent
-    result = sentiment.main(["--data", str(data), "--quick", "--variants", "bag,word2vec",
-                             "--output-dir", str(tmp_path / "run")])
+    monkeypatch.chdir(tmp_path)  # no word2vec lesson ran here: its vectors are absent
+    result = sentiment.main(
+        [
+            "--data",
+            str(data),
+            "--quick",
+            "--variants",
+            "bag,word2vec",
+            "--output-dir",
+            str(tmp_path / "run"),
+        ]
+    )
     assert list(result["results"]) == ["majority class", "bag"]
     assert "variant 'word2vec' skipped: no vectors at" in capsys.readouterr().out
-    with pytest.raises(DataError, match="none.txt: no such file"):     # named, so wanted
-        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,word2vec",
-                        "--vectors", str(tmp_path / "none.txt"), "--output-dir",
-                        str(tmp_path / "named")])
+    with pytest.raises(DataError, match="none.txt: no such file"):  # named, so wanted
+        sentiment.main(
+            [
+                "--data",
+                str(data),
+                "--quick",
+                "--variants",
+                "bag,word2vec",
+                "--vectors",
+                str(tmp_path / "none.txt"),
+                "--output-dir",
+                str(tmp_path / "named"),
+            ]
+        )
     with pytest.raises(ConfigError, match="unknown gru"):
-        sentiment.main(["--data", str(data), "--quick", "--variants", "bag,gru",
-                        "--output-dir", str(tmp_path / "other")])
+        sentiment.main(
+            [
+                "--data",
+                str(data),
+                "--quick",
+                "--variants",
+                "bag,gru",
+                "--output-dir",
+                str(tmp_path / "other"),
+            ]
+        )

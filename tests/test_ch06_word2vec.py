@@ -7,12 +7,12 @@ import signal
 
 import numpy as np
 import pytest
+from conftest import checkpoint_params, checkpoint_state, write_text8
+from readme_contract import check_outputs
 
 from chapters.ch06_nlp import word2vec
-from conftest import checkpoint_params, checkpoint_state, write_text8
-from paddle_course.data.skipgram import PairLoader
-from paddle_course.engine.interrupt import TrainingInterrupted
-from readme_contract import check_outputs
+from paddle_course.errors import TrainingInterrupted
+from paddle_course.text.skipgram_batches import PairLoader
 
 
 def test_quick_run_on_the_embedded_corpus(tmp_path, capsys):
@@ -25,23 +25,45 @@ def test_quick_run_on_the_embedded_corpus(tmp_path, capsys):
     assert saved["best"]["metric"] == "val_loss" and saved["val"]["samples"] > 0
     rows = metrics["word_vectors"]
     assert set(rows) == {word2vec.OURS, word2vec.GENSIM, word2vec.RANGE}
-    assert rows[word2vec.RANGE]["WordSim-353"] == 0                    # one gensim seed
-    assert all(set(r) == {"WordSim-353", "SimLex-999", "analogies", "seconds"}
-               for r in rows.values())
-    assert metrics["memory"]["course_bytes_per_word"] > 10 * metrics["memory"]["ours_bytes_per_word"]
-    for name in ("results.json", "results.md", "vectors.txt", "plots/similarity.png",
-                 "plots/analogies.png", "plots/history.png"):
+    assert rows[word2vec.RANGE]["WordSim-353"] == 0  # one gensim seed
+    assert all(
+        set(r) == {"WordSim-353", "SimLex-999", "analogies", "seconds"} for r in rows.values()
+    )
+    assert (
+        metrics["memory"]["course_bytes_per_word"] > 10 * metrics["memory"]["ours_bytes_per_word"]
+    )
+    for name in (
+        "results.json",
+        "results.md",
+        "vectors.txt",
+        "plots/similarity.png",
+        "plots/analogies.png",
+        "plots/history.png",
+    ):
         assert (out / name).is_file(), name
     assert "against gensim" in printed and "the course's triple list" in printed
-    assert "'one'" in printed and "too rare" in printed          # "movie" is not in 5 % of it
+    assert "'one'" in printed and "too rare" in printed  # "movie" is not in 5 % of it
 
 
 def test_text8_file_and_uniform_negatives(tmp_path):
     data = write_text8(tmp_path / "text8", words=30_000)
     out = tmp_path / "run"
-    metrics = word2vec.main(["--data", str(data), "--quick", "--negatives-from", "uniform",
-                             "--corpus-rate", "0.5", "--gensim-seeds", "0", "--no-visualdl",
-                             "--output-dir", str(out)])
+    metrics = word2vec.main(
+        [
+            "--data",
+            str(data),
+            "--quick",
+            "--negatives-from",
+            "uniform",
+            "--corpus-rate",
+            "0.5",
+            "--gensim-seeds",
+            "0",
+            "--no-visualdl",
+            "--output-dir",
+            str(out),
+        ]
+    )
     assert metrics["data"]["words"] == 15_000 and metrics["data"]["source"] == str(data)
     assert metrics["config"]["negatives_from"] == "uniform"
     assert list(metrics["word_vectors"]) == [word2vec.OURS]
@@ -49,9 +71,20 @@ def test_text8_file_and_uniform_negatives(tmp_path):
 
 def test_stopped_mid_epoch_then_resumed_is_bit_identical(tmp_path, monkeypatch):
     data = write_text8(tmp_path / "text8", words=40_000)
-    args = ["--data", str(data), "--quick", "--corpus-rate", "1", "--epochs", "2",
-            "--batch-size", "512",
-            "--gensim-seeds", "0", "--no-visualdl"]
+    args = [
+        "--data",
+        str(data),
+        "--quick",
+        "--corpus-rate",
+        "1",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "512",
+        "--gensim-seeds",
+        "0",
+        "--no-visualdl",
+    ]
     word2vec.main([*args, "--output-dir", str(tmp_path / "ref")])
 
     make = PairLoader.batch
@@ -60,7 +93,7 @@ def test_stopped_mid_epoch_then_resumed_is_bit_identical(tmp_path, monkeypatch):
     def stop_at_the_fifth_batch_of_epoch_two(self, epoch, b):
         calls.append((epoch, b))
         if (epoch, b) == (1, 4):
-            os.kill(os.getpid(), signal.SIGTERM)        # the engine saves `last` and stops
+            os.kill(os.getpid(), signal.SIGTERM)  # the engine saves `last` and stops
         return make(self, epoch, b)
 
     monkeypatch.setattr(PairLoader, "batch", stop_at_the_fifth_batch_of_epoch_two)

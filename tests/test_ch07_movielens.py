@@ -2,9 +2,10 @@
 
 import json
 
-from chapters.ch07_recommendation import movielens
 from conftest import ML1M, write_files
 from readme_contract import check_outputs
+
+from chapters.ch07_recommendation import movielens
 
 
 def test_overview_counts_and_both_splits(tmp_path):

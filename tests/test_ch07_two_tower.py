@@ -8,16 +8,14 @@ import signal
 import numpy as np
 import paddle
 import pytest
+from conftest import checkpoint_params, checkpoint_state, write_ml1m
+from readme_contract import check_outputs
 
 from chapters.ch07_recommendation import recommend, train, two_tower
-from conftest import checkpoint_params, checkpoint_state, write_ml1m
-from paddle_course.cli import ConfigError
-from paddle_course.data.ratings import load_rating_data
-from paddle_course.engine import TrainingInterrupted
-from paddle_course.models.recommender import GlobalMean, TwoTower
-from paddle_course.ranking import rating_errors, recommender_report
-from paddle_course.run_folder import FolderError
-from readme_contract import check_outputs
+from paddle_course.errors import ConfigError, FolderError, TrainingInterrupted
+from paddle_course.recommendation.ranking import rating_errors, recommender_report
+from paddle_course.recommendation.ratings import load_rating_data
+from paddle_course.recommendation.recommenders import GlobalMean, TwoTower
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +38,12 @@ def test_rating_data_parts(ml1m, split):
     assert rated.shape == (2, 30) and rated.sum() == 24
     small = load_rating_data(ml1m, split=split, max_users=10)
     assert len(np.unique(user[np.concatenate(list(small.rows.values()))])) == 10
-    assert small.n_users == 40                      # the tables stay whole
+    assert small.n_users == 40  # the tables stay whole
 
 
 @pytest.mark.parametrize("name", list(train.MODELS))
 def test_rating_matrix_equals_forward_on_every_pair(ml1m, name):
-    data = load_rating_data(ml1m, split="cold")    # cold: unknown_user meets unseen users
+    data = load_rating_data(ml1m, split="cold")  # cold: unknown_user meets unseen users
     paddle.seed(0)
     model = train.build(name, data)
     model.eval()
@@ -54,8 +52,10 @@ def test_rating_matrix_equals_forward_on_every_pair(ml1m, name):
     u, m = np.array(pairs).T
     user_in, movie_in = data.user_inputs(u), data.movie_inputs()
     inputs = [paddle.to_tensor(x) for x in (*user_in, *(a[m] for a in movie_in))]
-    matrix = model.rating_matrix([paddle.to_tensor(x) for x in data.user_inputs(users)],
-                                 [paddle.to_tensor(x) for x in movie_in]).numpy()
+    matrix = model.rating_matrix(
+        [paddle.to_tensor(x) for x in data.user_inputs(users)],
+        [paddle.to_tensor(x) for x in movie_in],
+    ).numpy()
     np.testing.assert_allclose(matrix.reshape(-1), model(*inputs).numpy(), rtol=1e-5, atol=1e-5)
 
 
@@ -70,8 +70,9 @@ def test_unknown_users_share_one_row_and_id_dropout_trains_it(ml1m):
     assert set(ids[[u for u in range(data.n_users) if u not in trained]]) == {data.n_users}
     model.train()
     paddle.seed(0)
-    hidden = np.mean([(model.user_ids(users).numpy() == data.n_users)[sorted(trained)].mean()
-                      for _ in range(50)])
+    hidden = np.mean(
+        [(model.user_ids(users).numpy() == data.n_users)[sorted(trained)].mean() for _ in range(50)]
+    )
     assert hidden == pytest.approx(train.ID_DROPOUT, abs=0.03)
 
 
@@ -86,8 +87,17 @@ def test_report_of_the_global_mean(ml1m):
 
 
 def _args(ml1m, out, *extra):
-    return ["--data", str(ml1m), "--quick", "--max-users", "0", "--no-visualdl",
-            "--output-dir", str(out), *extra]
+    return [
+        "--data",
+        str(ml1m),
+        "--quick",
+        "--max-users",
+        "0",
+        "--no-visualdl",
+        "--output-dir",
+        str(out),
+        *extra,
+    ]
 
 
 def test_stopped_mid_epoch_then_resumed_is_bit_identical(ml1m, tmp_path, monkeypatch):
@@ -114,8 +124,9 @@ def test_stopped_mid_epoch_then_resumed_is_bit_identical(ml1m, tmp_path, monkeyp
     train.main(["--resume", str(run)])
     a = checkpoint_params(tmp_path / "ref")
     b = checkpoint_params(run)
-    assert "usr_emb.weight" in a and all(np.array_equal(np.asarray(a[k]), np.asarray(b[k]))
-                                         for k in a)
+    assert "usr_emb.weight" in a and all(
+        np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a
+    )
     ma, mb = (json.loads((d / "metrics.json").read_text()) for d in (tmp_path / "ref", run))
     assert ma["recommendation"] == mb["recommendation"]
 
@@ -133,24 +144,37 @@ def test_two_tower_lesson_table_and_resume(ml1m, tmp_path):
     assert saved["chosen_on_validation"]["warm"] in results["warm"]
     check_outputs("chapters.ch07_recommendation.two_tower", out)
     assert checkpoint_params(out / "cold/course", "best")
-    again = two_tower.main([*args, "--resume"])      # finished runs are kept, not retrained
+    again = two_tower.main([*args, "--resume"])  # finished runs are kept, not retrained
     assert again["warm"]["course"]["rmse"] == results["warm"]["course"]["rmse"]
     first = json.loads((out / "warm/course/metrics.json").read_text())["history"]
     two_tower.main([*args, "--resume", "--epochs", "2", "--models", "course", "--splits", "warm"])
     history = json.loads((out / "warm/course/metrics.json").read_text())["history"]
-    assert len(first) == 1 and len(history) == 2      # a larger --epochs trains further...
-    assert history[0] == first[0]                     # ...continuing the run, not restarting it
-    with pytest.raises(FolderError, match="--overwrite"):      # finished: kept
+    assert len(first) == 1 and len(history) == 2  # a larger --epochs trains further...
+    assert history[0] == first[0]  # ...continuing the run, not restarting it
+    with pytest.raises(FolderError, match="--overwrite"):  # finished: kept
         two_tower.main(args)
     with pytest.raises(ConfigError, match="--models: unknown svd"):
         two_tower.main([*args, "--models", "svd", "--overwrite"])
-    assert (out / "results.json").is_file()                        # a bad flag deletes nothing
+    assert (out / "results.json").is_file()  # a bad flag deletes nothing
 
 
 def test_recommend_saves_vectors_once_and_lists_unseen_movies(ml1m, tmp_path):
     out = tmp_path / "rec"
-    result = recommend.main(["--data", str(ml1m), "--quick", "--user", "2", "--movie", "3",
-                             "--top", "5", "--output-dir", str(out)])
+    result = recommend.main(
+        [
+            "--data",
+            str(ml1m),
+            "--quick",
+            "--user",
+            "2",
+            "--movie",
+            "3",
+            "--top",
+            "5",
+            "--output-dir",
+            str(out),
+        ]
+    )
     check_outputs("chapters.ch07_recommendation.recommend", out)
     index = json.loads((out / "vectors/index.json").read_text())
     users, movies = np.load(out / "vectors/users.npy"), np.load(out / "vectors/movies.npy")
@@ -164,13 +188,16 @@ def test_recommend_saves_vectors_once_and_lists_unseen_movies(ml1m, tmp_path):
     scores = [s for _, s in result["recommended"]]
     assert scores == sorted(scores, reverse=True)
     # the saved vectors give the model's own ratings
-    model, data, _ = recommend.trained_model(out / "model", argparse.Namespace(
-        run=None, seed=0, data=None, quick=True))
+    model, data, _ = recommend.trained_model(
+        out / "model", argparse.Namespace(run=None, seed=0, data=None, quick=True)
+    )
     with paddle.no_grad():
-        expected = model.rating_matrix([paddle.to_tensor(x) for x in data.user_inputs([1])],
-                                       [paddle.to_tensor(x) for x in data.movie_inputs()])
-    np.testing.assert_allclose(recommend.Vectors(out / "vectors").ratings(1),
-                               expected.numpy()[0], rtol=1e-5, atol=1e-5)
+        expected = model.rating_matrix(
+            [paddle.to_tensor(x) for x in data.user_inputs([1])],
+            [paddle.to_tensor(x) for x in data.movie_inputs()],
+        )
+    np.testing.assert_allclose(
+        recommend.Vectors(out / "vectors").ratings(1), expected.numpy()[0], rtol=1e-5, atol=1e-5
+    )
     with pytest.raises(ConfigError, match="--user: no user 999"):
-        recommend.main(["--data", str(ml1m), "--quick", "--user", "999",
-                        "--output-dir", str(out)])
+        recommend.main(["--data", str(ml1m), "--quick", "--user", "999", "--output-dir", str(out)])

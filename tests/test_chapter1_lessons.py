@@ -4,9 +4,9 @@ import json
 
 import numpy as np
 import paddle
+from readme_contract import check_outputs
 
 from chapters.ch01_housing import numpy_mlp, numpy_network, numpy_optimizers, paddle_regressor
-from readme_contract import check_outputs
 
 
 def _json(path):
@@ -29,7 +29,7 @@ def test_paddle_regressor_quick_saves_and_reloads(tmp_path):
     check_outputs("chapters.ch01_housing.paddle_regressor", tmp_path)
     params = paddle.load(str(tmp_path / "LR_model.pdparams"))
     assert sorted(params) == ["fc.bias", "fc.weight"] and list(params["fc.weight"].shape) == [13, 1]
-    assert r["example"]["true"] == 19.7      # row -10 of the housing table's test part
+    assert r["example"]["true"] == 19.7  # row -10 of the housing table's test part
     assert np.isfinite(r["example"]["predicted"]) and len(r["same_house_by_batch"]) == 2
 
 

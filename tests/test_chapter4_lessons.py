@@ -11,11 +11,13 @@ def test_conv_basics_quick(tmp_path):
 
     r = conv_basics.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch04_vision.conv_basics", tmp_path)
-    for row in r["filters"].values():          # by hand = Conv2D, up to float32 rounding
+    for row in r["filters"].values():  # by hand = Conv2D, up to float32 rounding
         assert row["max_abs_diff"] <= 1e-5 * row["output_scale"]
-    for shift in ("shift_1px", "shift_2px", "shift_3px"):   # pooling damps what a shift changes
-        assert (r["pooling"]["conv + maxpool 2x2"][shift]["relative_change"]
-                < r["pooling"]["conv"][shift]["relative_change"])
+    for shift in ("shift_1px", "shift_2px", "shift_3px"):  # pooling damps what a shift changes
+        assert (
+            r["pooling"]["conv + maxpool 2x2"][shift]["relative_change"]
+            < r["pooling"]["conv"][shift]["relative_change"]
+        )
     for bn in r["batchnorm"].values():
         assert max(bn["train_max_abs_diff"], bn["eval_max_abs_diff"]) < 1e-5
         assert bn["same_sample_other_batch_eval"] == 0 < bn["same_sample_other_batch_train"]
@@ -37,9 +39,8 @@ def test_classic_nets_quick(tmp_path):
     assert full["vgg"] > full["alexnet"] > full["resnet"] > full["lenet"] > full["googlenet"]
     assert all(v["mflops"] > 0 and 0 <= v["test_acc"] <= 1 for v in nets.values())
     large = r["lenet_large"]
-    sigmoid, relu = (v["gradient_reach_conv1_vs_fc2"] for k, v in large.items()
-                     if "28 px" not in k)
-    assert sigmoid < relu / 10          # sigmoid layers pass little gradient back to conv1
+    sigmoid, relu = (v["gradient_reach_conv1_vs_fc2"] for k, v in large.items() if "28 px" not in k)
+    assert sigmoid < relu / 10  # sigmoid layers pass little gradient back to conv1
     assert (tmp_path / "results.md").is_file() and (tmp_path / "lenet_large/results.md").is_file()
 
 
@@ -62,7 +63,7 @@ def test_input_size_quick(tmp_path):
     check_outputs("chapters.ch04_vision.input_size", tmp_path)
     detail, pixels = r["detail"], r["pixels"]
     assert [v["detail"] for v in detail.values()] == [7, 28]
-    assert len({v["mflops"] for v in detail.values()}) == 1          # same network, same cost
+    assert len({v["mflops"] for v in detail.values()}) == 1  # same network, same cost
     assert pixels["28 px"]["mflops"] / pixels["14 px"]["mflops"] == pytest.approx(4, rel=0.01)
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["quick"] is True and set(saved["detail"]) == set(detail)
@@ -85,6 +86,6 @@ def test_high_level_api_quick_and_our_evaluate_equals_hapis(tmp_path):
     r = high_level_api.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch04_vision.high_level_api", tmp_path)
     hapi = r["paddle.Model (hapi)"]
-    assert hapi["val_acc"] == pytest.approx(hapi["hapi_val_acc"], abs=1e-9)   # same network
+    assert hapi["val_acc"] == pytest.approx(hapi["hapi_val_acc"], abs=1e-9)  # same network
     assert hapi["val_loss"] == pytest.approx(hapi["hapi_val_loss"], rel=1e-5)  # one batch of 128
     assert set(r["our engine"]) >= {"val_acc", "test_acc", "seconds"}

@@ -5,8 +5,8 @@ import paddle
 import paddle.vision.models as pvm
 import pytest
 
-from paddle_course.models import VGG, AlexNet, GoogLeNet, LeNet, ResNet
-from paddle_course.models.resnet import paddle_names
+from paddle_course.vision import VGG, AlexNet, GoogLeNet, LeNet, ResNet
+from paddle_course.vision.resnet import paddle_names
 
 
 def count(model):
@@ -21,22 +21,26 @@ def lazy(build):
 
 @pytest.mark.parametrize("depth", [18, 34, 50, 101, 152])
 def test_resnet_parameter_counts_equal_paddle_vision(depth):
-    ours, theirs = lazy(lambda: ResNet(depth, num_classes=1000)), lazy(getattr(pvm, f"resnet{depth}"))
+    ours, theirs = (
+        lazy(lambda: ResNet(depth, num_classes=1000)),
+        lazy(getattr(pvm, f"resnet{depth}")),
+    )
     assert count(ours) == count(theirs)
-    assert len(ours.state_dict()) == len(theirs.state_dict())    # BN statistics too
+    assert len(ours.state_dict()) == len(theirs.state_dict())  # BN statistics too
 
 
 def test_vgg16_parameter_counts_equal_paddle_vision():
     assert count(lazy(lambda: VGG(num_classes=1000))) == count(lazy(pvm.vgg16)) == 138_357_544
-    assert (count(lazy(lambda: VGG(num_classes=1000, batch_norm=True)))
-            == count(lazy(lambda: pvm.vgg16(batch_norm=True))))
+    assert count(lazy(lambda: VGG(num_classes=1000, batch_norm=True))) == count(
+        lazy(lambda: pvm.vgg16(batch_norm=True))
+    )
 
 
 def test_resnet50_with_paddles_weights_gives_paddles_outputs():
     paddle.seed(1)
     ours, theirs = ResNet(50, num_classes=10), pvm.resnet50(num_classes=10)
     weights = theirs.state_dict()
-    for p in weights.values():          # random, and not the initial ones: BN statistics too
+    for p in weights.values():  # random, and not the initial ones: BN statistics too
         p.set_value(paddle.randn(p.shape) * 0.1 + (1.0 if p.name.endswith("_variance") else 0.0))
     ours.set_state_dict({k: weights[v] for k, v in paddle_names(ours).items()})
     ours.eval(), theirs.eval()
@@ -45,19 +49,23 @@ def test_resnet50_with_paddles_weights_gives_paddles_outputs():
 
 
 def test_the_courses_lenet_sizes():
-    assert lazy(LeNet).fc1.weight.shape == [300_000, 64]       # the course's 300000 at 224 px
+    assert lazy(LeNet).fc1.weight.shape == [300_000, 64]  # the course's 300000 at 224 px
     assert LeNet(image_size=28, in_channels=1).fc1.weight.shape == [120, 64]
     with pytest.raises(ValueError, match="at least 18 px"):
         LeNet(image_size=16)
 
 
-@pytest.mark.parametrize("build", [
-    lambda: LeNet(10, in_channels=1, image_size=32, activation="relu"),
-    lambda: AlexNet(10, in_channels=1, width=1 / 8, pool_size=1),
-    lambda: VGG(10, in_channels=1, width=1 / 8, pool_size=1),
-    lambda: GoogLeNet(10, in_channels=1, width=1 / 8),
-    lambda: ResNet(18, 10, in_channels=1, width=1 / 4),
-], ids=["lenet", "alexnet", "vgg", "googlenet", "resnet18"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: LeNet(10, in_channels=1, image_size=32, activation="relu"),
+        lambda: AlexNet(10, in_channels=1, width=1 / 8, pool_size=1),
+        lambda: VGG(10, in_channels=1, width=1 / 8, pool_size=1),
+        lambda: GoogLeNet(10, in_channels=1, width=1 / 8),
+        lambda: ResNet(18, 10, in_channels=1, width=1 / 4),
+    ],
+    ids=["lenet", "alexnet", "vgg", "googlenet", "resnet18"],
+)
 def test_small_versions_run_on_digits(build):
     model = build()
     model.eval()
@@ -75,9 +83,17 @@ def test_googlenet_returns_auxiliary_outputs_in_training_only():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("build", [lambda: LeNet(1), lambda: AlexNet(1), lambda: VGG(1),
-                                   lambda: GoogLeNet(1), lambda: ResNet(50, 1)],
-                         ids=["lenet", "alexnet", "vgg16", "googlenet", "resnet50"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: LeNet(1),
+        lambda: AlexNet(1),
+        lambda: VGG(1),
+        lambda: GoogLeNet(1),
+        lambda: ResNet(50, 1),
+    ],
+    ids=["lenet", "alexnet", "vgg16", "googlenet", "resnet50"],
+)
 def test_full_size_forward_at_224(build):
     model = build()
     model.eval()

@@ -5,15 +5,33 @@ from pathlib import Path
 
 import pytest
 
-from paddle_course.cli import (QUICK_NOTE, ConfigError, announce_quick, entry, lesson,
-                               lesson_parser, resolve_config, training_parser)
-from paddle_course.results import write_results
-from paddle_course.run_folder import FolderError
+from paddle_course.errors import ConfigError, FolderError
+from paddle_course.lesson.cli import (
+    QUICK_NOTE,
+    announce_quick,
+    entry,
+    lesson,
+    lesson_parser,
+    resolve_config,
+    training_parser,
+)
+from paddle_course.lesson.results import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
-DEFAULTS = dict(data=None, epochs=30, batch_size=64, lr=0.002, optimizer="adam", seed=0,
-                output_dir="out", device="auto", num_workers=0, quick=False, no_visualdl=False)
+DEFAULTS = dict(
+    data=None,
+    epochs=30,
+    batch_size=64,
+    lr=0.002,
+    optimizer="adam",
+    seed=0,
+    output_dir="out",
+    device="auto",
+    num_workers=0,
+    quick=False,
+    no_visualdl=False,
+)
 
 
 def parse(*argv):
@@ -36,8 +54,16 @@ def test_resume_takes_the_saved_config_and_refuses_contradictions():
         resolve_config(parse("--resume", "--lr", "0.1"), DEFAULTS, saved=saved)
 
 
-@pytest.mark.parametrize("argv", [["--epochs", "0"], ["--lr", "-1"], ["--optimizer", "lbfgs"],
-                                  ["--num-workers", "-2"], ["--device", "tpu"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--epochs", "0"],
+        ["--lr", "-1"],
+        ["--optimizer", "lbfgs"],
+        ["--num-workers", "-2"],
+        ["--device", "tpu"],
+    ],
+)
 def test_bad_flag_values_are_refused(argv, capsys):
     with pytest.raises(SystemExit):
         parse(*argv)
@@ -46,12 +72,15 @@ def test_bad_flag_values_are_refused(argv, capsys):
 
 def _lesson(out, quick=None):
     """A lesson (under @lesson, as every lesson is) that writes a table."""
+
     @lesson
     def main(argv=None):
-        args = lesson_parser("a lesson", {"output_dir": str(out), "epochs": 10, "quick": False},
-                             quick=quick).parse_args(argv)
+        args = lesson_parser(
+            "a lesson", {"output_dir": str(out), "epochs": 10, "quick": False}, quick=quick
+        ).parse_args(argv)
         write_results(out, {"a": {"epochs": args.epochs}}, ["epochs"], quick=args.quick)
         return args
+
     return main
 
 
@@ -76,19 +105,25 @@ def test_quick_sets_only_the_flags_not_given(tmp_path):
     main = _lesson(tmp_path / "q", quick={"epochs": 2})
     assert main(["--overwrite"]).epochs == 10 and main(["--quick", "--overwrite"]).epochs == 2
     assert main(["--quick", "--epochs", "7", "--overwrite"]).epochs == 7
-    text = " ".join(lesson_parser("q", {"epochs": 10, "quick": False},
-                                  quick={"epochs": 2}).format_help().split())
+    text = " ".join(
+        lesson_parser("q", {"epochs": 10, "quick": False}, quick={"epochs": 2})
+        .format_help()
+        .split()
+    )
     assert "(default 10; 2 with --quick)" in text
 
 
 def test_a_lesson_parser_outside_a_lesson_run_is_a_programming_error(tmp_path):
-    with pytest.raises(RuntimeError, match="paddle_course.cli.lesson"):
+    with pytest.raises(RuntimeError, match="paddle_course.lesson.cli.lesson"):
         lesson_parser("x", {"output_dir": str(tmp_path / "o")}).parse_args([])
 
 
 def test_usage_names_the_command_as_it_is_typed():
-    from paddle_course.cli import command_name
-    assert command_name("/x/repo/chapters/ch02_mnist/loss.py") == "python -m chapters.ch02_mnist.loss"
+    from paddle_course.lesson.cli import command_name
+
+    assert (
+        command_name("/x/repo/chapters/ch02_mnist/loss.py") == "python -m chapters.ch02_mnist.loss"
+    )
     assert command_name("chapters/ch02_mnist/train.py") == "python -m chapters.ch02_mnist.train"
     assert command_name("/tmp/my_script.py") == "my_script.py"
 
@@ -96,11 +131,12 @@ def test_usage_names_the_command_as_it_is_typed():
 def test_a_quick_run_says_so_first_and_last_once_even_when_a_lesson_runs_a_job(capsys):
     """``entry`` repeats the quick note as the last line; a job run inside the lesson (as
     ``two_tower`` runs ``train``) does not say it again."""
+
     def lesson(argv):
         args = lesson_parser("d", {"quick": False}, guard=False).parse_args(argv)
         print("the lesson's table")
         if args.quick:
-            announce_quick()        # what a job the lesson starts with --quick does
+            announce_quick()  # what a job the lesson starts with --quick does
         return "done"
 
     assert entry(lesson, ["--quick"]) == "done"
@@ -110,9 +146,20 @@ def test_a_quick_run_says_so_first_and_last_once_even_when_a_lesson_runs_a_job(c
 
 
 def test_a_lesson_run_as_a_command_says_quick_first_and_last(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "chapters.ch01_housing.numpy_optimizers",
-                           "--quick", "--output-dir", str(tmp_path / "out")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chapters.ch01_housing.numpy_optimizers",
+            "--quick",
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert lines[0] == lines[-1] == QUICK_NOTE and done.stdout.count(QUICK_NOTE) == 2

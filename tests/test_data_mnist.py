@@ -3,9 +3,10 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import digits, write_course_json, write_idx, write_idx_dir
-from paddle_course.data import DataError, load_mnist
+
+from paddle_course.data import load_mnist
+from paddle_course.errors import DataError
 
 
 def to_model(b):
@@ -13,6 +14,7 @@ def to_model(b):
 
 
 # --- the embedded default ------------------------------------------------------------------
+
 
 def test_embedded_mnist_is_real_split_and_balanced():
     data = load_mnist(seed=0)
@@ -36,9 +38,17 @@ def test_embedded_split_is_deterministic_by_seed():
 
 # --- the course's JSON ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("scale", [lambda b: b / 255.0 * 2 - 1, lambda b: b / 255.0, lambda b: b,
-                                   lambda b: (b / 255.0 - 0.1307) / 0.3081],
-                         ids=["minus1_1", "0_1", "0_255", "standardized"])
+
+@pytest.mark.parametrize(
+    "scale",
+    [
+        lambda b: b / 255.0 * 2 - 1,
+        lambda b: b / 255.0,
+        lambda b: b,
+        lambda b: (b / 255.0 - 0.1307) / 0.3081,
+    ],
+    ids=["minus1_1", "0_1", "0_255", "standardized"],
+)
 def test_course_json_any_scale_reaches_the_model_on_one_scale(tmp_path, three_splits, scale):
     path = write_course_json(tmp_path / "mnist.json.gz", three_splits, scale)
     data = load_mnist(path)
@@ -65,17 +75,26 @@ def _valid(n=4):
     return [(x / 127.5 - 1).tolist(), y.tolist()]
 
 
-@pytest.mark.parametrize("obj, message", [
-    ({"train": []}, "expected a list [train, val, eval]"),
-    ([_valid(), _valid()], "expected a list [train, val, eval]"),
-    ([_valid(), [[0.0] * 784], _valid()], "the val split must be [imgs, labels]"),
-    ([_valid(), [[[0.0] * 783], [1]], _valid()], "the val split: image 0 has 783 values, expected 784"),
-    ([_valid(), _valid(), [[[0.0] * 784], [10]]], "labels must be whole numbers 0-9; label 0 is 10"),
-    ([_valid(), _valid(), [[[0.0] * 784], [2.5]]], "label 0 is 2.5"),
-    ([[_valid()[0], [1, 2]], _valid(), _valid()], "the train split has 4 images but 2 labels"),
-    ([_valid(), [[], []], _valid()], "the validation split is empty"),
-    ([_valid(), _valid(), [[["a"] * 784], [1]]], "images are not numbers"),
-])
+@pytest.mark.parametrize(
+    "obj, message",
+    [
+        ({"train": []}, "expected a list [train, val, eval]"),
+        ([_valid(), _valid()], "expected a list [train, val, eval]"),
+        ([_valid(), [[0.0] * 784], _valid()], "the val split must be [imgs, labels]"),
+        (
+            [_valid(), [[[0.0] * 783], [1]], _valid()],
+            "the val split: image 0 has 783 values, expected 784",
+        ),
+        (
+            [_valid(), _valid(), [[[0.0] * 784], [10]]],
+            "labels must be whole numbers 0-9; label 0 is 10",
+        ),
+        ([_valid(), _valid(), [[[0.0] * 784], [2.5]]], "label 0 is 2.5"),
+        ([[_valid()[0], [1, 2]], _valid(), _valid()], "the train split has 4 images but 2 labels"),
+        ([_valid(), [[], []], _valid()], "the validation split is empty"),
+        ([_valid(), _valid(), [[["a"] * 784], [1]]], "images are not numbers"),
+    ],
+)
 def test_course_json_bad_inputs_name_file_and_problem(tmp_path, obj, message):
     path = _json(tmp_path, obj)
     with pytest.raises(DataError) as err:
@@ -102,7 +121,7 @@ def test_empty_files_say_they_are_empty(tmp_path):
         load_mnist(zero)
     nothing = tmp_path / "nothing.json.gz"
     with gzip.open(nothing, "wb"):
-        pass                                                   # a valid gzip of 0 bytes
+        pass  # a valid gzip of 0 bytes
     with pytest.raises(DataError, match="nothing.json.gz: empty: the gzip file holds no data"):
         load_mnist(nothing)
     (tmp_path / "zero.csv").write_text("")
@@ -133,6 +152,7 @@ def test_nan_pixels_are_refused(tmp_path, three_splits):
 
 # --- IDX files -------------------------------------------------------------------------------
 
+
 def test_idx_directory_reads_test_as_given_and_carves_val_by_seed(tmp_path):
     (tx, ty), (sx, sy) = write_idx_dir(tmp_path)
     data = load_mnist(tmp_path, seed=0)
@@ -141,8 +161,9 @@ def test_idx_directory_reads_test_as_given_and_carves_val_by_seed(tmp_path):
     assert data.test.labels.tolist() == sy.tolist()
     # train + val are exactly the IDX training images, each once
     together = np.concatenate([data.train.images, data.val.images]).reshape(60, -1)
-    assert sorted(map(bytes, (together * 1000).astype(np.int32))) == \
-        sorted(map(bytes, (to_model(tx).reshape(60, -1) * 1000).astype(np.int32)))
+    assert sorted(map(bytes, (together * 1000).astype(np.int32))) == sorted(
+        map(bytes, (to_model(tx).reshape(60, -1) * 1000).astype(np.int32))
+    )
     again = load_mnist(tmp_path, seed=0)
     assert np.array_equal(again.val.labels, data.val.labels)
 
@@ -150,10 +171,10 @@ def test_idx_directory_reads_test_as_given_and_carves_val_by_seed(tmp_path):
 def test_idx_wrong_magic_truncated_missing_and_bad_labels(tmp_path):
     write_idx_dir(tmp_path)
     images = tmp_path / "t10k-images-idx3-ubyte.gz"
-    write_idx(images, np.zeros((20, 28, 28)), 0x801)      # a labels magic on an images file
+    write_idx(images, np.zeros((20, 28, 28)), 0x801)  # a labels magic on an images file
     with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz: wrong IDX magic number"):
         load_mnist(tmp_path)
-    with gzip.open(images, "wb") as f:                   # header says 20 images, data holds 19
+    with gzip.open(images, "wb") as f:  # header says 20 images, data holds 19
         f.write(bytes.fromhex("00000803") + (20).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
         f.write(bytes(19 * 784))
     with pytest.raises(DataError, match="the header announces"):

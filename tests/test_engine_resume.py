@@ -9,16 +9,16 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 import pytest
-
 from conftest import digits
+
 from paddle_course.data import Split, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.engine import (CheckpointError, Monitor, Progress, Trainer, TrainingDiverged,
-                                  TrainingInterrupted)
+from paddle_course.engine import Monitor, Progress, Trainer
 from paddle_course.engine.checkpoint import Checkpoints
+from paddle_course.engine.optimizers import build_optimizer
+from paddle_course.errors import CheckpointError, TrainingDiverged, TrainingInterrupted
 from paddle_course.models import MNIST
-from paddle_course.optim import build_optimizer
-from paddle_course.seed import seed_everything
+from paddle_course.runtime.seed import seed_everything
 
 
 class DropoutNet(nn.Layer):
@@ -51,27 +51,47 @@ class SignalAtStep:
         return F.cross_entropy(logits, labels)
 
 
-def train(tmp_path, net, opt_name, *, epochs=2, interrupt_at=None, resume=False, schedule="constant",
-          augment=None, extra_layers=0, signum=signal.SIGTERM):
+def train(
+    tmp_path,
+    net,
+    opt_name,
+    *,
+    epochs=2,
+    interrupt_at=None,
+    resume=False,
+    schedule="constant",
+    augment=None,
+    extra_layers=0,
+    signum=signal.SIGTERM,
+):
     seed_everything(0)
-    for _ in range(extra_layers):      # shifts Paddle's auto-generated parameter names
+    for _ in range(extra_layers):  # shifts Paddle's auto-generated parameter names
         nn.Linear(2, 2)
     model = net()
-    train_loader = make_loader(_split(96, 1), 16, shuffle=True, seed=0)   # 6 batches an epoch
+    train_loader = make_loader(_split(96, 1), 16, shuffle=True, seed=0)  # 6 batches an epoch
     val_loader = make_loader(_split(32, 2), 32)
-    if schedule == "plateau":     # stepped per epoch with the monitored metric
+    if schedule == "plateau":  # stepped per epoch with the monitored metric
         # an absolute threshold no epoch can beat: the rate halves after every epoch but the first
-        sched = paddle.optimizer.lr.ReduceOnPlateau(0.01, mode="max", patience=0, factor=0.5,
-                                                    threshold=10.0, threshold_mode="abs")
+        sched = paddle.optimizer.lr.ReduceOnPlateau(
+            0.01, mode="max", patience=0, factor=0.5, threshold=10.0, threshold_mode="abs"
+        )
         opt = paddle.optimizer.Adam(sched, parameters=model.parameters())
     else:
-        opt, sched = build_optimizer(opt_name, model.parameters(), 0.01, schedule,
-                                     total_steps=len(train_loader) * epochs)
+        opt, sched = build_optimizer(
+            opt_name, model.parameters(), 0.01, schedule, total_steps=len(train_loader) * epochs
+        )
     loss_fn = SignalAtStep(model, interrupt_at, signum) if interrupt_at else F.cross_entropy
-    trainer = Trainer(model, opt, loss_fn=loss_fn, scheduler=sched,
-                      scheduler_step="epoch" if schedule == "plateau" else "step",
-                      augment=augment, checkpoint_dir=tmp_path, progress=Progress(enabled=False),
-                      config={"test": True})
+    trainer = Trainer(
+        model,
+        opt,
+        loss_fn=loss_fn,
+        scheduler=sched,
+        scheduler_step="epoch" if schedule == "plateau" else "step",
+        augment=augment,
+        checkpoint_dir=tmp_path,
+        progress=Progress(enabled=False),
+        config={"test": True},
+    )
     state = trainer.resume(tmp_path) if resume else None
     state = trainer.fit(train_loader, val_loader, epochs, state)
     return model, state
@@ -81,40 +101,72 @@ def params(model):
     return {k: v.numpy() for k, v in model.state_dict().items()}
 
 
-@pytest.mark.parametrize("net, opt_name, schedule, augment, signum", [
-    (MNIST, "momentum", "constant", None, signal.SIGINT),
-    (DropoutNet, "adam", "cosine", RandomAffine(), signal.SIGTERM),
-    (DropoutNet, "adam", "plateau", None, signal.SIGTERM),
-], ids=["cnn-momentum-sigint", "dropout-adam-cosine-per-step-augment", "dropout-adam-plateau-per-epoch"])
+@pytest.mark.parametrize(
+    "net, opt_name, schedule, augment, signum",
+    [
+        (MNIST, "momentum", "constant", None, signal.SIGINT),
+        (DropoutNet, "adam", "cosine", RandomAffine(), signal.SIGTERM),
+        (DropoutNet, "adam", "plateau", None, signal.SIGTERM),
+    ],
+    ids=[
+        "cnn-momentum-sigint",
+        "dropout-adam-cosine-per-step-augment",
+        "dropout-adam-plateau-per-epoch",
+    ],
+)
 def test_resume_mid_epoch_is_bit_identical(tmp_path, net, opt_name, schedule, augment, signum):
-    ref_model, ref_state = train(tmp_path / "ref", net, opt_name, schedule=schedule, augment=augment,
-                                 epochs=3)
+    ref_model, ref_state = train(
+        tmp_path / "ref", net, opt_name, schedule=schedule, augment=augment, epochs=3
+    )
 
     with pytest.raises(TrainingInterrupted) as stop:
-        train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment, interrupt_at=9,
-              epochs=3, signum=signum)
+        train(
+            tmp_path / "run",
+            net,
+            opt_name,
+            schedule=schedule,
+            augment=augment,
+            interrupt_at=9,
+            epochs=3,
+            signum=signum,
+        )
     assert stop.value.exit_code == 128 + signum
     saved = Checkpoints(tmp_path / "run").read_state("last")["train_state"]
-    assert (saved["epoch"], saved["step_in_epoch"], saved["global_step"]) == (1, 3, 9)  # mid-epoch 2
+    assert (saved["epoch"], saved["step_in_epoch"], saved["global_step"]) == (
+        1,
+        3,
+        9,
+    )  # mid-epoch 2
 
-    model, state = train(tmp_path / "run", net, opt_name, schedule=schedule, augment=augment,
-                         resume=True, extra_layers=3, epochs=3)
+    model, state = train(
+        tmp_path / "run",
+        net,
+        opt_name,
+        schedule=schedule,
+        augment=augment,
+        resume=True,
+        extra_layers=3,
+        epochs=3,
+    )
     ref, got = params(ref_model), params(model)
     assert ref.keys() == got.keys()
     for k in ref:
-        assert np.array_equal(ref[k], got[k]), k          # equal, not close
-    assert state.history == [dict(r, seconds=s["seconds"]) for r, s in zip(ref_state.history,
-                                                                             state.history)]
+        assert np.array_equal(ref[k], got[k]), k  # equal, not close
+    assert state.history == [
+        dict(r, seconds=s["seconds"]) for r, s in zip(ref_state.history, state.history)
+    ]
     # a scheduled run must really have moved its rate, or the test would prove little about it
     assert (len({r["lr"] for r in state.history}) == 1) == (schedule == "constant")
 
 
 def test_resume_from_an_epoch_end_checkpoint(tmp_path):
     ref_model, _ = train(tmp_path / "ref", DropoutNet, "adam", epochs=3)
-    train(tmp_path / "run", DropoutNet, "adam", epochs=1)        # a run that stopped after epoch 1
+    train(tmp_path / "run", DropoutNet, "adam", epochs=1)  # a run that stopped after epoch 1
     model, state = train(tmp_path / "run", DropoutNet, "adam", epochs=3, resume=True)
     assert state.epoch == 3 and len(state.history) == 3
-    assert all(np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values()))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values())
+    )
 
 
 def test_resume_into_a_different_model_fails_clearly(tmp_path):
@@ -122,7 +174,7 @@ def test_resume_into_a_different_model_fails_clearly(tmp_path):
     with pytest.raises(CheckpointError, match="does not fit this model") as err:
         train(tmp_path, MNIST, "adam", epochs=2, resume=True)
     message = str(err.value)
-    assert "\n" not in message                       # one line
+    assert "\n" not in message  # one line
     assert "6 of this model's 6 weights missing there (conv1.weight, conv1.bias" in message
     assert "4 not in this model (fc1.weight" in message and "nothing was loaded" in message
 
@@ -130,12 +182,14 @@ def test_resume_into_a_different_model_fails_clearly(tmp_path):
 def test_stop_on_the_last_batch_of_an_epoch_resumes_with_its_validation(tmp_path):
     ref_model, ref_state = train(tmp_path / "ref", MNIST, "adam")
     with pytest.raises(TrainingInterrupted):
-        train(tmp_path / "run", MNIST, "adam", interrupt_at=6)    # 6 batches an epoch
+        train(tmp_path / "run", MNIST, "adam", interrupt_at=6)  # 6 batches an epoch
     saved = Checkpoints(tmp_path / "run").read_state("last")["train_state"]
     assert (saved["epoch"], saved["step_in_epoch"]) == (0, 6) and saved["history"] == []
     model, state = train(tmp_path / "run", MNIST, "adam", resume=True)
     assert [r["val_loss"] for r in state.history] == [r["val_loss"] for r in ref_state.history]
-    assert all(np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values()))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(params(ref_model).values(), params(model).values())
+    )
 
 
 class TwoInputsWithAux(nn.Layer):
@@ -165,18 +219,28 @@ def train_two_inputs(out, epochs=3, interrupt_at=None, resume=False):
     model = TwoInputsWithAux()
     opt = paddle.optimizer.Adam(0.01, parameters=model.parameters())
     loss_fn = SignalAtStep(model, interrupt_at) if interrupt_at else F.cross_entropy
-    trainer = Trainer(model, opt, loss_fn=loss_fn, checkpoint_dir=out, metrics=["acc"],
-                      progress=Progress(enabled=False))
+    trainer = Trainer(
+        model,
+        opt,
+        loss_fn=loss_fn,
+        checkpoint_dir=out,
+        metrics=["acc"],
+        progress=Progress(enabled=False),
+    )
     state = trainer.resume(out) if resume else None
-    state = trainer.fit(make_loader(_two_input_split(96, 1), 16, shuffle=True),
-                        make_loader(_two_input_split(32, 2), 32), epochs, state)
+    state = trainer.fit(
+        make_loader(_two_input_split(96, 1), 16, shuffle=True),
+        make_loader(_two_input_split(32, 2), 32),
+        epochs,
+        state,
+    )
     return model, state
 
 
 def test_two_inputs_and_an_auxiliary_output_resume_bit_identical(tmp_path):
     ref_model, ref_state = train_two_inputs(tmp_path / "ref")
     with pytest.raises(TrainingInterrupted):
-        train_two_inputs(tmp_path / "run", interrupt_at=8)     # 8th loss call: mid-epoch 2
+        train_two_inputs(tmp_path / "run", interrupt_at=8)  # 8th loss call: mid-epoch 2
     model, state = train_two_inputs(tmp_path / "run", resume=True)
     for k, v in params(ref_model).items():
         assert np.array_equal(v, params(model)[k]), k
@@ -200,10 +264,12 @@ def test_auxiliary_outputs_add_their_weighted_loss_and_metrics_use_the_main_outp
             opt.step()
             by_hand_loss = float(F.cross_entropy(main, batch[2]))
         updated[how] = params(model)
-    assert loss == pytest.approx(by_hand_loss, rel=1e-6)       # reported: the main output's loss
+    assert loss == pytest.approx(by_hand_loss, rel=1e-6)  # reported: the main output's loss
     assert list(main.shape) == [16, 10]
     for k in updated["engine"]:
-        np.testing.assert_allclose(updated["engine"][k], updated["by_hand"][k], rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(
+            updated["engine"][k], updated["by_hand"][k], rtol=1e-6, atol=1e-7
+        )
 
 
 @pytest.mark.parametrize("metric, mode", [("val_rmse", "min"), ("val_mae", "min")])
@@ -214,12 +280,18 @@ def test_best_checkpoint_follows_a_regression_metric(tmp_path, metric, mode):
     y = (x @ np.array([[1.0], [-2.0], [0.5], [0.0]], np.float32) + 0.1).astype(np.float32)
     model = nn.Linear(4, 1)
     opt = paddle.optimizer.SGD(0.05, parameters=model.parameters())
-    trainer = Trainer(model, opt, loss_fn=F.mse_loss, metrics=["mae", "rmse"],
-                      monitor=Monitor(metric, mode), checkpoint_dir=tmp_path,
-                      progress=Progress(enabled=False))
+    trainer = Trainer(
+        model,
+        opt,
+        loss_fn=F.mse_loss,
+        metrics=["mae", "rmse"],
+        monitor=Monitor(metric, mode),
+        checkpoint_dir=tmp_path,
+        progress=Progress(enabled=False),
+    )
     state = trainer.fit(make_loader((x, y), 16, shuffle=True), make_loader((x, y), 64), 4)
     values = [r[metric] for r in state.history]
-    assert values[-1] < values[0]                                  # it learns
+    assert values[-1] < values[0]  # it learns
     best = Checkpoints(tmp_path).read_state("best")["train_state"]
     assert best["history"][-1][metric] == min(values)
     assert math.sqrt(state.history[-1]["val_loss"]) == pytest.approx(state.history[-1]["val_rmse"])
@@ -234,8 +306,12 @@ def test_a_nan_in_an_auxiliary_output_stops_before_any_update():
     seed_everything(0)
     model = NanAux()
     before = params(model)
-    trainer = Trainer(model, paddle.optimizer.SGD(0.1, parameters=model.parameters()),
-                      monitor=Monitor("train_loss", "min"), progress=Progress(enabled=False))
+    trainer = Trainer(
+        model,
+        paddle.optimizer.SGD(0.1, parameters=model.parameters()),
+        monitor=Monitor("train_loss", "min"),
+        progress=Progress(enabled=False),
+    )
     with pytest.raises(TrainingDiverged, match="the training loss is nan at epoch 1, batch 1"):
         trainer.fit(make_loader(_two_input_split(16, 4), 8), None, 1)
     assert all(np.array_equal(before[k], v) for k, v in params(model).items())

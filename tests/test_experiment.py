@@ -6,7 +6,7 @@ import paddle
 
 from paddle_course.engine import Monitor
 from paddle_course.engine.checkpoint import Checkpoints
-from paddle_course.experiment import train_variant
+from paddle_course.lesson.compare import train_variant
 
 
 class Data:
@@ -23,8 +23,16 @@ def test_keep_best_returns_the_best_epoch_not_the_last(tmp_path):
         return model, paddle.optimizer.SGD(0.5, parameters=model.parameters())
 
     # "best" = the highest validation loss: the first epoch, certainly not the last
-    result, model = train_variant("linear", build, Data(), 4, 16, log=None,
-                                  monitor=Monitor("val_loss", "max"), keep_best=tmp_path)
+    result, model = train_variant(
+        "linear",
+        build,
+        Data(),
+        4,
+        16,
+        log=None,
+        monitor=Monitor("val_loss", "max"),
+        keep_best=tmp_path,
+    )
     losses = [h["val_loss"] for h in result["history"]]
     assert result["best_epoch"] == int(np.argmax(losses)) + 1 != 4
     best = Checkpoints(tmp_path).load("best")[0]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import checkpoint_params, checkpoint_state
 from fault_injection import Runner, resume_as_advised
-from paddle_course.atomic import is_temporary
-from paddle_course.run_folder import inspect
+
+from paddle_course.lesson.run_folder import inspect
+from paddle_course.runtime.atomic import is_temporary
 
 MODULE = "chapters.ch02_mnist.train"
 ARGS = ["--quick", "--epochs", "4"]
@@ -27,20 +27,27 @@ def outcome(run):
     metrics = json.loads((run / "metrics.json").read_text())
     history = [{k: v for k, v in r.items() if k != "seconds"} for r in metrics["history"]]
     config = {k: v for k, v in metrics["config"].items() if k != "output_dir"}
-    return {"last": checkpoint_params(run), "best": checkpoint_params(run, "best"),
-            "history": history, "config": config,
-            **{k: metrics[k] for k in ("best", "val", "test", "stopped_early", "data")},
-            "vdl": scalars(run / "vdl")}
+    return {
+        "last": checkpoint_params(run),
+        "best": checkpoint_params(run, "best"),
+        "history": history,
+        "config": config,
+        **{k: metrics[k] for k in ("best", "val", "test", "stopped_early", "data")},
+        "vdl": scalars(run / "vdl"),
+    }
 
 
 def scalars(logdir):
     from visualdl import LogReader
 
     files = sorted(Path(logdir).glob("vdlrecords.*.log"))
-    assert len(files) == 1, files                  # VisualDL shows only the newest file
+    assert len(files) == 1, files  # VisualDL shows only the newest file
     reader = LogReader(file_path=str(files[0]))
-    return {(tag, r.id): r.value for tag in reader.get_tags()["scalar"]
-            for r in reader.get_data("scalar", tag)}
+    return {
+        (tag, r.id): r.value
+        for tag in reader.get_tags()["scalar"]
+        for r in reader.get_data("scalar", tag)
+    }
 
 
 def same(a, b):
@@ -48,7 +55,7 @@ def same(a, b):
     for key in ("last", "best"):
         assert a[key].keys() == b[key].keys()
         for name in a[key]:
-            assert np.array_equal(a[key][name], b[key][name]), (key, name)   # bit for bit
+            assert np.array_equal(a[key][name], b[key][name]), (key, name)  # bit for bit
     for key in a:
         if key not in ("last", "best"):
             assert a[key] == b[key], key
@@ -85,7 +92,7 @@ def test_a_kill_at_every_write_then_resume_ends_bit_identical(reference):
     # every write, killed before it happens; every file write, also torn (half of it written)
     scenarios = [(k, "before") for k in range(1, len(writes) + 1)]
     scenarios += [(k, "torn") for k, w in enumerate(writes, 1) if w.startswith("open ")]
-    assert len(writes) > 60                # four epochs of checkpoints, metrics, logs, figures
+    assert len(writes) > 60  # four epochs of checkpoints, metrics, logs, figures
     runners, started = threading.local(), []
 
     def one(scenario):
@@ -122,8 +129,11 @@ def small_disk(tmp_path):
     """A 1.5 MB file system of its own (tmpfs), where the machine lets us mount one."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(disk)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(disk)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not root'})")
     yield disk
@@ -152,7 +162,7 @@ def test_a_full_disk_at_any_point_then_resume_ends_bit_identical(reference, smal
             assert "No space left on device" in errors[0] and f"--resume {run}" in errors[0]
             assert "Traceback" not in output
             stopped_at.add(errors[0].split(": No space")[0])
-        filler.unlink()                               # the user frees the space
+        filler.unlink()  # the user frees the space
         if status != 0:
             advised = resume_as_advised(runner, argv, run)
             assert advised[-1][0] == 0, advised
@@ -160,4 +170,4 @@ def test_a_full_disk_at_any_point_then_resume_ends_bit_identical(reference, smal
         same(outcome(run), expected)
     runner.close()
     print("ran out of space writing:", *sorted(stopped_at), sep="\n  ")
-    assert len(stopped_at) >= 3, stopped_at           # it ran out at different writes
+    assert len(stopped_at) >= 3, stopped_at  # it ran out at different writes

@@ -2,8 +2,8 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.finetune import freeze, param_groups, trainable
 from paddle_course.models import MNIST
+from paddle_course.practice.finetune import freeze, param_groups, trainable
 
 
 def _step(model, opt):
@@ -18,7 +18,12 @@ def _step(model, opt):
 def test_frozen_parameters_do_not_change():
     paddle.seed(0)
     model = MNIST()
-    assert freeze(model, ["conv1", "conv2"]) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias"]
+    assert freeze(model, ["conv1", "conv2"]) == [
+        "conv1.weight",
+        "conv1.bias",
+        "conv2.weight",
+        "conv2.bias",
+    ]
     before = {n: p.numpy().copy() for n, p in model.named_parameters()}
     opt = paddle.optimizer.Adam(0.01, parameters=trainable(model))
     for _ in range(3):
@@ -36,4 +41,6 @@ def test_group_learning_rate_is_a_multiplier():
     grads = _step(model, opt)
     for name, p in model.named_parameters():
         rate = 0.1 * (0.25 if name.startswith("conv") else 1.0)
-        np.testing.assert_allclose(before[name] - p.numpy(), rate * grads[name], rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(
+            before[name] - p.numpy(), rate * grads[name], rtol=1e-4, atol=1e-7
+        )

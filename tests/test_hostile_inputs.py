@@ -9,10 +9,10 @@ import importlib
 import io
 import signal
 
+import hostile
 import pytest
 
-import hostile
-from paddle_course.cli import entry
+from paddle_course.lesson.cli import entry
 
 CASES = hostile.cases()
 
@@ -31,7 +31,9 @@ def test_every_numeric_flag_of_every_lesson_has_a_range():
             assert action.type not in (int, float), f"{module} {action.option_strings}"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.parse], ids=lambda c: f"{c.module} {c.what}")
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.parse], ids=lambda c: f"{c.module} {c.what}"
+)
 def test_a_value_out_of_range_is_refused_when_the_command_is_read(case):
     verdict, said = hostile.parse_case(case)
     assert verdict == "refused", said
@@ -45,8 +47,9 @@ def _watchdog(signum, frame):
     raise _Hang("no answer in 60 s: a read that waits forever (a FIFO?)")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.parse],
-                         ids=lambda c: f"{c.module} {c.what}")
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not c.parse], ids=lambda c: f"{c.module} {c.what}"
+)
 def test_a_path_of_the_wrong_kind_is_refused_before_any_work(case, tmp_path):
     argv = hostile.argv_for(case, tmp_path)
     err = io.StringIO()
@@ -65,26 +68,37 @@ def test_a_path_of_the_wrong_kind_is_refused_before_any_work(case, tmp_path):
     assert not out.exists() or not any(out.iterdir()), "a refused run left files behind"
 
 
-@pytest.mark.parametrize("module, flag", [("chapters.ch02_mnist.regularization", "--train-size"),
-                                          ("chapters.ch03_practice.finetune", "--per-class"),
-                                          ("chapters.ch03_practice.augmentation", "--scarce")])
-def test_asking_for_more_than_the_data_holds_is_refused_not_quietly_shrunk(module, flag,
-                                                                           tmp_path, capsys):
+@pytest.mark.parametrize(
+    "module, flag",
+    [
+        ("chapters.ch02_mnist.regularization", "--train-size"),
+        ("chapters.ch03_practice.finetune", "--per-class"),
+        ("chapters.ch03_practice.augmentation", "--scarce"),
+    ],
+)
+def test_asking_for_more_than_the_data_holds_is_refused_not_quietly_shrunk(
+    module, flag, tmp_path, capsys
+):
     with pytest.raises(SystemExit) as stop:
-        entry(importlib.import_module(module).main,
-              ["--quick", flag, "100000", "--output-dir", str(tmp_path / "out")])
+        entry(
+            importlib.import_module(module).main,
+            ["--quick", flag, "100000", "--output-dir", str(tmp_path / "out")],
+        )
     assert stop.value.code == 2
     assert f"error: {flag} 100000: the training split" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("module", ["chapters.ch02_mnist.export", "chapters.ch03_practice.visualize"])
-def test_weights_of_another_model_or_an_optimizer_state_are_refused_in_one_line(module, tmp_path,
-                                                                                capsys):
+@pytest.mark.parametrize(
+    "module", ["chapters.ch02_mnist.export", "chapters.ch03_practice.visualize"]
+)
+def test_weights_of_another_model_or_an_optimizer_state_are_refused_in_one_line(
+    module, tmp_path, capsys
+):
     """A ResNet's weights or a .pdopt given as the course CNN's --checkpoint: one line naming the
     file, no random weights exported or drawn."""
     import paddle
 
-    from paddle_course.models import resnet
+    from paddle_course.vision import resnet
 
     other = tmp_path / "resnet.pdparams"
     paddle.save(resnet.ResNet(layers=18, num_classes=10, width=0.125).state_dict(), str(other))
@@ -92,8 +106,10 @@ def test_weights_of_another_model_or_an_optimizer_state_are_refused_in_one_line(
     paddle.save({"linear_0.w_0_moment1_0": paddle.zeros([2])}, str(state))
     for weights in (other, state):
         with pytest.raises(SystemExit) as stop:
-            entry(importlib.import_module(module).main,
-                  ["--quick", "--checkpoint", str(weights), "--output-dir", str(tmp_path / "o")])
+            entry(
+                importlib.import_module(module).main,
+                ["--quick", "--checkpoint", str(weights), "--output-dir", str(tmp_path / "o")],
+            )
         lines = [line for line in capsys.readouterr().err.splitlines() if line]
         assert stop.value.code == 2 and len(lines) == 1
         assert lines[0].startswith(f"error: {weights} does not fit this model (MNIST)")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from paddle_course.cli import entry
+from paddle_course.lesson.cli import entry
 from paddle_course.report import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
-NO_DATA = {"chapters.ch01_housing.numpy_optimizers"}   # synthetic gradients: nothing to read
+NO_DATA = {"chapters.ch01_housing.numpy_optimizers"}  # synthetic gradients: nothing to read
 
 
 def lessons():
@@ -32,31 +32,45 @@ def test_a_bad_data_file_gives_one_line_naming_it(module, tmp_path):
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         with pytest.raises(SystemExit) as stop:
-            entry(importlib.import_module(module).main,
-                  ["--data", str(notes), "--quick", "--output-dir", str(tmp_path / "out")])
+            entry(
+                importlib.import_module(module).main,
+                ["--data", str(notes), "--quick", "--output-dir", str(tmp_path / "out")],
+            )
     assert stop.value.code == 2
     lines = [line for line in err.getvalue().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"error: {notes}: "), lines
 
 
-@pytest.mark.parametrize("module", ["chapters.ch02_mnist.loss", "chapters.ch06_nlp.sentiment",
-                                    "chapters.ch07_recommendation.movielens"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "chapters.ch02_mnist.loss",
+        "chapters.ch06_nlp.sentiment",
+        "chapters.ch07_recommendation.movielens",
+    ],
+)
 def test_an_empty_file_says_it_is_empty_whatever_its_name(module, tmp_path):
     empty = tmp_path / "download.gz"
     empty.write_bytes(b"")
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         with pytest.raises(SystemExit):
-            entry(importlib.import_module(module).main,
-                  ["--data", str(empty), "--quick", "--output-dir", str(tmp_path / "out")])
+            entry(
+                importlib.import_module(module).main,
+                ["--data", str(empty), "--quick", "--output-dir", str(tmp_path / "out")],
+            )
     assert err.getvalue().strip() == f"error: {empty}: the file is empty (0 bytes)"
 
 
 def test_as_a_new_user_runs_it(tmp_path):
     (tmp_path / "notes.txt").write_text("my notes\n")
-    done = subprocess.run([sys.executable, "-m", "chapters.ch03_practice.schedules",
-                           "--data", "notes.txt"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "chapters.ch03_practice.schedules", "--data", "notes.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("error: notes.txt: unknown MNIST format")
     assert "Traceback" not in done.stderr

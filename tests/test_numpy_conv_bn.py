@@ -15,8 +15,13 @@ def test_conv2d_by_hand_equals_paddle(padding, stride):
     w = rng.normal(size=(4, 3, 3, 5)).astype(np.float32)
     b = rng.normal(size=4).astype(np.float32)
     ours = conv2d(x, w, b, padding=padding, stride=stride)
-    theirs = F.conv2d(paddle.to_tensor(x), paddle.to_tensor(w), paddle.to_tensor(b),
-                      stride=stride, padding=padding).numpy()
+    theirs = F.conv2d(
+        paddle.to_tensor(x),
+        paddle.to_tensor(w),
+        paddle.to_tensor(b),
+        stride=stride,
+        padding=padding,
+    ).numpy()
     assert ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, atol=1e-4)
 

@@ -7,8 +7,16 @@ import paddle.nn.functional as F
 import pytest
 
 from paddle_course.data import load_housing
-from paddle_course.numpy_nn import (MLP, Linear, Network, ReLU, Sigmoid, SoftmaxCrossEntropy,
-                                    check_layer, course_split)
+from paddle_course.numpy_nn import (
+    MLP,
+    Linear,
+    Network,
+    ReLU,
+    Sigmoid,
+    SoftmaxCrossEntropy,
+    check_layer,
+    course_split,
+)
 from paddle_course.numpy_nn.compare import on_function, on_gradients
 
 RTOL = 1e-5
@@ -18,10 +26,13 @@ def t(a):
     return paddle.to_tensor(a, dtype="float64", stop_gradient=False)
 
 
-@pytest.mark.parametrize("make, paddle_fn", [
-    (lambda rng: Sigmoid(), F.sigmoid),
-    (lambda rng: ReLU(), F.relu),
-])
+@pytest.mark.parametrize(
+    "make, paddle_fn",
+    [
+        (lambda rng: Sigmoid(), F.sigmoid),
+        (lambda rng: ReLU(), F.relu),
+    ],
+)
 def test_activation_backward_matches_paddle(make, paddle_fn):
     rng = np.random.RandomState(0)
     x, upstream = rng.randn(8, 6) * 3, rng.randn(8, 6)
@@ -42,7 +53,7 @@ def test_linear_backward_matches_paddle():
     ours = layer.forward(x)
     dx = layer.backward(upstream)
     xt, W, b = t(x), t(layer.params["W"]), t(layer.params["b"])
-    out = F.linear(xt, W, b)         # Paddle's weight layout is [in, out], as ours
+    out = F.linear(xt, W, b)  # Paddle's weight layout is [in, out], as ours
     (out * t(upstream)).sum().backward()
     np.testing.assert_allclose(ours, out.numpy(), rtol=RTOL)
     for mine, theirs in ((dx, xt), (layer.grads["W"], W), (layer.grads["b"], b)):
@@ -88,7 +99,7 @@ def test_whole_mlp_gradients_match_paddle(activation):
 def test_gradient_check_catches_a_wrong_backward():
     class ForgotOneMinusY(Sigmoid):
         def backward(self, grad):
-            return grad * self.y            # should be y * (1 - y)
+            return grad * self.y  # should be y * (1 - y)
 
     x = np.random.RandomState(5).randn(4, 3)
     assert check_layer(Sigmoid(), x)["input"] < 1e-6
@@ -107,18 +118,20 @@ OPTIMIZER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, hp", OPTIMIZER_CASES, ids=[f"{n}-{i}" for i, (n, _) in
-                                                           enumerate(OPTIMIZER_CASES)])
+@pytest.mark.parametrize(
+    "name, hp", OPTIMIZER_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIMIZER_CASES)]
+)
 def test_numpy_optimizers_match_paddle_over_many_steps(name, hp):
     rng = np.random.RandomState(6)
     start = rng.randn(5, 4)
     grads = [rng.randn(5, 4) * 10.0 ** rng.uniform(-3, 1) for _ in range(300)]
     ours, theirs = on_gradients(name, start, grads, **hp)
-    assert np.abs(ours - start).max() > 1e-3          # the parameters really moved
+    assert np.abs(ours - start).max() > 1e-3  # the parameters really moved
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
     # and on a function, where each side takes the gradient at its own point
-    path, paddle_path = on_function(name, lambda p: (p[0] - 1) ** 2 + 3 * p[1] ** 2,
-                                    np.array([3.0, -2.0]), 50, **hp)
+    path, paddle_path = on_function(
+        name, lambda p: (p[0] - 1) ** 2 + 3 * p[1] ** 2, np.array([3.0, -2.0]), 50, **hp
+    )
     np.testing.assert_allclose(path, paddle_path, rtol=0, atol=1e-12)
 
 
@@ -133,7 +146,7 @@ def closed_form_gd_losses(x, y, w0, b0, eta, iterations):
     theta0 = Q.T @ np.vstack([w0, [[b0]]])
     out = {}
     for k in iterations:
-        theta = Q @ (lam[:, None] ** k * theta0 + ((1 - lam ** k) / (1 - lam))[:, None] * c)
+        theta = Q @ (lam[:, None] ** k * theta0 + ((1 - lam**k) / (1 - lam))[:, None] * c)
         out[k] = float(np.mean((X @ theta - y) ** 2))
     return out
 
@@ -156,6 +169,6 @@ def test_sgd_mode_is_seeded_and_shuffles_each_epoch():
     train, _, _ = course_split(load_housing())
     a = Network(13, seed=0).train_sgd(train, num_epochs=3, batch_size=100, eta=0.1, log=None)
     b = Network(13, seed=0).train_sgd(train, num_epochs=3, batch_size=100, eta=0.1, log=None)
-    assert len(a) == 3 * 5 and a == b                 # 404 rows: 4 batches of 100 and one of 4
+    assert len(a) == 3 * 5 and a == b  # 404 rows: 4 batches of 100 and one of 4
     c = Network(13, seed=1).train_sgd(train, num_epochs=3, batch_size=100, eta=0.1, log=None)
     assert a != c

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from paddle_course.data.splits import per_user_split, user_split
-from paddle_course.ranking import liked_targets, ranking, rating_errors
+from paddle_course.recommendation.ranking import liked_targets, ranking, rating_errors
 
 
 def ratings(users=50, seed=0):
@@ -23,7 +23,7 @@ def test_warm_split_holds_out_a_tenth_of_each_users_ratings():
     for part in (val, test):
         expected = np.minimum(np.round(0.1 * counts), (counts - 1) // 2)
         assert np.array_equal(np.bincount(user[part], minlength=len(counts)), expected)
-    assert set(user[train]) == set(user)                       # every user trains
+    assert set(user[train]) == set(user)  # every user trains
     again = per_user_split(user, seed=1)
     assert all(np.array_equal(a, b) for a, b in zip(again, (train, val, test)))
     assert not np.array_equal(per_user_split(user, seed=2)[2], test)
@@ -46,9 +46,13 @@ def test_rating_errors_by_hand():
 
 
 def test_ranking_by_hand():
-    scores = np.array([[0.9, 0.1, 0.5, 0.3, 0.7],      # user 0: target 2 (0.5), movie 4 rated
-                       [0.2, 0.2, 0.2, 0.2, 0.2],      # user 1: every score alike
-                       [0.1, 0.8, 0.3, 0.9, 0.0]])     # user 2: target 3, the best
+    scores = np.array(
+        [
+            [0.9, 0.1, 0.5, 0.3, 0.7],  # user 0: target 2 (0.5), movie 4 rated
+            [0.2, 0.2, 0.2, 0.2, 0.2],  # user 1: every score alike
+            [0.1, 0.8, 0.3, 0.9, 0.0],
+        ]
+    )  # user 2: target 3, the best
     target = np.array([2, 0, 3])
     rated = np.zeros((3, 5), bool)
     rated[[0, 0, 1, 2], [2, 4, 0, 3]] = True
@@ -61,6 +65,7 @@ def test_ranking_by_hand():
 
 
 def test_liked_targets_take_each_users_best_held_out_movie():
-    users, movies = liked_targets(np.array([1, 0, 1, 0, 1]), np.array([10, 20, 30, 40, 50]),
-                                  np.array([4, 2, 5, 3, 1]))
+    users, movies = liked_targets(
+        np.array([1, 0, 1, 0, 1]), np.array([10, 20, 30, 40, 50]), np.array([4, 2, 5, 3, 1])
+    )
     assert users.tolist() == [0, 1] and movies.tolist() == [40, 30]

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from readme_contract import COMMON, job_flags
+from readme_contract import lessons as readme_lessons
 
 from paddle_course.report import catalog
-from readme_contract import COMMON, job_flags, lessons as readme_lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [lesson.module for lesson in catalog.lessons()]
@@ -40,8 +41,11 @@ def lesson_parser(module, monkeypatch):
 
 
 def options(parser):
-    return {a.option_strings[-1] if a.option_strings[0] == "-h" else a.option_strings[0]: a
-            for a in parser._actions if a.option_strings}
+    return {
+        a.option_strings[-1] if a.option_strings[0] == "-h" else a.option_strings[0]: a
+        for a in parser._actions
+        if a.option_strings
+    }
 
 
 def test_readme_has_a_row_for_every_lesson_and_no_other():
@@ -76,8 +80,9 @@ def test_help_says_what_the_lesson_measures_and_explains_every_flag(module, monk
             assert "per-process" not in text and "each process" not in text, (module, flag)
         # a flag that takes a value says what it is when not given
         default = action.default
-        if default is argparse.SUPPRESS:                         # the job's parser: see defaults
-            default = getattr(importlib.import_module(module), "DEFAULTS", {}).get(action.dest,
-                                                                                    None)
+        if default is argparse.SUPPRESS:  # the job's parser: see defaults
+            default = getattr(importlib.import_module(module), "DEFAULTS", {}).get(
+                action.dest, None
+            )
         if action.nargs != 0 and default is not None and default is not False and flag != "--help":
             assert "default" in text, f"{module} {flag}: help does not give its default"

@@ -3,10 +3,10 @@
 import numpy as np
 import paddle
 import pytest
-
 from conftest import ML1M, write_files
-from paddle_course.data.movielens import GENRES, load_movielens, rating_inputs, title_ids
-from paddle_course.models.recommender import Biases, MatrixFactorization, TwoTower
+
+from paddle_course.recommendation.movielens import GENRES, load_movielens, rating_inputs, title_ids
+from paddle_course.recommendation.recommenders import Biases, MatrixFactorization, TwoTower
 
 
 @pytest.fixture

@@ -9,10 +9,16 @@ import paddle.nn.functional as F
 import pytest
 
 from paddle_course.data import make_loader
-from paddle_course.data.skipgram import (VALIDATION, SkipGramPairs, course_triples, draw,
-                                         keep_probability, noise_distribution)
-from paddle_course.distributed import shard
-from paddle_course.models.word2vec import SkipGram
+from paddle_course.runtime.distributed import shard
+from paddle_course.text.skipgram import SkipGram
+from paddle_course.text.skipgram_batches import (
+    VALIDATION,
+    SkipGramPairs,
+    course_triples,
+    draw,
+    keep_probability,
+    noise_distribution,
+)
 
 
 def zipf_corpus(n=20_000, vocab=50, seed=0):
@@ -41,8 +47,8 @@ def test_keep_probability_is_gensims():
     counts = np.array([model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key])
     theirs = np.array([model.wv.get_vecattr(w, "sample_int") for w in model.wv.index_to_key])
     ours = keep_probability(counts, 1e-2)
-    assert (ours < 1).sum() >= 5                       # the test exercises the formula
-    np.testing.assert_allclose(ours, theirs / (2 ** 32 - 1), rtol=1e-6)
+    assert (ours < 1).sum() >= 5  # the test exercises the formula
+    np.testing.assert_allclose(ours, theirs / (2**32 - 1), rtol=1e-6)
     assert np.all(keep_probability(counts, 0) == 1)
 
 
@@ -58,13 +64,13 @@ def test_subsampling_keeps_each_word_at_its_rate():
     assert np.all(np.abs(rate - expected) <= 4 * sigma + 1e-9)
     assert expected[0] < 0.5 and expected[-1] == 1.0
     other = loader.epoch_sequence(1)[0]
-    assert not np.array_equal(other, positions)         # drawn anew each epoch
+    assert not np.array_equal(other, positions)  # drawn anew each epoch
 
 
 def test_noise_distributions():
     counts = np.array([1000, 100, 10, 1])
     p = noise_distribution(counts, "unigram")
-    np.testing.assert_allclose(p[0] / p[1], 10 ** 0.75)
+    np.testing.assert_allclose(p[0] / p[1], 10**0.75)
     np.testing.assert_allclose(noise_distribution(counts, "uniform"), 0.25)
     with pytest.raises(ValueError, match="unigram"):
         noise_distribution(counts, "zipf")
@@ -76,14 +82,13 @@ def test_noise_distributions():
 def test_batches_hold_windows_and_negatives_as_specified():
     # every word distinct, so that an id is a corpus position; no subsampling
     n = 30_000
-    pairs = SkipGramPairs(np.arange(n, dtype=np.int32), np.ones(n), window=3, negatives=5,
-                          sample=0)
+    pairs = SkipGramPairs(np.arange(n, dtype=np.int32), np.ones(n), window=3, negatives=5, sample=0)
     loader = pairs.loader(1000)
     center, words, labels = loader.batch(0, 7)
     assert words.shape == (len(center), 6) and labels.dtype == np.float32
     assert np.all(labels[:, 0] == 1) and np.all(labels[:, 1:] == 0)
-    assert not np.any(words[:, 1:] == words[:, :1])      # a negative is never the context
-    assert set(center) == set(range(7000, 8000))          # batch 7: corpus words 7000..7999
+    assert not np.any(words[:, 1:] == words[:, :1])  # a negative is never the context
+    assert set(center) == set(range(7000, 8000))  # batch 7: corpus words 7000..7999
     distance = np.abs(words[:, 0] - center)
     assert distance.min() == 1 and distance.max() == 3
     # each center has 2, 4 or 6 contexts (its window reaches 1, 2 or 3 words, equally likely)
@@ -113,7 +118,7 @@ def test_negatives_follow_the_unigram_075_distribution():
     sigma = np.sqrt(expected * (1 - expected) / negatives.size)
     assert np.all(np.abs(freq - expected) <= 5 * sigma)
     raw = counts / counts.sum()
-    assert abs(freq[0] - expected[0]) < abs(freq[0] - raw[0]) / 5   # count^0.75, not count
+    assert abs(freq[0] - expected[0]) < abs(freq[0] - raw[0]) / 5  # count^0.75, not count
 
 
 def test_batches_depend_only_on_seed_epoch_and_batch():
@@ -123,7 +128,7 @@ def test_batches_depend_only_on_seed_epoch_and_batch():
     b = make_loader(pairs, 500, shuffle=True, seed=3)
     a.batch_sampler.set_epoch(2)
     whole = [[t.numpy() for t in batch] for batch in a]
-    b.batch_sampler.set_epoch(2, start_batch=17)             # a resumed epoch
+    b.batch_sampler.set_epoch(2, start_batch=17)  # a resumed epoch
     tail = [[t.numpy() for t in batch] for batch in b]
     assert len(whole) == len(a) == 40 and len(tail) == 23
     for x, y in zip(whole[17:], tail):
@@ -158,6 +163,7 @@ def test_validation_pairs_are_the_same_every_epoch_and_shard_by_rank():
     # two ranks evaluate alternate batches, drawn as one process draws them
     class Place:
         rank, world_size = 1, 2
+
     parts = [make_loader(val.shard(0, 2), 1000), make_loader(shard(val, Place()), 1000)]
     assert [len(p) for p in parts] == [5, 5] and len(loader) == 10
     for rank, part in enumerate(parts):
@@ -176,7 +182,7 @@ def test_skipgram_loss_equals_numpy():
     loss = F.binary_cross_entropy_with_logits(logits, paddle.to_tensor(labels))
     w_in, w_out = model.embedding.weight.numpy(), model.embedding_out.weight.numpy()
     z = np.einsum("pd,ptd->pt", w_in[center], w_out[words])
-    expected = np.mean(np.logaddexp(0, z) - labels * z)       # -y log s(z) - (1-y) log(1-s(z))
+    expected = np.mean(np.logaddexp(0, z) - labels * z)  # -y log s(z) - (1-y) log(1-s(z))
     np.testing.assert_allclose(logits.numpy(), z, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(float(loss), expected, rtol=1e-5)
     assert np.abs(w_in).max() <= 0.5 / 8 and np.abs(w_out).max() <= 0.1
@@ -186,9 +192,18 @@ def test_course_triples_are_what_the_course_builds():
     ids = np.array([0, 1, 2, 3, 4, 5], dtype=np.int32)
     triples = course_triples(ids, vocab_size=50, window=1, negatives=2)
     positives = [(c, t) for c, t, label in triples if label == 1]
-    assert positives == [(0, 1), (1, 0), (1, 2), (2, 1), (2, 3), (3, 2), (3, 4), (4, 3), (4, 5),
-                         (5, 4)]
+    assert positives == [
+        (0, 1),
+        (1, 0),
+        (1, 2),
+        (2, 1),
+        (2, 3),
+        (3, 2),
+        (3, 4),
+        (4, 3),
+        (4, 5),
+        (5, 4),
+    ]
     assert len(triples) == 3 * len(positives)
     # a negative is never a word of the window (the course's exclusion); here id = position
-    assert all(t not in {c - 1, c + 1} & set(ids.tolist())
-               for c, t, label in triples if label == 0)
+    assert all(t not in {c - 1, c + 1} & set(ids.tolist()) for c, t, label in triples if label == 0)

@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 from visualdl import LogReader
 
-from tools.plot import (label, moving_average, plot, plot_bars, plot_comparison, plot_history,
-                        plot_lr_range, plot_panels, plot_paths)
+from tools.plot import (
+    label,
+    moving_average,
+    plot,
+    plot_bars,
+    plot_comparison,
+    plot_history,
+    plot_lr_range,
+    plot_panels,
+    plot_paths,
+)
 from tools.vdl import VisualDLLogger
 
 
@@ -24,8 +33,15 @@ def test_vdl_curves_continue_across_a_resume(tmp_path):
     for step in range(6, 8):
         log.scalar("train/loss", 100 + step, step)
     log.close()
-    assert _scalars(tmp_path, "train/loss") == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5),
-                                                (6, 106), (7, 107)]
+    assert _scalars(tmp_path, "train/loss") == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 4),
+        (5, 5),
+        (6, 106),
+        (7, 107),
+    ]
 
 
 def test_vdl_histograms_and_images(tmp_path):
@@ -52,17 +68,28 @@ def test_vdl_off_writes_nothing_and_says_so(tmp_path, capsys):
 
 def test_moving_average_is_the_mean_of_each_window():
     assert moving_average([1, 2, 3, 4], 2).tolist() == [1.5, 2.5, 3.5]
-    assert moving_average([1, 2], 5).tolist() == [1, 2]          # too short to smooth: as it is
+    assert moving_average([1, 2], 5).tolist() == [1, 2]  # too short to smooth: as it is
 
 
 def test_plots_are_written_as_png(tmp_path):
-    history = [{"epoch": e, "train_loss": 1 / e, "train_acc": 0.5, "val_loss": 1.2 / e,
-                "val_acc": 0.4} for e in range(1, 4)]
-    paths = [plot([3, 2, 1], tmp_path / "loss.png"), plot_history(history, tmp_path / "h.png"),
-             plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png"),
-             plot_panels({"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}, "others": {"adam": [2, 1, 0.5]}},
-                         tmp_path / "p.png", "batch", "loss", log=True, smooth=2),
-             plot_lr_range([1e-5, 1e-3, 1e-1], [2.3, 1.0, 5.0], 1e-4, tmp_path / "r.png")]
+    history = [
+        {"epoch": e, "train_loss": 1 / e, "train_acc": 0.5, "val_loss": 1.2 / e, "val_acc": 0.4}
+        for e in range(1, 4)
+    ]
+    paths = [
+        plot([3, 2, 1], tmp_path / "loss.png"),
+        plot_history(history, tmp_path / "h.png"),
+        plot_comparison({"a": history, "b": [0.1, 0.2]}, tmp_path / "c.png"),
+        plot_panels(
+            {"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}, "others": {"adam": [2, 1, 0.5]}},
+            tmp_path / "p.png",
+            "batch",
+            "loss",
+            log=True,
+            smooth=2,
+        ),
+        plot_lr_range([1e-5, 1e-3, 1e-1], [2.3, 1.0, 5.0], 1e-4, tmp_path / "r.png"),
+    ]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -71,11 +98,13 @@ def test_plots_are_written_as_png(tmp_path):
 def figures(monkeypatch):
     """Every figure the plotting functions save, kept open for inspection."""
     kept = []
+
     def keep(fig, path):
         fig.tight_layout()
         kept.append(fig)
         return path
-    module = importlib.import_module("tools.plot")   # tools.plot is also the function plot()
+
+    module = importlib.import_module("tools.plot")  # tools.plot is also the function plot()
     monkeypatch.setattr(module, "_save", keep)
     yield kept
     for fig in kept:
@@ -100,12 +129,19 @@ def test_figures_are_readable(tmp_path, figures):
     plot_comparison({"spiky": spiky}, tmp_path / "s.png", key="val_loss")
     plot([3, 2, 1], tmp_path / "l.png")
     plot_lr_range([1e-5, 1e-3, 1e-1], [30.0, 1.0, 0.5], 1e-3, tmp_path / "r.png")
-    plot_panels({"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}}, tmp_path / "p.png", "batch", "loss",
-                log=True)
-    plot_bars({"x": {"a": (1.0, 0.1)}}, tmp_path / "b.png", "accuracy (fraction correct)",
-              xlabel="scheme")
-    plot_paths(lambda p: p[0] ** 2 + p[1] ** 2, {"sgd": np.zeros((3, 2))}, tmp_path / "q.png",
-               (-1, 1), (-1, 1))
+    plot_panels(
+        {"sweep": {"lr 0.1": [3, 2, 1, 30, 0.5]}}, tmp_path / "p.png", "batch", "loss", log=True
+    )
+    plot_bars(
+        {"x": {"a": (1.0, 0.1)}}, tmp_path / "b.png", "accuracy (fraction correct)", xlabel="scheme"
+    )
+    plot_paths(
+        lambda p: p[0] ** 2 + p[1] ** 2,
+        {"sgd": np.zeros((3, 2))},
+        tmp_path / "q.png",
+        (-1, 1),
+        (-1, 1),
+    )
     for fig in figures:
         _readable(fig)
     history, comparison, spiked = (f.axes for f in figures[:3])
@@ -116,7 +152,7 @@ def test_figures_are_readable(tmp_path, figures):
     assert all(line.get_marker() == "." for line in comparison[0].get_lines())
     assert [t for t in comparison[0].get_xticks() if 0.5 <= t <= 1.5] == [1]
     assert spiked[0].get_yscale() == "log" and "log scale" in spiked[0].get_ylabel()
-    assert history[0].get_yscale() == "linear"               # 2.1-2.3: no need for a log axis
+    assert history[0].get_yscale() == "linear"  # 2.1-2.3: no need for a log axis
     lr_range = figures[4].axes[0]
     assert lr_range.get_xscale() == lr_range.get_yscale() == "log"
 
@@ -125,4 +161,4 @@ def test_labels_spell_out_keys():
     assert label("val_acc") == "validation accuracy (fraction correct)"
     assert label("train_loss") == "training loss (mean per sample)"
     assert label("lr") == "learning rate"
-    assert label("running mean") == "running mean"                 # unknown: as it is
+    assert label("running mean") == "running mean"  # unknown: as it is

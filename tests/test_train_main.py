@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import paddle
 import pytest
+from conftest import checkpoint_params, digits, write_course_json
+from readme_contract import check_outputs
 
 from chapters.ch02_mnist import train
-from conftest import checkpoint_params, digits, write_course_json
-from paddle_course.cli import QUICK_NOTE, ConfigError
-from paddle_course.run_folder import FolderError
-from readme_contract import check_outputs
+from paddle_course.errors import ConfigError, FolderError
+from paddle_course.lesson.cli import QUICK_NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,14 +27,22 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     check_outputs("chapters.ch02_mnist.train", out)
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]
-    assert "on 128 samples (one sample = 0.78%)" in printed        # how coarse the figure is
+    assert "on 128 samples (one sample = 0.78%)" in printed  # how coarse the figure is
     assert 0 <= saved["test"]["acc"] <= 1 and saved["test"]["checkpoint"] == "best"
     assert len(saved["history"]) == 1 and saved["config"]["epochs"] == 1
-    assert set(saved["history"][0]) >= {"epoch", "step", "train_loss", "train_acc", "val_loss",
-                                        "val_acc", "lr", "seconds"}
+    assert set(saved["history"][0]) >= {
+        "epoch",
+        "step",
+        "train_loss",
+        "train_acc",
+        "val_loss",
+        "val_acc",
+        "lr",
+        "seconds",
+    }
     assert saved["best"]["epoch"] == 1 and saved["data"]["sizes"]["train"] == 512
     index = json.loads((out / "checkpoints/index.json").read_text())
-    assert index["best"] == index["last"] == "epoch-0001-step-000016"     # 512 digits / 32
+    assert index["best"] == index["last"] == "epoch-0001-step-000016"  # 512 digits / 32
     assert sorted(p.name for p in (out / "checkpoints").iterdir()) == [index["last"], "index.json"]
     assert list((out / "vdl").glob("vdlrecords.*.log")) and (out / "plots/history.png").is_file()
     assert "test (best checkpoint" in printed and str(out / "metrics.json") in printed
@@ -44,19 +52,25 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     assert set(run["files"]) == {"metrics.json", "checkpoints/", "vdl/", "plots/history.png"}
     # the checkpoint is plain Paddle: the course's loading code works on it
     params = paddle.load(str(out / "checkpoints" / index["best"] / "model.pdparams"))
-    assert sorted(params) == sorted(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                                     "fc.weight", "fc.bias"])
+    assert sorted(params) == sorted(
+        ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"]
+    )
 
 
 def test_course_json_data_and_resume_refusals(tmp_path):
-    data = write_course_json(tmp_path / "mnist.json.gz", [digits(40, 1), digits(20, 2), digits(30, 3)])
+    data = write_course_json(
+        tmp_path / "mnist.json.gz", [digits(40, 1), digits(20, 2), digits(30, 3)]
+    )
     out = tmp_path / "run"
-    metrics = train.main(["--data", str(data), "--epochs", "1", "--output-dir", str(out),
-                          "--no-visualdl"])
+    metrics = train.main(
+        ["--data", str(data), "--epochs", "1", "--output-dir", str(out), "--no-visualdl"]
+    )
     assert metrics["test"]["samples"] == 30 and metrics["data"]["scale"] == "[-1, 1] as is"
     with pytest.raises(ConfigError, match="--lr: 0.5 now, 0.003 in the checkpoint"):
         train.main(["--resume", str(out), "--lr", "0.5"])
-    other = write_course_json(tmp_path / "other.json.gz", [digits(40, 9), digits(20, 2), digits(30, 3)])
+    other = write_course_json(
+        tmp_path / "other.json.gz", [digits(40, 9), digits(20, 2), digits(30, 3)]
+    )
     with pytest.raises(ConfigError, match="is not the data the run"):
         train.main(["--resume", str(out), "--data", str(other), "--epochs", "2"])
     with pytest.raises(FolderError, match="nothing to resume"):
@@ -64,8 +78,14 @@ def test_course_json_data_and_resume_refusals(tmp_path):
 
 
 def _run(args, **kw):
-    return subprocess.Popen([sys.executable, *args], cwd=kw.pop("cwd", ROOT), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=kw.pop("cwd", ROOT),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kw,
+    )
 
 
 def test_a_finished_run_is_kept_unless_overwrite_is_given(tmp_path, capsys):
@@ -76,18 +96,21 @@ def test_a_finished_run_is_kept_unless_overwrite_is_given(tmp_path, capsys):
         train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2"])
     assert (out / "metrics.json").read_bytes() == kept and checkpoint_params(out, "best")
     capsys.readouterr()
-    replaced = train.main(["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2",
-                           "--overwrite"])
+    replaced = train.main(
+        ["--quick", "--no-visualdl", "--output-dir", str(out), "--epochs", "2", "--overwrite"]
+    )
     assert "replacing the finished run" in capsys.readouterr().out
     assert len(replaced["history"]) == 2 and (out / "metrics.json").read_bytes() != kept
 
 
 def test_script_form_runs_from_another_directory(tmp_path):
-    proc = _run([str(ROOT / "chapters/ch02_mnist/train.py"), "--quick", "--no-visualdl"], cwd=tmp_path)
+    proc = _run(
+        [str(ROOT / "chapters/ch02_mnist/train.py"), "--quick", "--no-visualdl"], cwd=tmp_path
+    )
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert (tmp_path / "outputs/ch02_mnist/train/metrics.json").is_file()
-    lines = out.strip().splitlines()          # a quick run says so first and last
+    lines = out.strip().splitlines()  # a quick run says so first and last
     assert lines[0] == lines[-1] == QUICK_NOTE and out.count(QUICK_NOTE) == 2
 
 
@@ -104,7 +127,7 @@ def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
     run = tmp_path / "run"
     proc = _run([*args, "--output-dir", str(run)])
     deadline = time.time() + 120
-    while not (run / "checkpoints/index.json").exists():     # training is under way
+    while not (run / "checkpoints/index.json").exists():  # training is under way
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
         time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
@@ -122,7 +145,7 @@ def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
     resumed = _run(["-m", "chapters.ch02_mnist.train", "--resume", str(run)])
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"it stopped {where}" in out              # the refusal and resume count alike
+    assert f"it stopped {where}" in out  # the refusal and resume count alike
     a, b = _params(tmp_path / "ref"), _params(run)
     assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)
     ma = json.loads((tmp_path / "ref/metrics.json").read_text())

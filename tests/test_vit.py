@@ -4,7 +4,7 @@ import numpy as np
 import paddle
 import pytest
 
-from paddle_course.models.vit import MultiHeadSelfAttention, ViT
+from paddle_course.vision.vit import MultiHeadSelfAttention, ViT
 
 
 @pytest.mark.parametrize("dim, heads, tokens", [(32, 4, 50), (16, 1, 3), (24, 8, 10)])

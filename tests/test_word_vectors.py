@@ -5,45 +5,64 @@ import logging
 
 import numpy as np
 import pytest
-
 from conftest import write_text8
-from paddle_course.data import DataError
-from paddle_course.data.wordcorpus import load_corpus
-from paddle_course.word_vectors import (WordVectors, read_analogies, read_pairs, spearman)
+
+from paddle_course.errors import DataError
+from paddle_course.text.corpus import load_corpus
+from paddle_course.text.word_vectors import WordVectors, read_analogies, read_pairs, spearman
 
 gensim = pytest.importorskip("gensim")
 logging.getLogger("gensim").setLevel(logging.WARNING)
 
-WORDS = ["king", "queen", "man", "woman", "paris", "france", "rome", "italy", "big", "bigger",
-         "small", "smaller", "cat", "dog"]
+WORDS = [
+    "king",
+    "queen",
+    "man",
+    "woman",
+    "paris",
+    "france",
+    "rome",
+    "italy",
+    "big",
+    "bigger",
+    "small",
+    "smaller",
+    "cat",
+    "dog",
+]
 
 
 @pytest.fixture
 def vectors():
     rng = np.random.default_rng(0)
     v = rng.normal(size=(len(WORDS), 6)).astype(np.float32)
-    v[1] = v[0] - v[2] + v[3] + 0.1 * rng.normal(size=6)    # queen ~ king - man + woman
-    v[5] = v[4] - v[6] + v[7] + 0.1 * rng.normal(size=6)    # france ~ paris - rome + italy
+    v[1] = v[0] - v[2] + v[3] + 0.1 * rng.normal(size=6)  # queen ~ king - man + woman
+    v[5] = v[4] - v[6] + v[7] + 0.1 * rng.normal(size=6)  # france ~ paris - rome + italy
     return WordVectors(WORDS, v)
 
 
 def test_spearman_is_scipys_with_ties():
     from scipy.stats import spearmanr
+
     rng = np.random.default_rng(1)
-    x, y = rng.integers(0, 5, 40), rng.normal(size=40)        # many ties in x
+    x, y = rng.integers(0, 5, 40), rng.normal(size=40)  # many ties in x
     assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic, abs=1e-12)
 
 
 def test_pairs_and_analogies_score_as_gensim_scores_them(vectors, tmp_path):
     pairs = tmp_path / "pairs.tsv"
-    pairs.write_text("# a comment\n# Word 1\tWord 2\tHuman (mean)\nking\tqueen\t8.5\n"
-                     "Cat\tdog\t7.0\nbig\tsmall\t2.0\nparis\tfrance\t6.0\nman\tunicorn\t5.0\n"
-                     "rome\titaly\t6.5\nwoman\tman\t7.0\n")
+    pairs.write_text(
+        "# a comment\n# Word 1\tWord 2\tHuman (mean)\nking\tqueen\t8.5\n"
+        "Cat\tdog\t7.0\nbig\tsmall\t2.0\nparis\tfrance\t6.0\nman\tunicorn\t5.0\n"
+        "rome\titaly\t6.5\nwoman\tman\t7.0\n"
+    )
     questions = tmp_path / "questions.txt"
-    questions.write_text(": family\nman woman king queen\nwoman man queen king\n"
-                         "man king woman queen\nman woman boy girl\n"
-                         ": capitals\nrome italy paris france\nitaly rome france paris\n"
-                         ": grammar\nbig bigger small smaller\nsmall smaller big bigger\n")
+    questions.write_text(
+        ": family\nman woman king queen\nwoman man queen king\n"
+        "man king woman queen\nman woman boy girl\n"
+        ": capitals\nrome italy paris france\nitaly rome france paris\n"
+        ": grammar\nbig bigger small smaller\nsmall smaller big bigger\n"
+    )
     kv = gensim.models.KeyedVectors(vector_size=6)
     kv.add_vectors(WORDS, vectors.vectors)
     _, (rho, _), oov = kv.evaluate_word_pairs(str(pairs))
@@ -54,10 +73,13 @@ def test_pairs_and_analogies_score_as_gensim_scores_them(vectors, tmp_path):
     result = vectors.evaluate_analogies(read_analogies(questions))
     assert result["accuracy"] == pytest.approx(score)
     assert result["covered"] == 7 and result["questions"] == 8
-    theirs = {s["section"]: [len(s["correct"]), len(s["correct"]) + len(s["incorrect"])]
-              for s in sections if s["section"] != "Total accuracy"}
+    theirs = {
+        s["section"]: [len(s["correct"]), len(s["correct"]) + len(s["incorrect"])]
+        for s in sections
+        if s["section"] != "Total accuracy"
+    }
     assert result["sections"] == theirs
-    assert 0 < score < 1                            # the test tells right from wrong answers
+    assert 0 < score < 1  # the test tells right from wrong answers
 
 
 def test_nearest_and_text_format_round_trip(vectors, tmp_path):
@@ -100,7 +122,7 @@ def test_corpus_holds_out_text_and_drops_rare_words(tmp_path):
     assert np.array_equal(np.bincount(corpus.train, minlength=len(kept)), corpus.counts)
     assert sum(len(s) for s in corpus.sentences()) == len(corpus.train)
     first = load_corpus(path, corpus_rate=0.5)
-    assert first.total_words == 10_000                        # the course's corpus_rate
+    assert first.total_words == 10_000  # the course's corpus_rate
 
 
 def test_corpus_refuses_bad_text(tmp_path):

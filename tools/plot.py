@@ -8,20 +8,27 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
-matplotlib.use("Agg")   # no display needed; must precede pyplot's import
+matplotlib.use("Agg")  # no display needed; must precede pyplot's import
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from paddle_course.atomic import write_bytes  # noqa: E402
-from paddle_course.run_folder import written  # noqa: E402
+from paddle_course.lesson.run_folder import written  # noqa: E402
+from paddle_course.runtime.atomic import write_bytes  # noqa: E402
 
 # What a history key means, with its unit, for axis labels and titles (a key not listed is
 # shown as it is): "val_acc" tells a learner less than "validation accuracy (fraction correct)".
-LABELS = {"acc": "accuracy (fraction correct)", "binary_acc": "accuracy (fraction correct)",
-          "loss": "loss (mean per sample)", "map": "mAP@0.5 (0-1)", "auc": "ROC AUC (0-1)",
-          "rmse": "RMSE (rating stars)", "mae": "MAE (rating stars)", "lr": "learning rate"}
+LABELS = {
+    "acc": "accuracy (fraction correct)",
+    "binary_acc": "accuracy (fraction correct)",
+    "loss": "loss (mean per sample)",
+    "map": "mAP@0.5 (0-1)",
+    "auc": "ROC AUC (0-1)",
+    "rmse": "RMSE (rating stars)",
+    "mae": "MAE (rating stars)",
+    "lr": "learning rate",
+}
 SPLITS = {"train": "training", "val": "validation", "test": "test"}
-ORDERS_OF_MAGNITUDE = 1.5    # a loss axis spanning more (a factor ~30) is drawn on a log scale
+ORDERS_OF_MAGNITUDE = 1.5  # a loss axis spanning more (a factor ~30) is drawn on a log scale
 
 
 def label(key):
@@ -105,8 +112,11 @@ def plot_history(history, path):
                 ax.plot(epochs, series, marker=".", label=SPLITS[split])
         log = metric == "loss" and _wants_log(values)
         name = LABELS.get(metric, metric)
-        ax.set(title=f"{name.split(' (')[0]} per epoch", xlabel="epoch",
-               ylabel=name + (" (log scale)" if log else ""))
+        ax.set(
+            title=f"{name.split(' (')[0]} per epoch",
+            xlabel="epoch",
+            ylabel=name + (" (log scale)" if log else ""),
+        )
         if log:
             ax.set_yscale("log")
         _epochs_axis(ax)
@@ -125,8 +135,12 @@ def plot_comparison(runs, path, key="val_acc", title=None, xlabel="epoch", ylabe
     for name, series in runs.items():
         values = [r[key] for r in series] if series and isinstance(series[0], dict) else series
         everything += list(values)
-        ax.plot(range(1, len(values) + 1), values, label=str(name),
-                marker="." if len(values) <= 30 else None)
+        ax.plot(
+            range(1, len(values) + 1),
+            values,
+            label=str(name),
+            marker="." if len(values) <= 30 else None,
+        )
     log = "loss" in key and _wants_log(everything)
     ylabel = ylabel or label(key)
     ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if log else ""))
@@ -157,17 +171,30 @@ def plot_panels(panels, path, xlabel, ylabel, log=False, smooth=1, title=None):
         smoothed = False
         for curve, values in curves.items():
             values = np.asarray(values, dtype=float)
-            window = smooth if len(values) >= smooth else 1        # a short run: as measured
-            line, = ax.plot(range(1, len(values) + 1), values, alpha=0.25 if window > 1 else 1,
-                            linewidth=0.8, label=None if window > 1 else str(curve))
+            window = smooth if len(values) >= smooth else 1  # a short run: as measured
+            (line,) = ax.plot(
+                range(1, len(values) + 1),
+                values,
+                alpha=0.25 if window > 1 else 1,
+                linewidth=0.8,
+                label=None if window > 1 else str(curve),
+            )
             if window > 1:
                 smoothed = True
-                mean = moving_average(values, window)          # point i: the mean up to batch i
-                ax.plot(range(window, window + len(mean)), mean, color=line.get_color(),
-                        label=str(curve))
-        ax.set(title=name, xlabel=xlabel,
-               ylabel=ylabel + (f" ({smooth}-point mean)" if smoothed else "")
-               + (", log scale" if log else ""))
+                mean = moving_average(values, window)  # point i: the mean up to batch i
+                ax.plot(
+                    range(window, window + len(mean)),
+                    mean,
+                    color=line.get_color(),
+                    label=str(curve),
+                )
+        ax.set(
+            title=name,
+            xlabel=xlabel,
+            ylabel=ylabel
+            + (f" ({smooth}-point mean)" if smoothed else "")
+            + (", log scale" if log else ""),
+        )
         if log:
             ax.set_yscale("log")
         ax.grid(alpha=0.3, which="both")
@@ -184,11 +211,17 @@ def plot_lr_range(rates, losses, suggestion, path):
     ax.plot(rates, losses, label="loss (smoothed)")
     low = int(np.argmin(losses))
     ax.plot(rates[low], losses[low], "o", color="grey", label=f"lowest loss at {rates[low]:.2g}")
-    ax.axvline(suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}")
-    log = _wants_log(losses)          # the first steps' loss can be 50x the lowest
-    ax.set(xscale="log", yscale="log" if log else "linear", title="LR range test",
-           xlabel="learning rate (log scale)",
-           ylabel="training loss (smoothed" + (", log scale)" if log else ")"))
+    ax.axvline(
+        suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}"
+    )
+    log = _wants_log(losses)  # the first steps' loss can be 50x the lowest
+    ax.set(
+        xscale="log",
+        yscale="log" if log else "linear",
+        title="LR range test",
+        xlabel="learning rate (log scale)",
+        ylabel="training loss (smoothed" + (", log scale)" if log else ")"),
+    )
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return _save(fig, path)
@@ -201,8 +234,9 @@ def plot_surface(a, b, values, path, xlabel, ylabel, title="loss surface"):
     fig = plt.figure(figsize=(7, 5))
     ax = fig.add_subplot(projection="3d")
     A, B = np.meshgrid(a, b, indexing="ij")
-    ax.plot_surface(A, B, values, cmap="rainbow", rstride=max(1, len(a) // 80),
-                    cstride=max(1, len(b) // 80))
+    ax.plot_surface(
+        A, B, values, cmap="rainbow", rstride=max(1, len(a) // 80), cstride=max(1, len(b) // 80)
+    )
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel, zlabel="loss")
     return _save(fig, path)
 
@@ -238,7 +272,7 @@ def tile(images, cols=8, pad=2):
     grid = np.zeros((rows * (h + pad), cols * (w + pad)))
     for i, img in enumerate(images):
         r, c = divmod(i, cols)
-        grid[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = img
+        grid[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = img
     return (grid * 255).astype(np.uint8)
 
 
@@ -266,7 +300,9 @@ def plot_bars(groups, path, ylabel, title=None, xlabel=None):
         values = [groups[g][name][0] for g in labels]
         errors = [groups[g][name][1] for g in labels]
         errors = None if all(e is None for e in errors) else [e or 0 for e in errors]
-        ax.bar(np.arange(len(labels)) + i * width, values, width, yerr=errors, capsize=3, label=name)
+        ax.bar(
+            np.arange(len(labels)) + i * width, values, width, yerr=errors, capsize=3, label=name
+        )
     ax.set_xticks(np.arange(len(labels)) + width * (len(series) - 1) / 2, labels)
     ax.set(ylabel=ylabel, xlabel=xlabel or "")
     _title(ax, title or ylabel)
@@ -315,8 +351,15 @@ def plot_heatmaps(panels, rows, cols, path, xlabel, ylabel, title=None, fmt="{:.
         values = np.asarray(values, dtype=np.float64)
         ax.imshow(np.nan_to_num(values, nan=0.0), cmap="viridis", vmin=0, vmax=1)
         for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, "NaN" if np.isnan(v) else fmt.format(v), ha="center", va="center",
-                    color="white" if np.isnan(v) or v < 0.6 else "black", fontsize=9)
+            ax.text(
+                j,
+                i,
+                "NaN" if np.isnan(v) else fmt.format(v),
+                ha="center",
+                va="center",
+                color="white" if np.isnan(v) or v < 0.6 else "black",
+                fontsize=9,
+            )
         ax.set_xticks(range(len(cols)), [str(c) for c in cols])
         ax.set_yticks(range(len(rows)), [str(r) for r in rows])
         ax.set(title=name, xlabel=xlabel, ylabel=ylabel)
@@ -331,14 +374,19 @@ def plot_distributions(panels, path, cols=3, title=None):
     (counts that span orders of magnitude, such as ratings per movie)."""
     rows = -(-len(panels) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.3 * cols, 3.4 * rows), squeeze=False)
-    for ax in axes.ravel()[len(panels):]:
+    for ax in axes.ravel()[len(panels) :]:
         ax.axis("off")
     for ax, (name, (labels, counts, xlabel, log)) in zip(axes.ravel(), panels.items()):
         ax.bar(range(len(counts)), counts, color="tab:blue")
         turn = len(labels) > 8 or any(len(str(x)) > 3 for x in labels)
-        ax.set_xticks(range(len(labels)), [str(x) for x in labels], fontsize=8,
-                      rotation=55 if turn else 0, ha="right" if turn else "center",
-                      rotation_mode="anchor")
+        ax.set_xticks(
+            range(len(labels)),
+            [str(x) for x in labels],
+            fontsize=8,
+            rotation=55 if turn else 0,
+            ha="right" if turn else "center",
+            rotation_mode="anchor",
+        )
         ax.set(title=name, xlabel=xlabel, ylabel="count (log scale)" if log else "count")
         if log:
             ax.set_yscale("log")
@@ -361,15 +409,31 @@ def plot_detections(panels, path, cols=4, class_names=None):
         ax.axis("off")
     for ax, (title, image, boxes) in zip(axes.ravel(), panels):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
-        ax.set(xlim=(0, image.shape[1]), ylim=(image.shape[0], 0))   # boxes past the edge: cut
+        ax.set(xlim=(0, image.shape[1]), ylim=(image.shape[0], 0))  # boxes past the edge: cut
         for (x1, y1, x2, y2), cls, score in boxes:
             truth = score is None
-            ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=1.4,
-                                   ls="--" if truth else "-", color="lime" if truth else "red"))
+            ax.add_patch(
+                Rectangle(
+                    (x1, y1),
+                    x2 - x1,
+                    y2 - y1,
+                    fill=False,
+                    lw=1.4,
+                    ls="--" if truth else "-",
+                    color="lime" if truth else "red",
+                )
+            )
             if not truth and cls is not None:
                 name = class_names[cls] if class_names else cls
-                ax.text(x1, y1, f"{name} {score:.2f}", color="white", fontsize=7, va="bottom",
-                        bbox=dict(facecolor="red", alpha=0.6, pad=1, lw=0))
+                ax.text(
+                    x1,
+                    y1,
+                    f"{name} {score:.2f}",
+                    color="white",
+                    fontsize=7,
+                    va="bottom",
+                    bbox=dict(facecolor="red", alpha=0.6, pad=1, lw=0),
+                )
         ax.set_title(title, fontsize=9, pad=8)
     return _save(fig, path)
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from paddle_course.run_folder import written
+from paddle_course.lesson.run_folder import written
 
 
 class VisualDLLogger:
@@ -34,12 +34,14 @@ class VisualDLLogger:
             return
         from visualdl import LogWriter
 
-        written(f"{self.logdir}/")      # VisualDL writes this folder: all of it is the run's
+        written(f"{self.logdir}/")  # VisualDL writes this folder: all of it is the run's
         old_files = sorted(self.logdir.glob("vdlrecords.*.log*"))
         # read before writing: a new writer could otherwise truncate a file of the same name
         carried = self._read_scalars(old_files, resume_step) if resume_step is not None else []
         # nanoseconds in the name: unique, and newer than VisualDL's own second-based names
-        self.writer = LogWriter(logdir=str(self.logdir), file_name=f"vdlrecords.{time.time_ns()}.log")
+        self.writer = LogWriter(
+            logdir=str(self.logdir), file_name=f"vdlrecords.{time.time_ns()}.log"
+        )
         for tag, value, step, walltime in carried:
             self.writer.add_scalar(tag, value, step, walltime=walltime)
         self.writer.flush()
@@ -60,8 +62,11 @@ class VisualDLLogger:
                 whole.write_bytes(whole_records(f.read_bytes()))
                 reader = LogReader(file_path=str(whole))
                 for tag in reader.get_tags().get("scalar", []):
-                    records += [(tag, r.value, r.id, r.timestamp)
-                                for r in reader.get_data("scalar", tag) if r.id <= upto]
+                    records += [
+                        (tag, r.value, r.id, r.timestamp)
+                        for r in reader.get_data("scalar", tag)
+                        if r.id <= upto
+                    ]
         return records
 
     def scalar(self, tag, value, step):
@@ -91,27 +96,42 @@ class VisualDLLogger:
 
         labels = np.asarray(labels).reshape(-1) > 0.5
         scores = np.asarray(scores, dtype=np.float64).reshape(-1)
-        called = scores[None, :] >= np.linspace(0, 1, num_thresholds)[:, None]   # [T, N]
+        called = scores[None, :] >= np.linspace(0, 1, num_thresholds)[:, None]  # [T, N]
         tp = (called & labels).sum(1)
         fp = (called & ~labels).sum(1)
         fn, tn = labels.sum() - tp, (~labels).sum() - fp
         rate = lambda a, b: (a / np.maximum(a + b, 1)).tolist()
         counts = dict(tp=tp.tolist(), fp=fp.tolist(), tn=tn.tolist(), fn=fn.tolist())
         if kind == "roc":
-            record = roc_curve_raw(tag=tag, tpr=rate(tp, fn), fpr=rate(fp, tn), step=step,
-                                   walltime=round(time.time() * 1000), **counts)
+            record = roc_curve_raw(
+                tag=tag,
+                tpr=rate(tp, fn),
+                fpr=rate(fp, tn),
+                step=step,
+                walltime=round(time.time() * 1000),
+                **counts,
+            )
         else:
-            record = pr_curve_raw(tag=tag, precision=rate(tp, fp), recall=rate(tp, fn),
-                                  step=step, walltime=round(time.time() * 1000), **counts)
+            record = pr_curve_raw(
+                tag=tag,
+                precision=rate(tp, fp),
+                recall=rate(tp, fn),
+                step=step,
+                walltime=round(time.time() * 1000),
+                **counts,
+            )
         self.writer._get_file_writer().add_record(record)
 
     def embeddings(self, tag, vectors, labels):
         """Rows of ``vectors`` [N, D] named by ``labels`` (N strings), for VisualDL's embedding
         view (PCA / t-SNE / UMAP projections, nearest neighbours of a chosen point)."""
         if self.writer:
-            self.writer.add_embeddings(tag, mat=[[float(x) for x in row] for row in vectors],
-                                       metadata=[str(label) for label in labels],
-                                       walltime=round(time.time() * 1000))
+            self.writer.add_embeddings(
+                tag,
+                mat=[[float(x) for x in row] for row in vectors],
+                metadata=[str(label) for label in labels],
+                walltime=round(time.time() * 1000),
+            )
 
     def flush(self):
         """Write what VisualDL holds in memory to the log file (a checkpoint is written only

@@ -14,15 +14,22 @@ parameters.
 
 import paddle
 
-from paddle_course.cli import entry, lesson, lesson_parser
-from paddle_course.experiment import lesson_data, ranking_note, report, train_variant
-from paddle_course.inspection import count_parameters, layer_outputs
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, ranking_note, report, train_variant
 from paddle_course.models import MLP, MNIST, LinearNet
+from paddle_course.practice.inspection import count_parameters, layer_outputs
 
 __all__ = ["MNIST"]
 
-DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/MNIST_network")
+DEFAULTS = dict(
+    data=None,
+    epochs=5,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch02_mnist/MNIST_network",
+)
 NETWORKS = {
     "linear": LinearNet,
     "mlp_sigmoid": lambda: MLP((10, 10), "sigmoid"),
@@ -48,27 +55,45 @@ def main(argv=None):
     for name, build in NETWORKS.items():
         check_shape(name, build())
     results = {}
-    print(f"\ntraining each for {epochs} epochs: Adam lr {args.lr}, batch {args.batch_size}, "
-          f"{len(data.train)} digits")
+    print(
+        f"\ntraining each for {epochs} epochs: Adam lr {args.lr}, batch {args.batch_size}, "
+        f"{len(data.train)} digits"
+    )
     for name, build in NETWORKS.items():
+
         def variant(build=build):
             model = build()
             return model, paddle.optimizer.Adam(args.lr, parameters=model.parameters())
-        results[name], model = train_variant(name, variant, data, epochs, args.batch_size, args.seed)
+
+        results[name], model = train_variant(
+            name, variant, data, epochs, args.batch_size, args.seed
+        )
         results[name]["params"] = count_parameters(model)
 
     conv1 = MNIST().conv1
     conv_params = count_parameters(conv1)
-    fc_params = 28 * 28 * (20 * 28 * 28) + 20 * 28 * 28   # [784] -> [20 x 28 x 28] fully connected
-    print(f"\nconv1 maps [1, 28, 28] to [20, 28, 28] with {conv_params} parameters (20 kernels of "
-          f"5 x 5, shared over all positions); a fully connected layer with the same output needs "
-          f"{fc_params:,} ({fc_params // conv_params:,} times as many), and forgets which pixels are "
-          f"neighbours.")
-    report(args.output_dir, results, ("params", "val_acc", "val_loss", "train_acc", "seconds"),
-           extra={"fc_vs_conv": {"conv1_params": conv_params, "equivalent_fc_params": fc_params}},
-           quick=args.quick,
-           notes=[ranking_note(results, "mlp_relu", "linear", "the course's point is that "
-                               "activations make a deeper net more than a linear model")])
+    fc_params = 28 * 28 * (20 * 28 * 28) + 20 * 28 * 28  # [784] -> [20 x 28 x 28] fully connected
+    print(
+        f"\nconv1 maps [1, 28, 28] to [20, 28, 28] with {conv_params} parameters (20 kernels of "
+        f"5 x 5, shared over all positions); a fully connected layer with the same output needs "
+        f"{fc_params:,} ({fc_params // conv_params:,} times as many), and forgets which pixels are "
+        f"neighbours."
+    )
+    report(
+        args.output_dir,
+        results,
+        ("params", "val_acc", "val_loss", "train_acc", "seconds"),
+        extra={"fc_vs_conv": {"conv1_params": conv_params, "equivalent_fc_params": fc_params}},
+        quick=args.quick,
+        notes=[
+            ranking_note(
+                results,
+                "mlp_relu",
+                "linear",
+                "the course's point is that activations make a deeper net more than a linear model",
+            )
+        ],
+    )
     return results
 
 

@@ -20,15 +20,16 @@ import tracemalloc
 
 import numpy as np
 
-from paddle_course.cli import MAX_PROCESSES, count, entry, lesson, lesson_parser
 from paddle_course.data import EpochBatchSampler, SynchronousLoader, make_loader
 from paddle_course.data.course_reader import load_data
 from paddle_course.data.encoded import EncodedDigits
-from paddle_course.experiment import epoch_seconds, lesson_data
-from paddle_course.results import write_results
+from paddle_course.lesson.cli import MAX_PROCESSES, count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import epoch_seconds, lesson_data
+from paddle_course.lesson.results import write_results
 
-DEFAULTS = dict(data=None, batch_size=64, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/data_process")
+DEFAULTS = dict(
+    data=None, batch_size=64, seed=0, quick=False, output_dir="outputs/ch02_mnist/data_process"
+)
 
 
 def read_time(loader):
@@ -43,14 +44,18 @@ def peak_mb(fn):
     fn()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return peak / 2 ** 20
+    return peak / 2**20
 
 
 @lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--workers", type=count(MAX_PROCESSES), default=2, help="worker processes of the async loader "
-                   "(default 2)")
+    p.add_argument(
+        "--workers",
+        type=count(MAX_PROCESSES),
+        default=2,
+        help="worker processes of the async loader (default 2)",
+    )
     args = p.parse_args(argv)
 
     # 1. read and split
@@ -58,15 +63,19 @@ def main(argv=None):
     print(f"read {data.source}; pixels {data.scale}")
     for name in ("train", "val", "test"):
         s = getattr(data, name)
-        print(f"  {name:5} images {list(s.images.shape)} {s.images.dtype}  labels {list(s.labels.shape)} "
-              f"{s.labels.dtype}  per digit {np.bincount(s.labels, minlength=10).tolist()}")
+        print(
+            f"  {name:5} images {list(s.images.shape)} {s.images.dtype}  labels {list(s.labels.shape)} "
+            f"{s.labels.dtype}  per digit {np.bincount(s.labels, minlength=10).tolist()}"
+        )
 
     # 2. the course's generator, and what its checks say when the data is wrong
     reader = load_data(data.train, "train", batch_size=100, seed=args.seed)
     batches = list(reader())
-    print(f"course load_data('train'): {len(batches)} batches, first {list(batches[0][0].shape)}, "
-          f"last {list(batches[-1][0].shape)}; reshuffled each call: "
-          f"{not np.array_equal(batches[0][1], next(reader())[1])}")
+    print(
+        f"course load_data('train'): {len(batches)} batches, first {list(batches[0][0].shape)}, "
+        f"last {list(batches[-1][0].shape)}; reshuffled each call: "
+        f"{not np.array_equal(batches[0][1], next(reader())[1])}"
+    )
     broken = type(data.train)(data.train.images, data.train.labels[:-1])
     try:
         load_data(broken, "train")
@@ -76,14 +85,22 @@ def main(argv=None):
     # 3. synchronous vs asynchronous reading of compressed samples
     encoded = EncodedDigits(data.train)
     loaders = {
-        "sync": SynchronousLoader(encoded, EpochBatchSampler(encoded, args.batch_size, True, args.seed)),
+        "sync": SynchronousLoader(
+            encoded, EpochBatchSampler(encoded, args.batch_size, True, args.seed)
+        ),
         "thread": make_loader(encoded, args.batch_size, shuffle=True, seed=args.seed),
-        "processes": make_loader(encoded, args.batch_size, shuffle=True, seed=args.seed,
-                                 num_workers=args.workers)}
-    results = {name: {"num_workers": args.workers if name == "processes" else 0,
-                      "read_seconds": read_time(loader),
-                      "train_epoch_seconds": epoch_seconds(loader, args.seed)}
-               for name, loader in loaders.items()}
+        "processes": make_loader(
+            encoded, args.batch_size, shuffle=True, seed=args.seed, num_workers=args.workers
+        ),
+    }
+    results = {
+        name: {
+            "num_workers": args.workers if name == "processes" else 0,
+            "read_seconds": read_time(loader),
+            "train_epoch_seconds": epoch_seconds(loader, args.seed),
+        }
+        for name, loader in loaders.items()
+    }
     print(f"one epoch of {len(encoded)} PNG-stored digits, batch {args.batch_size}:")
     print(f"  {'':10} {'read only':>10} {'read + train':>13}")
     for name, r in results.items():
@@ -92,12 +109,17 @@ def main(argv=None):
     # 4. memory: all batches at once vs one at a time
     all_at_once = peak_mb(lambda: list(load_data(data.train, "train")()))
     one_by_one = peak_mb(lambda: [None for _ in load_data(data.train, "train")()])
-    print(f"peak memory reading the training set: {all_at_once:.1f} MB when every batch is "
-          f"materialised, {one_by_one:.2f} MB when the generator yields them one at a time")
+    print(
+        f"peak memory reading the training set: {all_at_once:.1f} MB when every batch is "
+        f"materialised, {one_by_one:.2f} MB when the generator yields them one at a time"
+    )
     results["memory"] = {"all_batches_mb": all_at_once, "generator_mb": one_by_one}
-    write_results(args.output_dir, results,
-                  ["num_workers", "read_seconds", "train_epoch_seconds", "all_batches_mb",
-                   "generator_mb"], quick=args.quick)
+    write_results(
+        args.output_dir,
+        results,
+        ["num_workers", "read_seconds", "train_epoch_seconds", "all_batches_mb", "generator_mb"],
+        quick=args.quick,
+    )
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return results
 

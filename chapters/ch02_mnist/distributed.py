@@ -36,18 +36,25 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.experiment import lesson_data, train_variant
-from paddle_course.inspection import gradients
-from paddle_course.models import MNIST
 from paddle_course.engine.checkpoint import Checkpoints
-from paddle_course.results import write_results
-from paddle_course.run_folder import written
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, train_variant
+from paddle_course.lesson.results import write_results
+from paddle_course.lesson.run_folder import written
+from paddle_course.models import MNIST
+from paddle_course.practice.inspection import gradients
 
-DEFAULTS = dict(data=None, epochs=2, batch_size=32, lr=0.05, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/distributed")
+DEFAULTS = dict(
+    data=None,
+    epochs=2,
+    batch_size=32,
+    lr=0.05,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch02_mnist/distributed",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,12 +64,23 @@ def allreduce_by_hand(data, batch_size, seed):
     x, y = next(iter(make_loader(data.train, 2 * batch_size, shuffle=True, seed=seed)))
     paddle.seed(seed)
     model = MNIST()
-    halves = [gradients(model, F.cross_entropy, x[i * batch_size:(i + 1) * batch_size],
-                        y[i * batch_size:(i + 1) * batch_size]) for i in range(2)]
+    halves = [
+        gradients(
+            model,
+            F.cross_entropy,
+            x[i * batch_size : (i + 1) * batch_size],
+            y[i * batch_size : (i + 1) * batch_size],
+        )
+        for i in range(2)
+    ]
     whole = gradients(model, F.cross_entropy, x, y)
     mean = {k: (halves[0][k] + halves[1][k]) / 2 for k in whole}
-    return {"rank_gradients_differ_by": max(float(np.abs(halves[0][k] - halves[1][k]).max()) for k in whole),
-            "mean_vs_whole_batch": max(float(np.abs(mean[k] - whole[k]).max()) for k in whole)}
+    return {
+        "rank_gradients_differ_by": max(
+            float(np.abs(halves[0][k] - halves[1][k]).max()) for k in whole
+        ),
+        "mean_vs_whole_batch": max(float(np.abs(mean[k] - whole[k]).max()) for k in whole),
+    }
 
 
 class Halves(paddle.nn.Layer):
@@ -83,11 +101,21 @@ def rounding_drift(data, args, epochs):
     process computing it as two halves, after the same training."""
     finals = []
     for wrap in (lambda m: m, Halves):
+
         def build(wrap=wrap):
             model = MNIST()
             return wrap(model), paddle.optimizer.SGD(args.lr, parameters=model.parameters())
-        _, net = train_variant("", build, data, epochs, 2 * args.batch_size, args.seed,
-                               augment=RandomAffine(), log=None)
+
+        _, net = train_variant(
+            "",
+            build,
+            data,
+            epochs,
+            2 * args.batch_size,
+            args.seed,
+            augment=RandomAffine(),
+            log=None,
+        )
         finals.append([p.numpy() for p in net.parameters()])
     return max(float(np.abs(a - b).max()) for a, b in zip(*finals))
 
@@ -96,35 +124,84 @@ def rounding_drift(data, args, epochs):
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
-    out = Path(args.output_dir).resolve()   # the runs below are subprocesses in another cwd
+    out = Path(args.output_dir).resolve()  # the runs below are subprocesses in another cwd
     epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
 
     # the shards of one epoch
-    ranks = [EpochBatchSampler(ArrayDataset(data.train.images, data.train.labels), args.batch_size,
-                               shuffle=True, seed=args.seed, num_replicas=2, rank=r) for r in range(2)]
+    ranks = [
+        EpochBatchSampler(
+            ArrayDataset(data.train.images, data.train.labels),
+            args.batch_size,
+            shuffle=True,
+            seed=args.seed,
+            num_replicas=2,
+            rank=r,
+        )
+        for r in range(2)
+    ]
     seen = [[i for b in s for i in b] for s in ranks]
     disjoint = not set(seen[0]) & set(seen[1])
     covering = sorted(seen[0] + seen[1]) == list(range(len(data.train)))
-    print(f"epoch 0 shards: rank 0 {len(seen[0])} samples, rank 1 {len(seen[1])}; disjoint "
-          f"{disjoint}, together the whole training set {covering}")
+    print(
+        f"epoch 0 shards: rank 0 {len(seen[0])} samples, rank 1 {len(seen[1])}; disjoint "
+        f"{disjoint}, together the whole training set {covering}"
+    )
     demo = allreduce_by_hand(data, args.batch_size, args.seed)
-    print(f"one global batch: the two ranks' gradients differ by up to {demo['rank_gradients_differ_by']:.3g}; "
-          f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}")
+    print(
+        f"one global batch: the two ranks' gradients differ by up to {demo['rank_gradients_differ_by']:.3g}; "
+        f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}"
+    )
 
     # the three runs are this lesson's own (its results.json guards them): each run of the
     # lesson replaces them, hence --overwrite
-    common = ["--epochs", epochs, "--optimizer", "sgd", "--lr", args.lr, "--seed", args.seed,
-              "--no-visualdl", "--overwrite"] + (["--quick"] if args.quick else []) + (
-              ["--data", str(Path(args.data).resolve())] if args.data else [])
+    common = (
+        [
+            "--epochs",
+            epochs,
+            "--optimizer",
+            "sgd",
+            "--lr",
+            args.lr,
+            "--seed",
+            args.seed,
+            "--no-visualdl",
+            "--overwrite",
+        ]
+        + (["--quick"] if args.quick else [])
+        + (["--data", str(Path(args.data).resolve())] if args.data else [])
+    )
     common = [str(a) for a in common]
-    runs = {"one_process": ["-m", "chapters.ch02_mnist.train", *common,
-                            "--batch-size", str(2 * args.batch_size)],
-            "spawn_2": ["-m", "chapters.ch02_mnist.train", *common,
-                        "--batch-size", str(args.batch_size), "--nprocs", "2"],
-            "launch_2": ["-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir",
-                         str(out / "launch_log"), "chapters/ch02_mnist/train.py", *common,
-                         "--batch-size", str(args.batch_size)]}
+    runs = {
+        "one_process": [
+            "-m",
+            "chapters.ch02_mnist.train",
+            *common,
+            "--batch-size",
+            str(2 * args.batch_size),
+        ],
+        "spawn_2": [
+            "-m",
+            "chapters.ch02_mnist.train",
+            *common,
+            "--batch-size",
+            str(args.batch_size),
+            "--nprocs",
+            "2",
+        ],
+        "launch_2": [
+            "-m",
+            "paddle.distributed.launch",
+            "--nproc_per_node",
+            "2",
+            "--log_dir",
+            str(out / "launch_log"),
+            "chapters/ch02_mnist/train.py",
+            *common,
+            "--batch-size",
+            str(args.batch_size),
+        ],
+    }
     # launch appends to its logs run after run: this lesson's own folder (recorded as such
     # before launch writes it), emptied each time
     shutil.rmtree(written(f"{out / 'launch_log'}/"), ignore_errors=True)
@@ -132,31 +209,51 @@ def main(argv=None):
     for name, cmd in runs.items():
         run_dir = out / name
         started = time.time()
-        done = subprocess.run([sys.executable, *cmd, "--output-dir", str(run_dir)],
-                              cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, *cmd, "--output-dir", str(run_dir)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")
         m = json.loads((run_dir / "metrics.json").read_text())
-        results[name] = {"seconds": time.time() - started, "val_acc": m["history"][-1]["val_acc"],
-                         "val_loss": m["history"][-1]["val_loss"], "test_samples": m["test"]["samples"],
-                         "world_size": m["config"]["world_size"]}
-        print(f"{name:12} {results[name]['seconds']:6.1f}s wall (start-up included)  val_acc "
-              f"{results[name]['val_acc']:.4f}")
+        results[name] = {
+            "seconds": time.time() - started,
+            "val_acc": m["history"][-1]["val_acc"],
+            "val_loss": m["history"][-1]["val_loss"],
+            "test_samples": m["test"]["samples"],
+            "world_size": m["config"]["world_size"],
+        }
+        print(
+            f"{name:12} {results[name]['seconds']:6.1f}s wall (start-up included)  val_acc "
+            f"{results[name]['val_acc']:.4f}"
+        )
     last = lambda run: Checkpoints(out / run / "checkpoints").load("last")[0]
     ref = last("one_process")
     for name in results:
         other = last(name)
-        results[name]["max_param_diff"] = max(float(np.abs(np.asarray(ref[k]) - np.asarray(other[k])).max())
-                                              for k in ref)
+        results[name]["max_param_diff"] = max(
+            float(np.abs(np.asarray(ref[k]) - np.asarray(other[k])).max()) for k in ref
+        )
     drift = rounding_drift(data, args, epochs)
-    print(f"largest parameter difference from one process: spawn {results['spawn_2']['max_param_diff']:.3g}, "
-          f"launch {results['launch_2']['max_param_diff']:.3g}; one process against itself computing "
-          f"each batch as two halves: {drift:.3g} (rounding, amplified by training)")
+    print(
+        f"largest parameter difference from one process: spawn {results['spawn_2']['max_param_diff']:.3g}, "
+        f"launch {results['launch_2']['max_param_diff']:.3g}; one process against itself computing "
+        f"each batch as two halves: {drift:.3g} (rounding, amplified by training)"
+    )
     print(f"launch's per-rank logs: {out / 'launch_log'}/workerlog.0, workerlog.1")
-    write_results(out, results, ["world_size", "seconds", "val_acc", "val_loss", "max_param_diff"],
-                  extra={"shards": {"sizes": [len(s) for s in seen], "disjoint": disjoint,
-                                    "covering": covering}, "allreduce": demo,
-                         "one_process_halves_vs_whole": drift}, quick=args.quick)
+    write_results(
+        out,
+        results,
+        ["world_size", "seconds", "val_acc", "val_loss", "max_param_diff"],
+        extra={
+            "shards": {"sizes": [len(s) for s in seen], "disjoint": disjoint, "covering": covering},
+            "allreduce": demo,
+            "one_process_halves_vs_whole": drift,
+        },
+        quick=args.quick,
+    )
     print(f"wrote:\n  {out}/results.json\n  {out}/results.md")
     return results
 

@@ -20,14 +20,21 @@ import numpy as np
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import Split
-from paddle_course.experiment import lesson_data, report, train_variant
-from paddle_course.initializers import expected_std
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST, load_partial
+from paddle_course.practice.initializers import expected_std
 
-DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/initializers")
+DEFAULTS = dict(
+    data=None,
+    epochs=2,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch02_mnist/initializers",
+)
 INITIALIZERS = {
     "Constant": (lambda: I.Constant(0.01), {}),
     "Normal": (lambda: I.Normal(0.0, 0.02), dict(std=0.02)),
@@ -75,43 +82,69 @@ def main(argv=None):
         paddle.seed(args.seed)
         big = paddle.nn.Linear(784, 512, weight_attr=paddle.ParamAttr(initializer=make()))
         w = big.weight.numpy()
-        stds[name] = dict(measured_std=float(w.std()), expected_std=expected_std(name, w.shape, **kw))
+        stds[name] = dict(
+            measured_std=float(w.std()), expected_std=expected_std(name, w.shape, **kw)
+        )
         print(f"{name:15} {stds[name]['measured_std']:12.5f} {stds[name]['expected_std']:9.5f}")
     print(f"\nthe course's CNN with each initializer, {epochs} epoch(s):")
     results = {}
-    for name, (make, kw) in INITIALIZERS.items():
+    for name, (make, _) in INITIALIZERS.items():
         results[name], trained = train_variant(
-            f"CNN, {name}", lambda make=make: (m := MNIST(weight_init=make()), adam(m)), data,
-            epochs, args.batch_size, args.seed)
-        results[name].update(**stds[name],
-                             distinct_conv1_filters=distinct_filters(trained.conv1.weight))
-    print(f"distinct conv1 filters after training: Constant "
-          f"{results['Constant']['distinct_conv1_filters']} of 20, XavierNormal "
-          f"{results['XavierNormal']['distinct_conv1_filters']} of 20")
+            f"CNN, {name}",
+            lambda make=make: (m := MNIST(weight_init=make()), adam(m)),
+            data,
+            epochs,
+            args.batch_size,
+            args.seed,
+        )
+        results[name].update(
+            **stds[name], distinct_conv1_filters=distinct_filters(trained.conv1.weight)
+        )
+    print(
+        f"distinct conv1 filters after training: Constant "
+        f"{results['Constant']['distinct_conv1_filters']} of 20, XavierNormal "
+        f"{results['XavierNormal']['distinct_conv1_filters']} of 20"
+    )
 
     # the two traps
     try:
         I.set_global_initializer(I.Constant(0.5), I.Constant(0.0))
         globally = float(paddle.nn.Linear(3, 3).weight.numpy().mean())
     finally:
-        I.set_global_initializer(None)          # never leak into whatever comes next
+        I.set_global_initializer(None)  # never leak into whatever comes next
     layer = paddle.nn.Linear(784, 512, weight_attr=paddle.ParamAttr(initializer=I.Constant(0.0)))
-    I.XavierUniform(layer.weight)               # a constructor call: fan_in=layer.weight, no effect
+    I.XavierUniform(layer.weight)  # a constructor call: fan_in=layer.weight, no effect
     after_constructor = float(layer.weight.numpy().std())
-    I.XavierUniform()(layer.weight)             # the call that initialises
+    I.XavierUniform()(layer.weight)  # the call that initialises
     after_call = float(layer.weight.numpy().std())
-    print(f"set_global_initializer(Constant(0.5)): a new Linear's weights are all "
-          f"{globally:.2f} (reset afterwards); XavierUniform(param) leaves std {after_constructor:.4f}, "
-          f"XavierUniform()(param) gives {after_call:.4f}")
+    print(
+        f"set_global_initializer(Constant(0.5)): a new Linear's weights are all "
+        f"{globally:.2f} (reset afterwards); XavierUniform(param) leaves std {after_constructor:.4f}, "
+        f"XavierUniform()(param) gives {after_call:.4f}"
+    )
 
     # from a trained checkpoint vs from scratch, on a new task with a new head
     parity = lambda s: Split(s.images, s.labels % 2)
-    task = type(data)(parity(data.train), parity(data.val), parity(data.test), data.source, data.scale)
-    small = type(data)(task.train.subset(min(200, len(task.train)), args.seed), task.val, task.test,
-                       data.source, data.scale)
+    task = type(data)(
+        parity(data.train), parity(data.val), parity(data.test), data.source, data.scale
+    )
+    small = type(data)(
+        task.train.subset(min(200, len(task.train)), args.seed),
+        task.val,
+        task.test,
+        data.source,
+        data.scale,
+    )
     task_epochs = 1 if args.quick else 5
-    _, digits_cnn = train_variant("CNN on digits", lambda: (m := MNIST(), adam(m)), data, epochs,
-                                  args.batch_size, args.seed, log=None)
+    _, digits_cnn = train_variant(
+        "CNN on digits",
+        lambda: (m := MNIST(), adam(m)),
+        data,
+        epochs,
+        args.batch_size,
+        args.seed,
+        log=None,
+    )
     state = digits_cnn.state_dict()
     skipped_report = {}
 
@@ -120,19 +153,34 @@ def main(argv=None):
         loaded, skipped = load_partial(m, state)
         skipped_report.update(loaded=loaded, skipped=skipped)
         return m, adam(m)
+
     print(f"\neven vs odd from {len(small.train)} digits, {task_epochs} epochs:")
-    results["parity_from_checkpoint"], _ = train_variant("from the digits CNN", from_checkpoint,
-                                                         small, task_epochs, args.batch_size, args.seed)
+    results["parity_from_checkpoint"], _ = train_variant(
+        "from the digits CNN", from_checkpoint, small, task_epochs, args.batch_size, args.seed
+    )
     results["parity_from_scratch"], _ = train_variant(
-        "from scratch", lambda: (m := MNIST(num_classes=2), adam(m)), small, task_epochs,
-        args.batch_size, args.seed)
+        "from scratch",
+        lambda: (m := MNIST(num_classes=2), adam(m)),
+        small,
+        task_epochs,
+        args.batch_size,
+        args.seed,
+    )
     print(f"  loaded {skipped_report['loaded']}; skipped {skipped_report['skipped']}")
-    report(args.output_dir, results,
-           ("val_acc", "val_loss", "measured_std", "expected_std", "distinct_conv1_filters"),
-           extra={"traps": {"global_initializer_weight": globally,
-                            "std_after_constructor_call": after_constructor,
-                            "std_after_initializer_call": after_call},
-                  "checkpoint_keys": skipped_report}, quick=args.quick)
+    report(
+        args.output_dir,
+        results,
+        ("val_acc", "val_loss", "measured_std", "expected_std", "distinct_conv1_filters"),
+        extra={
+            "traps": {
+                "global_initializer_weight": globally,
+                "std_after_constructor_call": after_constructor,
+                "std_after_initializer_call": after_call,
+            },
+            "checkpoint_keys": skipped_report,
+        },
+        quick=args.quick,
+    )
     return results
 
 

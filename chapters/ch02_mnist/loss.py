@@ -20,13 +20,20 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.engine import Accuracy
-from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import LinearNet
 
-DEFAULTS = dict(data=None, epochs=10, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/loss")
+DEFAULTS = dict(
+    data=None,
+    epochs=10,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch02_mnist/loss",
+)
 
 
 def digit_mse(outputs, labels):
@@ -58,8 +65,10 @@ def cross_entropy_by_hand():
         probs[0, 2] = p
         paddle_ce = float(F.cross_entropy(paddle.to_tensor(np.log(probs)), paddle.to_tensor([2])))
         rows[f"p={p}"] = {"by_hand": -math.log(p), "paddle": paddle_ce}
-        print(f"cross-entropy of p = {p} on the true class: -ln p = {-math.log(p):.4f}; "
-              f"F.cross_entropy = {paddle_ce:.4f}")
+        print(
+            f"cross-entropy of p = {p} on the true class: -ln p = {-math.log(p):.4f}; "
+            f"F.cross_entropy = {paddle_ce:.4f}"
+        )
     return rows
 
 
@@ -71,23 +80,33 @@ def main(argv=None):
     data = lesson_data(args.data, args.seed, args.quick)
     adam = lambda model: paddle.optimizer.Adam(args.lr, parameters=model.parameters())
     variants = {
-        "regression_mse": (lambda: (m := paddle.nn.Sequential(paddle.nn.Flatten(),
-                                                              paddle.nn.Linear(784, 1)), adam(m)),
-                           digit_mse, {"acc": Accuracy(rounded_hits)}),
+        "regression_mse": (
+            lambda: (
+                m := paddle.nn.Sequential(paddle.nn.Flatten(), paddle.nn.Linear(784, 1)),
+                adam(m),
+            ),
+            digit_mse,
+            {"acc": Accuracy(rounded_hits)},
+        ),
         "classification_ce": (lambda: (m := LinearNet(), adam(m)), F.cross_entropy, ["acc"]),
         "double_softmax": (lambda: (m := EndsInSoftmax(), adam(m)), F.cross_entropy, ["acc"]),
     }
     print(f"{epochs} epochs each, Adam lr {args.lr}, batch {args.batch_size}:")
     results = {}
     for name, (build, loss_fn, metrics) in variants.items():
-        results[name], _ = train_variant(name, build, data, epochs, args.batch_size, args.seed,
-                                         loss_fn=loss_fn, metrics=metrics)
+        results[name], _ = train_variant(
+            name, build, data, epochs, args.batch_size, args.seed, loss_fn=loss_fn, metrics=metrics
+        )
     floor = math.log(1 + 9 / math.e)
     lowest = min(r["train_loss"] for r in results["double_softmax"]["history"])
-    print(f"double softmax: lowest training loss {lowest:.4f}; the floor is ln(1 + 9/e) = {floor:.4f} "
-          f"(classification_ce reached {results['classification_ce']['train_loss']:.4f})")
-    extra = {"cross_entropy_by_hand": cross_entropy_by_hand(),
-             "double_softmax_floor": {"theory": floor, "lowest_train_loss": lowest}}
+    print(
+        f"double softmax: lowest training loss {lowest:.4f}; the floor is ln(1 + 9/e) = {floor:.4f} "
+        f"(classification_ce reached {results['classification_ce']['train_loss']:.4f})"
+    )
+    extra = {
+        "cross_entropy_by_hand": cross_entropy_by_hand(),
+        "double_softmax_floor": {"theory": floor, "lowest_train_loss": lowest},
+    }
     report(args.output_dir, results, extra=extra, quick=args.quick)
     return {**results, **extra}
 

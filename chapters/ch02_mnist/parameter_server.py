@@ -30,23 +30,35 @@ import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
 
-from paddle_course.cli import count, entry, lesson, lesson_parser
 from paddle_course.data import make_loader
-from paddle_course.distributed import setup, spawn
-from paddle_course.experiment import lesson_data
+from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data
+from paddle_course.lesson.results import write_results
+from paddle_course.lesson.run_folder import written
 from paddle_course.models import MNIST
-from paddle_course.atomic import write_json
-from paddle_course.results import write_results
-from paddle_course.run_folder import written
+from paddle_course.runtime.atomic import write_json
+from paddle_course.runtime.distributed import setup, spawn
 
-DEFAULTS = dict(data=None, batch_size=32, lr=0.05, seed=0, quick=False,
-                output_dir="outputs/ch02_mnist/parameter_server")
+DEFAULTS = dict(
+    data=None,
+    batch_size=32,
+    lr=0.05,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch02_mnist/parameter_server",
+)
 
 
 def batches(place, args, steps):
     data = lesson_data(args["data"], args["seed"], args["quick"])
-    loader = make_loader(data.train, args["batch_size"], shuffle=True, seed=args["seed"],
-                         num_replicas=place.world_size, rank=place.rank)
+    loader = make_loader(
+        data.train,
+        args["batch_size"],
+        shuffle=True,
+        seed=args["seed"],
+        num_replicas=place.world_size,
+        rank=place.rank,
+    )
     out = []
     while len(out) < steps:
         loader.batch_sampler.set_epoch(len(out) // len(loader))
@@ -57,24 +69,24 @@ def batches(place, args, steps):
 def parameter_server(place, args, data):
     paddle.seed(args["seed"])
     model = MNIST()
-    opt = paddle.optimizer.SGD(args["lr"], parameters=model.parameters())   # used by rank 0 only
+    opt = paddle.optimizer.SGD(args["lr"], parameters=model.parameters())  # used by rank 0 only
     for x, y in data:
         # dividing by N makes the sum on the server the mean gradient
         (F.cross_entropy(model(x), y) / place.world_size).backward()
         for p in model.parameters():
-            dist.reduce(p.grad, dst=0)            # workers -> server: sum of the gradients
+            dist.reduce(p.grad, dst=0)  # workers -> server: sum of the gradients
         if place.is_main:
-            opt.step()                            # the server updates
+            opt.step()  # the server updates
         opt.clear_grad()
         for p in model.parameters():
-            dist.broadcast(p, src=0)              # server -> workers: the new parameters
+            dist.broadcast(p, src=0)  # server -> workers: the new parameters
     return model
 
 
 def all_reduce(place, args, data):
     paddle.seed(args["seed"])
     model = MNIST()
-    dp = paddle.DataParallel(model)                # backward() all-reduces the mean gradient
+    dp = paddle.DataParallel(model)  # backward() all-reduces the mean gradient
     opt = paddle.optimizer.SGD(args["lr"], parameters=model.parameters())
     for x, y in data:
         F.cross_entropy(dp(x), y).backward()
@@ -88,19 +100,26 @@ def worker(args):
     data = batches(place, args, args["steps"])
     ps, ar = parameter_server(place, args, data), all_reduce(place, args, data)
     if place.is_main:
-        diff = max(float(np.abs(a.numpy() - b.numpy()).max())
-                   for a, b in zip(ps.parameters(), ar.parameters()))
+        diff = max(
+            float(np.abs(a.numpy() - b.numpy()).max())
+            for a, b in zip(ps.parameters(), ar.parameters())
+        )
         n_params = sum(int(p.size) for p in ps.parameters())
-        write_json(Path(args["out"]) / "worker.json", {"max_param_diff": diff,
-                                                        "parameters": n_params})
+        write_json(
+            Path(args["out"]) / "worker.json", {"max_param_diff": diff, "parameters": n_params}
+        )
 
 
 def traffic(params, n):
     """Bytes per step (float32): total, and through the busiest link."""
     ps_total = 2 * (n - 1) * params * 4
     ring_per_rank = 2 * (n - 1) / n * params * 4
-    return {"ps_total": ps_total, "ps_server_link": ps_total, "allreduce_total": ring_per_rank * n,
-            "allreduce_busiest_link": ring_per_rank}
+    return {
+        "ps_total": ps_total,
+        "ps_server_link": ps_total,
+        "allreduce_total": ring_per_rank * n,
+        "allreduce_busiest_link": ring_per_rank,
+    }
 
 
 @lesson
@@ -109,23 +128,39 @@ def main(argv=None):
     p.add_argument("--steps", type=count(100_000), default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
     steps = args.steps
-    lesson_data(args.data, args.seed, args.quick)   # a bad --data fails here, not in both ranks
+    lesson_data(args.data, args.seed, args.quick)  # a bad --data fails here, not in both ranks
     data = str(Path(args.data).resolve()) if args.data else None
-    conf = dict(data=data, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                quick=args.quick, steps=steps, out=args.output_dir)
+    conf = dict(
+        data=data,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        quick=args.quick,
+        steps=steps,
+        out=args.output_dir,
+    )
     # rank 0 of the spawned processes writes it: recorded here, by the folder's holder, first
     report = written(Path(args.output_dir) / "worker.json")
     spawn(worker, (conf,), 2)
     found = json.loads(report.read_text())
-    print(f"{steps} SGD steps on 2 processes: parameter server (reduce, step, broadcast) vs "
-          f"all-reduce: largest parameter difference {found['max_param_diff']:.3g}")
+    print(
+        f"{steps} SGD steps on 2 processes: parameter server (reduce, step, broadcast) vs "
+        f"all-reduce: largest parameter difference {found['max_param_diff']:.3g}"
+    )
     results = {f"N={n}": traffic(found["parameters"], n) for n in (2, 4, 8, 16)}
     print(f"bytes moved per step for the CNN's {found['parameters']} parameters:")
     print(f"  {'ranks':>5} {'PS, via the server':>20} {'all-reduce, busiest link':>26}")
     for name, t in results.items():
-        print(f"  {name[2:]:>5} {t['ps_server_link']:>20,.0f} {t['allreduce_busiest_link']:>26,.0f}")
-    write_results(args.output_dir, results, ["ps_server_link", "allreduce_busiest_link"],
-                  extra=found, quick=args.quick)
+        print(
+            f"  {name[2:]:>5} {t['ps_server_link']:>20,.0f} {t['allreduce_busiest_link']:>26,.0f}"
+        )
+    write_results(
+        args.output_dir,
+        results,
+        ["ps_server_link", "allreduce_busiest_link"],
+        extra=found,
+        quick=args.quick,
+    )
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return {**results, **found}
 

@@ -23,28 +23,35 @@ default the layers keep Paddle's initializers. Then:
 import paddle
 from paddle.nn import initializer as I
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.engine import Monitor, Trainer, TrainState
-from paddle_course.experiment import BatchLosses, lesson_data, loaders
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import BatchLosses, lesson_data, loaders
+from paddle_course.lesson.results import write_results
+from paddle_course.lesson.run_folder import written
 from paddle_course.models import MNIST
-from paddle_course.results import write_results
-from paddle_course.run_folder import written
-from paddle_course.seed import seed_everything
+from paddle_course.runtime.seed import seed_everything
 
-DEFAULTS = dict(data=None, epochs=3, batch_size=32, seed=1024, quick=False,
-                output_dir="outputs/ch02_mnist/resume")
+DEFAULTS = dict(
+    data=None,
+    epochs=3,
+    batch_size=32,
+    seed=1024,
+    quick=False,
+    output_dir="outputs/ch02_mnist/resume",
+)
 
 
 def build(total_steps, seed, course_init=False):
     seed_everything(seed)
     try:
         if course_init:
-            I.set_global_initializer(I.Uniform(), I.Constant())    # as the course: U(-1, 1)
+            I.set_global_initializer(I.Uniform(), I.Constant())  # as the course: U(-1, 1)
         model = MNIST()
     finally:
-        I.set_global_initializer(None)                              # not for the layers of others
-    lr = paddle.optimizer.lr.PolynomialDecay(learning_rate=0.01, decay_steps=total_steps,
-                                             end_lr=0.001)
+        I.set_global_initializer(None)  # not for the layers of others
+    lr = paddle.optimizer.lr.PolynomialDecay(
+        learning_rate=0.01, decay_steps=total_steps, end_lr=0.001
+    )
     opt = paddle.optimizer.Momentum(learning_rate=lr, momentum=0.9, parameters=model.parameters())
     return model, opt, lr
 
@@ -71,7 +78,7 @@ def _run(data, args, epochs, start, load_opt, save_dir):
             opt.set_state_dict(paddle.load(prefix + ".pdopt"))
         state = TrainState(epoch=start + 1, global_step=(start + 1) * len(train_loader))
 
-    def save(state):       # the course's per-epoch files: epoch i is the i-th finished, from 0
+    def save(state):  # the course's per-epoch files: epoch i is the i-th finished, from 0
         prefix = f"{save_dir}/mnist_epoch{state.epoch - 1}"
         # (recorded as this lesson's files; the epoch-0 pair, written by this very run, is what
         # the resumed runs load back)
@@ -79,20 +86,35 @@ def _run(data, args, epochs, start, load_opt, save_dir):
         paddle.save(opt.state_dict(), str(written(prefix + ".pdopt")))
 
     losses = BatchLosses()
-    trainer = Trainer(model, opt, scheduler=lr, scheduler_step="step", seed=args.seed,
-                      monitor=Monitor("val_acc", "max"), logger=losses, log_every=1,
-                      on_epoch_end=save if save_dir else None)
+    trainer = Trainer(
+        model,
+        opt,
+        scheduler=lr,
+        scheduler_step="step",
+        seed=args.seed,
+        monitor=Monitor("val_acc", "max"),
+        logger=losses,
+        log_every=1,
+        on_epoch_end=save if save_dir else None,
+    )
     state = trainer.fit(train_loader, val_loader, epochs, state)
     last = state.history[-1]
-    return {"val_acc": last["val_acc"], "val_loss": last["val_loss"],
-            "train_loss": last["train_loss"], "batch_losses": losses.values}
+    return {
+        "val_acc": last["val_acc"],
+        "val_loss": last["val_loss"],
+        "train_loss": last["train_loss"],
+        "batch_losses": losses.values,
+    }
 
 
 @lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
-    p.add_argument("--course-init", action="store_true",
-                   help="the course's set_global_initializer(Uniform(), Constant()) (does not learn)")
+    p.add_argument(
+        "--course-init",
+        action="store_true",
+        help="the course's set_global_initializer(Uniform(), Constant()) (does not learn)",
+    )
     args = p.parse_args(argv)
     epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
@@ -105,18 +127,27 @@ def main(argv=None):
     print("resumed from mnist_epoch0 without the .pdopt:")
     no_opt = run(data, args, epochs, start=0, load_opt=False)
 
-    tail = full["batch_losses"][-len(resumed["batch_losses"]):]
+    tail = full["batch_losses"][-len(resumed["batch_losses"]) :]
     diff = lambda r: max(abs(a - b) for a, b in zip(tail, r["batch_losses"]))
     equal = tail == resumed["batch_losses"]
-    print(f"resumed batch losses equal to the uninterrupted run's: {equal} "
-          f"(largest difference {diff(resumed):.3g} over {len(tail)} batches)")
-    print(f"without the .pdopt: largest batch-loss difference {diff(no_opt):.3g}; final val_acc "
-          f"{no_opt['val_acc']:.4f} vs {full['val_acc']:.4f}")
+    print(
+        f"resumed batch losses equal to the uninterrupted run's: {equal} "
+        f"(largest difference {diff(resumed):.3g} over {len(tail)} batches)"
+    )
+    print(
+        f"without the .pdopt: largest batch-loss difference {diff(no_opt):.3g}; final val_acc "
+        f"{no_opt['val_acc']:.4f} vs {full['val_acc']:.4f}"
+    )
     results = {"uninterrupted": full, "resumed": resumed, "resumed_without_pdopt": no_opt}
     for r in results.values():
         r["max_loss_diff_vs_uninterrupted"] = diff(r) if r is not full else 0.0
-    write_results(args.output_dir, results, ["val_acc", "val_loss", "max_loss_diff_vs_uninterrupted"],
-                  extra={"resumed_losses_equal": equal}, quick=args.quick)
+    write_results(
+        args.output_dir,
+        results,
+        ["val_acc", "val_loss", "max_loss_diff_vs_uninterrupted"],
+        extra={"resumed_losses_equal": equal},
+        quick=args.quick,
+    )
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return {**results, "resumed_losses_equal": equal}
 

@@ -20,35 +20,61 @@ import json
 import statistics
 from pathlib import Path
 
-
 from chapters.ch02_mnist import train
-from paddle_course import job
-from paddle_course.cli import SEED, entry, lesson, lesson_parser
 from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import evaluate
 from paddle_course.engine.checkpoint import Checkpoints, load_weights
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import SEED, entry, lesson, lesson_parser
+from paddle_course.lesson.results import write_tables
+from paddle_course.lesson.run_folder import inspect
 from paddle_course.models import MNIST
-from paddle_course.results import write_tables
-from paddle_course.run_folder import inspect
 from tools.plot import plot_bars
 
-DEFAULTS = dict(data=None, epochs=None, quick=False,    # epochs: the main job's (40, --quick 1)
-                output_dir="outputs/ch02_mnist/seeds")
-SAME_RUN = ("seed", "epochs", "quick", "data", "batch_size", "lr", "optimizer", "schedule",
-            "no_augment")           # a finished run with these settings is the run asked for
+DEFAULTS = dict(
+    data=None,
+    epochs=None,
+    quick=False,  # epochs: the main job's (40, --quick 1)
+    output_dir="outputs/ch02_mnist/seeds",
+)
+SAME_RUN = (
+    "seed",
+    "epochs",
+    "quick",
+    "data",
+    "batch_size",
+    "lr",
+    "optimizer",
+    "schedule",
+    "no_augment",
+)  # a finished run with these settings is the run asked for
 
 
 @lesson
 def main(argv=None):
     # its tables are recomputed from the seeds' runs, which it keeps (or replaces only with
     # --overwrite): running it again is how --test-data is added, so the folder is not guarded
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False, helps={
-        "epochs": "epochs of each main-job run (default: the main job's, 40; 1 with --quick)"})
-    p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2],
-                   help="the split/initialisation seeds, one main-job run each (default 0 1 2)")
-    p.add_argument("--test-data", metavar="PATH",
-                   help="also evaluate each best checkpoint on this MNIST source's test split "
-                        "(an IDX folder or mnist.json.gz; default: none)")
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        guard=False,
+        helps={
+            "epochs": "epochs of each main-job run (default: the main job's, 40; 1 with --quick)"
+        },
+    )
+    p.add_argument(
+        "--seeds",
+        type=SEED,
+        nargs="+",
+        default=[0, 1, 2],
+        help="the split/initialisation seeds, one main-job run each (default 0 1 2)",
+    )
+    p.add_argument(
+        "--test-data",
+        metavar="PATH",
+        help="also evaluate each best checkpoint on this MNIST source's test split "
+        "(an IDX folder or mnist.json.gz; default: none)",
+    )
     args = p.parse_args(argv)
     if len(set(args.seeds)) < 2:
         p.error("give at least two different seeds: a spread needs two runs")
@@ -57,47 +83,85 @@ def main(argv=None):
     rows = {}
     for seed in args.seeds:
         metrics = _run_seed(seed, args)
-        row = {"best_epoch": metrics["best"]["epoch"], "val_acc": metrics["val"]["acc"],
-               "test_acc": metrics["test"]["acc"], "test_samples": metrics["test"]["samples"],
-               "seconds": metrics.get("seconds")}
+        row = {
+            "best_epoch": metrics["best"]["epoch"],
+            "val_acc": metrics["val"]["acc"],
+            "test_acc": metrics["test"]["acc"],
+            "test_samples": metrics["test"]["samples"],
+            "seconds": metrics.get("seconds"),
+        }
         if extra_test is not None:
             row["extra_test_acc"] = _accuracy(Path(metrics["config"]["output_dir"]), extra_test)
             row["extra_test_samples"] = len(extra_test)
         rows[f"seed {seed}"] = row
-        print(f"seed {seed}: best epoch {row['best_epoch']}, val {row['val_acc']:.2%}, test "
-              f"{row['test_acc']:.2%} on {row['test_samples']} digits"
-              + (f", {row['extra_test_acc']:.2%} on the {len(extra_test):,} of {args.test_data}"
-                 if extra_test is not None else ""))
+        print(
+            f"seed {seed}: best epoch {row['best_epoch']}, val {row['val_acc']:.2%}, test "
+            f"{row['test_acc']:.2%} on {row['test_samples']} digits"
+            + (
+                f", {row['extra_test_acc']:.2%} on the {len(extra_test):,} of {args.test_data}"
+                if extra_test is not None
+                else ""
+            )
+        )
 
     summary = {k: _spread([r[k] for r in rows.values()]) for k in ("val_acc", "test_acc")}
     if extra_test is not None:
         summary["extra_test_acc"] = _spread([r["extra_test_acc"] for r in rows.values()])
-    names = {"val_acc": "validation accuracy", "test_acc": "test accuracy",
-             "extra_test_acc": f"test accuracy on {args.test_data}"}
+    names = {
+        "val_acc": "validation accuracy",
+        "test_acc": "test accuracy",
+        "extra_test_acc": f"test accuracy on {args.test_data}",
+    }
     for key, s in summary.items():
-        print(f"{names[key]}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
-              f"range {s['min']:.2%} - {s['max']:.2%}")
+        print(
+            f"{names[key]}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
+            f"range {s['min']:.2%} - {s['max']:.2%}"
+        )
     first = next(iter(rows.values()))
-    print(f"one of the {first['test_samples']} test digits is {1 / first['test_samples']:.1%}: "
-          f"a difference between two settings smaller than the spread is noise")
+    print(
+        f"one of the {first['test_samples']} test digits is {1 / first['test_samples']:.1%}: "
+        f"a difference between two settings smaller than the spread is noise"
+    )
 
     out = Path(args.output_dir)
-    columns = [c for c in ("best_epoch", "val_acc", "test_acc", "extra_test_acc", "seconds")
-               if c in first]
-    spread_rows = {k: {c: summary[k][c] for c in ("mean", "std", "min", "max", "n")}
-                   for k in summary}
-    written = list(write_tables(out, {
-        "the main job, one run per seed": (rows, columns),
-        "over the seeds (std: sample standard deviation)": (spread_rows,
-                                                            ["mean", "std", "min", "max", "n"])},
-        {"seeds": args.seeds, "runs": rows, "spread": summary,
-         "test_data": args.test_data}, quick=args.quick))
-    groups = {name: {"mean over seeds": (summary[key]["mean"], summary[key]["std"])}
-              for key, name in (("val_acc", "validation"), ("test_acc", "test (500 digits)"),
-                                ("extra_test_acc", "test (--test-data)")) if key in summary}
-    written.append(plot_bars(groups, out / "plots" / "spread.png", "accuracy (fraction correct)",
-                             f"the main job over {len(args.seeds)} seeds (error bar: sample std)",
-                             xlabel="split"))
+    columns = [
+        c for c in ("best_epoch", "val_acc", "test_acc", "extra_test_acc", "seconds") if c in first
+    ]
+    spread_rows = {
+        k: {c: summary[k][c] for c in ("mean", "std", "min", "max", "n")} for k in summary
+    }
+    written = list(
+        write_tables(
+            out,
+            {
+                "the main job, one run per seed": (rows, columns),
+                "over the seeds (std: sample standard deviation)": (
+                    spread_rows,
+                    ["mean", "std", "min", "max", "n"],
+                ),
+            },
+            {"seeds": args.seeds, "runs": rows, "spread": summary, "test_data": args.test_data},
+            quick=args.quick,
+        )
+    )
+    groups = {
+        name: {"mean over seeds": (summary[key]["mean"], summary[key]["std"])}
+        for key, name in (
+            ("val_acc", "validation"),
+            ("test_acc", "test (500 digits)"),
+            ("extra_test_acc", "test (--test-data)"),
+        )
+        if key in summary
+    }
+    written.append(
+        plot_bars(
+            groups,
+            out / "plots" / "spread.png",
+            "accuracy (fraction correct)",
+            f"the main job over {len(args.seeds)} seeds (error bar: sample std)",
+            xlabel="split",
+        )
+    )
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return {"runs": rows, "spread": summary}
 
@@ -107,10 +171,13 @@ def _run_seed(seed, args):
     ``--overwrite``), else resumed or run (a finished run with other settings is replaced only
     with ``--overwrite``)."""
     run_dir = Path(args.output_dir) / f"seed_{seed}"
-    argv = (["--seed", str(seed), "--output-dir", str(run_dir), "--no-visualdl"]
-            + (["--epochs", str(args.epochs)] if args.epochs else [])
-            + (["--quick"] if args.quick else []) + (["--data", args.data] if args.data else [])
-            + (["--overwrite"] if args.overwrite else []))
+    argv = (
+        ["--seed", str(seed), "--output-dir", str(run_dir), "--no-visualdl"]
+        + (["--epochs", str(args.epochs)] if args.epochs else [])
+        + (["--quick"] if args.quick else [])
+        + (["--data", args.data] if args.data else [])
+        + (["--overwrite"] if args.overwrite else [])
+    )
     wanted = job.parse_args(train.TASK, argv).config
     same = lambda config: all(config.get(k) == wanted.get(k) for k in SAME_RUN)
     found = inspect(run_dir)
@@ -122,7 +189,7 @@ def _run_seed(seed, args):
     if found.state == "unfinished":
         last = Checkpoints(run_dir / "checkpoints").read_state("last")
         if last is not None and same(last["config"]):
-            argv.append("--resume")       # interrupted: continue it
+            argv.append("--resume")  # interrupted: continue it
     print(f"seed {seed}: the main job in {run_dir}")
     return job.run(train.TASK, argv)
 
@@ -135,8 +202,14 @@ def _accuracy(run_dir, split):
 
 
 def _spread(values):
-    return {"mean": statistics.fmean(values), "std": statistics.stdev(values), "n": len(values),
-            "min": min(values), "max": max(values), "values": values}
+    return {
+        "mean": statistics.fmean(values),
+        "std": statistics.stdev(values),
+        "n": len(values),
+        "min": min(values),
+        "max": max(values),
+        "values": values,
+    }
 
 
 if __name__ == "__main__":

@@ -9,30 +9,53 @@
 
 Defaults were chosen by measuring validation accuracy on the embedded digits (README.md has the
 numbers): Adam at 3e-3 with a cosine decay per step, 40 epochs, batch 32, small random affine
-moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.run_folder``).
+moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.lesson.run_folder``).
 """
 
 from chapters.ch02_mnist.MNIST_network import MNIST
-from paddle_course import job
-from paddle_course.cli import count
 from paddle_course.data.transforms import RandomAffine
-from paddle_course.experiment import lesson_data
-from paddle_course.job import Task, cli
-from paddle_course.optim import SCHEDULES
+from paddle_course.engine.optimizers import SCHEDULES
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import count
+from paddle_course.lesson.compare import lesson_data
+from paddle_course.lesson.job import Task, cli
 
-DEFAULTS = dict(data=None, epochs=40, batch_size=32, lr=0.003, optimizer="adam", seed=0,
-                output_dir="outputs/ch02_mnist/train", device="auto", num_workers=0, nprocs=1,
-                quick=False, no_visualdl=False, schedule="cosine", no_augment=False, patience=None)
+DEFAULTS = dict(
+    data=None,
+    epochs=40,
+    batch_size=32,
+    lr=0.003,
+    optimizer="adam",
+    seed=0,
+    output_dir="outputs/ch02_mnist/train",
+    device="auto",
+    num_workers=0,
+    nprocs=1,
+    quick=False,
+    no_visualdl=False,
+    schedule="cosine",
+    no_augment=False,
+    patience=None,
+)
 
 
 def add_arguments(p):
-    p.add_argument("--schedule", choices=SCHEDULES,
-                   help=f"the learning rate over the run: constant, or a cosine decay per step "
-                   f"from --lr to 0 (default {DEFAULTS['schedule']})")
-    p.add_argument("--no-augment", action="store_true",
-                   help="train on the digits as they are (default: small random affine moves)")
-    p.add_argument("--patience", type=count(10_000),
-                   help="stop early after this many epochs without a better val_acc (default off)")
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        help=f"the learning rate over the run: constant, or a cosine decay per step "
+        f"from --lr to 0 (default {DEFAULTS['schedule']})",
+    )
+    p.add_argument(
+        "--no-augment",
+        action="store_true",
+        help="train on the digits as they are (default: small random affine moves)",
+    )
+    p.add_argument(
+        "--patience",
+        type=count(10_000),
+        help="stop early after this many epochs without a better val_acc (default off)",
+    )
 
 
 TASK = Task(
@@ -42,15 +65,17 @@ TASK = Task(
     quick=dict(epochs=1),
     add_arguments=add_arguments,
     build_model=lambda config, data: MNIST(),
-    load_data=lambda c: lesson_data(c["data"], c["seed"], c["quick"]),   # --quick: small subsets
+    load_data=lambda c: lesson_data(c["data"], c["seed"], c["quick"]),  # --quick: small subsets
     augment=lambda config: None if config["no_augment"] else RandomAffine(),
-    describe=lambda c, model: (f"{c['optimizer']} lr {c['lr']} ({c['schedule']})  |  augment "
-                               f"{'off' if c['no_augment'] else 'on'}"),
+    describe=lambda c, model: (
+        f"{c['optimizer']} lr {c['lr']} ({c['schedule']})  |  augment "
+        f"{'off' if c['no_augment'] else 'on'}"
+    ),
 )
 
 
 def main(argv=None):
-    """Run the job (see ``paddle_course.job``); returns what it wrote to metrics.json."""
+    """Run the job (see ``paddle_course.lesson.job``); returns what it wrote to metrics.json."""
     return job.main(TASK, argv)
 
 

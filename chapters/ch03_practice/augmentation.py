@@ -17,15 +17,27 @@
 import numpy as np
 import paddle
 
-from paddle_course.cli import at_most, count, entry, lesson, lesson_parser
-from paddle_course.data.transforms import (BrightnessContrast, Flip, GaussianBlur, GaussianNoise,
-                                           RandomAffine)
-from paddle_course.experiment import lesson_data, report, train_variant
+from paddle_course.data.transforms import (
+    BrightnessContrast,
+    Flip,
+    GaussianBlur,
+    GaussianNoise,
+    RandomAffine,
+)
+from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from tools.plot import plot_digits
 
-DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch03_practice/augmentation")
+DEFAULTS = dict(
+    data=None,
+    epochs=2,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch03_practice/augmentation",
+)
 TRANSFORMS = {
     "none": lambda x, rng: x,
     "flip_left_right": Flip(axis=3),
@@ -41,17 +53,22 @@ TRANSFORMS = {
 @lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, scarce_epochs=2))
-    p.add_argument("--scarce", type=count(), default=300,
-                   help="training digits for part 3 (default 300)")
-    p.add_argument("--scarce-epochs", type=count(100_000), default=30,
-                   help="epochs of part 3's training on the scarce digits (default 30)")
+    p.add_argument(
+        "--scarce", type=count(), default=300, help="training digits for part 3 (default 300)"
+    )
+    p.add_argument(
+        "--scarce-epochs",
+        type=count(100_000),
+        default=30,
+        help="epochs of part 3's training on the scarce digits (default 30)",
+    )
     args = p.parse_args(argv)
     out = args.output_dir
     data = lesson_data(args.data, args.seed, args.quick)
     at_most("--scarce", args.scarce, len(data.train), "the training split")
     adam = lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
 
-    first = [int(np.flatnonzero(data.val.labels == d)[0]) for d in range(8)]   # digits 0-7
+    first = [int(np.flatnonzero(data.val.labels == d)[0]) for d in range(8)]  # digits 0-7
     sample = paddle.to_tensor(data.val.images[first])
     grid, titles = [], []
     for name, t in TRANSFORMS.items():
@@ -60,12 +77,17 @@ def main(argv=None):
     figure = plot_digits(np.array(grid), titles, f"{out}/plots/transforms.png", cols=8)
 
     epochs = args.epochs
-    models = {k: train_variant(f"CNN, {k}", adam, data, epochs, args.batch_size, args.seed,
-                               augment=aug)[1].eval()
-              for k, aug in (("plain", None), ("augmented", RandomAffine()))}
+    models = {
+        k: train_variant(f"CNN, {k}", adam, data, epochs, args.batch_size, args.seed, augment=aug)[
+            1
+        ].eval()
+        for k, aug in (("plain", None), ("augmented", RandomAffine()))
+    }
     images, labels = paddle.to_tensor(data.val.images), data.val.labels
     results = {}
-    print(f"{'transform':20} {'plain CNN':>10} {'augmented CNN':>14}   digits the augmented CNN keeps (>= 80 %)")
+    print(
+        f"{'transform':20} {'plain CNN':>10} {'augmented CNN':>14}   digits the augmented CNN keeps (>= 80 %)"
+    )
     for name, t in TRANSFORMS.items():
         moved = t(images, np.random.default_rng(args.seed))
         r = {}
@@ -75,19 +97,28 @@ def main(argv=None):
                 loss = float(paddle.nn.functional.cross_entropy(logits, paddle.to_tensor(labels)))
             pred = logits.numpy().argmax(1)
             suffix = "" if kind == "plain" else "_augmented_model"
-            r.update({f"val_acc{suffix}": float((pred == labels).mean()), f"val_loss{suffix}": loss,
-                      f"per_digit_acc{suffix}": [float((pred[labels == d] == d).mean()) for d in range(10)]})
+            r.update(
+                {
+                    f"val_acc{suffix}": float((pred == labels).mean()),
+                    f"val_loss{suffix}": loss,
+                    f"per_digit_acc{suffix}": [
+                        float((pred[labels == d] == d).mean()) for d in range(10)
+                    ],
+                }
+            )
         results[name] = r
         kept = [d for d in range(10) if r["per_digit_acc_augmented_model"][d] >= 0.8]
         print(f"{name:20} {r['val_acc']:10.3f} {r['val_acc_augmented_model']:14.3f}   {kept}")
 
-    scarce = type(data)(data.train.subset(args.scarce, args.seed), data.val, data.test,
-                        data.source, data.scale)
+    scarce = type(data)(
+        data.train.subset(args.scarce, args.seed), data.val, data.test, data.source, data.scale
+    )
     epochs = args.scarce_epochs
     print(f"\n{args.scarce} training digits, {epochs} epochs:")
     for name, augment in (("scarce_plain", None), ("scarce_augmented", RandomAffine())):
-        results[name], _ = train_variant(name, adam, scarce, epochs, args.batch_size, args.seed,
-                                         augment=augment)
+        results[name], _ = train_variant(
+            name, adam, scarce, epochs, args.batch_size, args.seed, augment=augment
+        )
     report(out, results, ("val_acc", "val_acc_augmented_model", "val_loss"), quick=args.quick)
     print(f"  {figure}")
     return results

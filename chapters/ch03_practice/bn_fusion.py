@@ -23,15 +23,22 @@ import copy
 import numpy as np
 import paddle
 
-from paddle_course.cli import count, entry, lesson, lesson_parser
-from paddle_course.deploy import compare_outputs_and_speed, deployments, export, predict
-from paddle_course.experiment import lesson_data, train_variant
+from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, train_variant
+from paddle_course.lesson.results import explain, write_results
 from paddle_course.models import CBRNet, fold
 from paddle_course.models.blocks import BiasAfterPoolNet
-from paddle_course.results import explain, write_results
+from paddle_course.practice.deploy import compare_outputs_and_speed, deployments, export, predict
 
-DEFAULTS = dict(data=None, epochs=2, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch03_practice/bn_fusion")
+DEFAULTS = dict(
+    data=None,
+    epochs=2,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch03_practice/bn_fusion",
+)
 
 
 def folding_note(folded, inference):
@@ -39,10 +46,12 @@ def folding_note(folded, inference):
     of the folded dygraph net and of Paddle Inference over the unfolded dygraph net)."""
     if folded >= 1:
         return None
-    return (f"Folding made dygraph inference slower here ({folded:.2f}x), not ~5 % faster as the "
-            f"course says: the folded conv needs a bias, and Paddle's CPU conv bias add is a slow "
-            f"broadcast, slower than its BatchNorm kernel; Paddle Inference fuses conv, bias and "
-            f"ReLU into one kernel, and runs this network {inference:.2f}x as fast.")
+    return (
+        f"Folding made dygraph inference slower here ({folded:.2f}x), not ~5 % faster as the "
+        f"course says: the folded conv needs a bias, and Paddle's CPU conv bias add is a slow "
+        f"broadcast, slower than its BatchNorm kernel; Paddle Inference fuses conv, bias and "
+        f"ReLU into one kernel, and runs this network {inference:.2f}x as fast."
+    )
 
 
 @lesson
@@ -51,39 +60,60 @@ def main(argv=None):
     p.add_argument("--repeats", type=count(1000), default=20, help="timing repeats (default 20)")
     args = p.parse_args(argv)
     data = lesson_data(args.data, args.seed, args.quick)
-    _, model = train_variant("CBR network", lambda: (m := CBRNet(), paddle.optimizer.Adam(
-        args.lr, parameters=m.parameters())), data, args.epochs,
-        args.batch_size, args.seed)
+    _, model = train_variant(
+        "CBR network",
+        lambda: (m := CBRNet(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),
+        data,
+        args.epochs,
+        args.batch_size,
+        args.seed,
+    )
 
     images = data.val.images
     model.eval()
     alone, in_batch = predict(model, images[:1]), predict(model, images[:64])[:1]
-    probe = copy.deepcopy(model).train()     # a train-mode forward moves the running statistics
+    probe = copy.deepcopy(model).train()  # a train-mode forward moves the running statistics
     alone_t, in_batch_t = predict(probe, images[:2]), predict(probe, images[:64])[:1]
-    batch_effect = {"eval": float(np.abs(alone - in_batch).max()),
-                    "train": float(np.abs(alone_t[:1] - in_batch_t).max())}
-    print(f"one digit's logits alone vs inside a batch of 64: eval mode differ by "
-          f"{batch_effect['eval']:.2g}, train mode by {batch_effect['train']:.3g}")
+    batch_effect = {
+        "eval": float(np.abs(alone - in_batch).max()),
+        "train": float(np.abs(alone_t[:1] - in_batch_t).max()),
+    }
+    print(
+        f"one digit's logits alone vs inside a batch of 64: eval mode differ by "
+        f"{batch_effect['eval']:.2g}, train mode by {batch_effect['train']:.3g}"
+    )
 
     # the unfolded network exported: dygraph (the reference), jit.load, Paddle Inference
     deployed = deployments(model, export(copy.deepcopy(model), f"{args.output_dir}/inference/cbr"))
-    variants = {"unfolded": deployed["dygraph"], "folded": fold(model),
-                "folded_bias_after_pool": BiasAfterPoolNet(model),
-                "unfolded_jit_load": deployed["jit.load"], "paddle_inference": deployed["predictor"]}
-    results, logits = compare_outputs_and_speed(variants, images, batch=100,
-                                                repeats=args.repeats)
+    variants = {
+        "unfolded": deployed["dygraph"],
+        "folded": fold(model),
+        "folded_bias_after_pool": BiasAfterPoolNet(model),
+        "unfolded_jit_load": deployed["jit.load"],
+        "paddle_inference": deployed["predictor"],
+    }
+    results, logits = compare_outputs_and_speed(variants, images, batch=100, repeats=args.repeats)
     for name, r in results.items():
         r["val_acc"] = float((logits[name].argmax(1) == data.val.labels).mean())
-        print(f"{name:24} max_abs_diff {r['max_abs_diff']:.2g}  same predictions "
-              f"{r['same_predictions']!s:5}  {r['seconds'] * 1e3:7.1f} ms for {len(images)} digits  "
-              f"speedup {r['speedup']:.3f}")
+        print(
+            f"{name:24} max_abs_diff {r['max_abs_diff']:.2g}  same predictions "
+            f"{r['same_predictions']!s:5}  {r['seconds'] * 1e3:7.1f} ms for {len(images)} digits  "
+            f"speedup {r['speedup']:.3f}"
+        )
     folded, inference = results["folded"]["speedup"], results["paddle_inference"]["speedup"]
     notes = explain([folding_note(folded, inference)])
-    write_results(args.output_dir, results,
-                  ["max_abs_diff", "same_predictions", "seconds", "speedup", "val_acc"],
-                  extra={"max_abs_diff": results["folded"]["max_abs_diff"],
-                         "speedup": folded, "batch_effect": batch_effect},
-                  quick=args.quick, notes=notes)
+    write_results(
+        args.output_dir,
+        results,
+        ["max_abs_diff", "same_predictions", "seconds", "speedup", "val_acc"],
+        extra={
+            "max_abs_diff": results["folded"]["max_abs_diff"],
+            "speedup": folded,
+            "batch_effect": batch_effect,
+        },
+        quick=args.quick,
+        notes=notes,
+    )
     print(f"wrote:\n  {args.output_dir}/results.json\n  {args.output_dir}/results.md")
     return results
 

@@ -21,17 +21,24 @@
 import paddle
 from paddle.optimizer import lr as L
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Progress, Trainer
-from paddle_course.experiment import loaders, lesson_data, report, train_variant
+from paddle_course.engine.schedules import lr_curve, lr_range_test
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, loaders, report, train_variant
 from paddle_course.models import MNIST
-from paddle_course.schedules import lr_curve, lr_range_test
-from paddle_course.seed import seed_everything
+from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_comparison, plot_lr_range
 
-DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.02, seed=0, quick=False,
-                output_dir="outputs/ch03_practice/schedules")
+DEFAULTS = dict(
+    data=None,
+    epochs=3,
+    batch_size=64,
+    lr=0.02,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch03_practice/schedules",
+)
 
 
 def schedules(base, epochs, steps_per_epoch):
@@ -42,10 +49,16 @@ def schedules(base, epochs, steps_per_epoch):
         "step": (lambda: L.StepDecay(base, step_size=1, gamma=0.5), "epoch"),
         "multistep": (lambda: L.MultiStepDecay(base, milestones=[1, 2], gamma=0.3), "epoch"),
         "exponential": (lambda: L.ExponentialDecay(base, gamma=0.6), "epoch"),
-        "warmup_cosine": (lambda: L.LinearWarmup(L.CosineAnnealingDecay(
-            base, T_max=epochs * steps_per_epoch - warm), warm, 0.0, base), "step"),
-        "plateau": (lambda: L.ReduceOnPlateau(base, mode="min", factor=0.5, patience=0,
-                                              threshold=0.35), "epoch"),
+        "warmup_cosine": (
+            lambda: L.LinearWarmup(
+                L.CosineAnnealingDecay(base, T_max=epochs * steps_per_epoch - warm), warm, 0.0, base
+            ),
+            "step",
+        ),
+        "plateau": (
+            lambda: L.ReduceOnPlateau(base, mode="min", factor=0.5, patience=0, threshold=0.35),
+            "epoch",
+        ),
         "lambda": (lambda: L.LambdaDecay(base, lambda e: 1 / (1 + e)), "epoch"),
     }
 
@@ -62,11 +75,14 @@ def main(argv=None):
 
     results, curves = {}, {}
     for name, (make, every) in schedules(args.lr, epochs, steps).items():
+
         def build(make=make):
             model, sched = MNIST(), make() if make else None
             return model, momentum(sched if sched else args.lr, model.parameters()), sched
-        results[name], _ = train_variant(name, build, data, epochs, args.batch_size, args.seed,
-                                         scheduler_step=every)
+
+        results[name], _ = train_variant(
+            name, build, data, epochs, args.batch_size, args.seed, scheduler_step=every
+        )
         lrs = [r["lr"] for r in results[name]["history"]]
         results[name]["lr_by_epoch"] = lrs
         if make and name != "plateau":
@@ -75,45 +91,88 @@ def main(argv=None):
         else:
             curves[name] = [lr for lr in lrs for _ in range(steps)]
     plateau = results["plateau"]["lr_by_epoch"] + [results["plateau"]["final_lr"]]
-    print(f"ReduceOnPlateau rates by epoch, then after training: {plateau}; reduced "
-          f"{min(plateau) < plateau[0]}")
+    print(
+        f"ReduceOnPlateau rates by epoch, then after training: {plateau}; reduced "
+        f"{min(plateau) < plateau[0]}"
+    )
 
     seed_everything(args.seed)
-    rates, losses, suggestion = lr_range_test(MNIST(), lambda params: momentum(1e-5, params),
-                                              make_loader(data.train, args.batch_size, True, args.seed),
-                                              steps=40 if args.quick else 100)
+    rates, losses, suggestion = lr_range_test(
+        MNIST(),
+        lambda params: momentum(1e-5, params),
+        make_loader(data.train, args.batch_size, True, args.seed),
+        steps=40 if args.quick else 100,
+    )
     print(f"LR range test: lowest loss at {suggestion * 10:.3g}, suggested rate {suggestion:.3g}")
 
     results["adam_3e-4"], _ = train_variant(
-        "adam 3e-4", lambda: (m := MNIST(), paddle.optimizer.Adam(3e-4, parameters=m.parameters())),
-        data, epochs, args.batch_size, args.seed)
+        "adam 3e-4",
+        lambda: (m := MNIST(), paddle.optimizer.Adam(3e-4, parameters=m.parameters())),
+        data,
+        epochs,
+        args.batch_size,
+        args.seed,
+    )
     results["sgd_momentum_found"], _ = train_variant(
-        f"sgd+momentum {suggestion:.3g}", lambda: (m := MNIST(), momentum(suggestion, m.parameters())),
-        data, epochs, args.batch_size, args.seed)
+        f"sgd+momentum {suggestion:.3g}",
+        lambda: (m := MNIST(), momentum(suggestion, m.parameters())),
+        data,
+        epochs,
+        args.batch_size,
+        args.seed,
+    )
 
     switch = max(1, epochs // 2)
     seed_everything(args.seed)
     model = MNIST()
     train_loader, val_loader = loaders(data, args.batch_size, args.seed)
     state = None
-    for optimizer, until in ((paddle.optimizer.Adam(1e-3, parameters=model.parameters()), switch),
-                             (momentum(suggestion, model.parameters()), epochs)):
-        trainer = Trainer(model, optimizer, seed=args.seed, progress=Progress(enabled=False),
-                          monitor=Monitor("val_loss", "min"))
+    for optimizer, until in (
+        (paddle.optimizer.Adam(1e-3, parameters=model.parameters()), switch),
+        (momentum(suggestion, model.parameters()), epochs),
+    ):
+        trainer = Trainer(
+            model,
+            optimizer,
+            seed=args.seed,
+            progress=Progress(enabled=False),
+            monitor=Monitor("val_loss", "min"),
+        )
         state = trainer.fit(train_loader, val_loader, until, state)
     last = state.history[-1]
-    results["adam_then_sgd"] = {"val_acc": last["val_acc"], "val_loss": last["val_loss"],
-                                "train_loss": last["train_loss"], "history": state.history,
-                                "switch_epoch": switch, "sgd_lr": suggestion}
-    print(f"{'adam_then_sgd':>24}: Adam 1e-3 for {switch} epoch(s), then SGD+momentum at "
-          f"{suggestion:.3g}: val_acc {last['val_acc']:.4f}")
+    results["adam_then_sgd"] = {
+        "val_acc": last["val_acc"],
+        "val_loss": last["val_loss"],
+        "train_loss": last["train_loss"],
+        "history": state.history,
+        "switch_epoch": switch,
+        "sgd_lr": suggestion,
+    }
+    print(
+        f"{'adam_then_sgd':>24}: Adam 1e-3 for {switch} epoch(s), then SGD+momentum at "
+        f"{suggestion:.3g}: val_acc {last['val_acc']:.4f}"
+    )
 
-    written = [plot_comparison(curves, f"{out}/plots/lr_curves.png", key="lr",
-                               title="learning rate per batch", xlabel="batch"),
-               plot_lr_range(rates, losses, suggestion, f"{out}/plots/lr_range_test.png")]
-    report(out, results, ("val_acc", "val_loss", "train_loss"),
-           extra={"lr_range_test": {"rates": rates, "losses": losses, "suggestion": suggestion},
-                  "plateau_reduced": min(plateau) < plateau[0]}, quick=args.quick)
+    written = [
+        plot_comparison(
+            curves,
+            f"{out}/plots/lr_curves.png",
+            key="lr",
+            title="learning rate per batch",
+            xlabel="batch",
+        ),
+        plot_lr_range(rates, losses, suggestion, f"{out}/plots/lr_range_test.png"),
+    ]
+    report(
+        out,
+        results,
+        ("val_acc", "val_loss", "train_loss"),
+        extra={
+            "lr_range_test": {"rates": rates, "losses": losses, "suggestion": suggestion},
+            "plateau_reduced": min(plateau) < plateau[0],
+        },
+        quick=args.quick,
+    )
     print("\n".join(f"  {w}" for w in written))
     return results
 

@@ -14,15 +14,21 @@ infinite (diverged); below 20 % it stalled (10 % is chance).
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson, lesson_parser
-from paddle_course.engine import TrainingDiverged
-from paddle_course.experiment import QUICK_SIZES, lesson_data, train_variant
-from paddle_course.models import VGG
-from paddle_course.results import write_tables
+from paddle_course.errors import TrainingDiverged
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import QUICK_SIZES, lesson_data, train_variant
+from paddle_course.lesson.results import write_tables
+from paddle_course.vision import VGG
 from tools.plot import plot_heatmaps
 
-DEFAULTS = dict(data=None, epochs=1, batch_size=64, seed=0, quick=False,
-                output_dir="outputs/ch04_vision/batchnorm")
+DEFAULTS = dict(
+    data=None,
+    epochs=1,
+    batch_size=64,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch04_vision/batchnorm",
+)
 LEARNING_RATES = (0.01, 0.1, 1.0)
 SCALES = (0.1, 1.0, 10.0)
 BLOCKS = ((16, 16), (32, 32), (64, 64))
@@ -30,11 +36,18 @@ STALLED = 0.2
 
 
 def build(batch_norm, lr, scale):
-    model = VGG(10, in_channels=1, pool_size=3, dropout=0.0, batch_norm=batch_norm,
-                blocks=BLOCKS, hidden=128)
+    model = VGG(
+        10,
+        in_channels=1,
+        pool_size=3,
+        dropout=0.0,
+        batch_norm=batch_norm,
+        blocks=BLOCKS,
+        hidden=128,
+    )
     with paddle.no_grad():
         for p in model.parameters():
-            if p.ndim == 4:                     # conv weights [C_out, C_in, k, k]
+            if p.ndim == 4:  # conv weights [C_out, C_in, k, k]
                 p.set_value(p * scale)
     return model, paddle.optimizer.SGD(lr, parameters=model.parameters())
 
@@ -51,8 +64,12 @@ def main(argv=None):
     args = p.parse_args(argv)
     epochs = args.epochs
     # 2,000 training digits: 18 runs of a few seconds each
-    data = lesson_data(args.data, args.seed, True,
-                       sizes=QUICK_SIZES if args.quick else dict(train=2000, val=500, test=500))
+    data = lesson_data(
+        args.data,
+        args.seed,
+        True,
+        sizes=QUICK_SIZES if args.quick else dict(train=2000, val=500, test=500),
+    )
     lrs, scales = ((0.1,), SCALES[::2]) if args.quick else (LEARNING_RATES, SCALES)
     results, grids = {}, {}
     for bn in (False, True):
@@ -62,29 +79,64 @@ def main(argv=None):
             for j, lr in enumerate(lrs):
                 name = f"{label}, lr {lr}, init x{scale}"
                 try:
-                    r, _ = train_variant(name, lambda: build(bn, lr, scale), data, epochs,
-                                         args.batch_size, args.seed)
+                    r, _ = train_variant(
+                        name,
+                        lambda bn=bn, lr=lr, scale=scale: build(bn, lr, scale),
+                        data,
+                        epochs,
+                        args.batch_size,
+                        args.seed,
+                    )
                     grid[i, j] = r["val_acc"]
                     results[name] = {"val_acc": r["val_acc"], "train_loss": r["train_loss"]}
                 except TrainingDiverged as e:
                     print(f"{name:>24}: diverged ({str(e).split(';')[0]})")
                     results[name] = {"val_acc": None, "train_loss": None}
-                results[name].update(batch_norm=bn, lr=lr, init_scale=scale,
-                                     outcome=outcome(results[name]["val_acc"]))
+                results[name].update(
+                    batch_norm=bn,
+                    lr=lr,
+                    init_scale=scale,
+                    outcome=outcome(results[name]["val_acc"]),
+                )
         grids[label] = grid
-    counts = {label: {o: sum(r["outcome"] == o for r in results.values()
-                             if r["batch_norm"] == (label == "with BatchNorm"))
-                      for o in ("trains", "stalled", "diverged")} for label in grids}
+    counts = {
+        label: {
+            o: sum(
+                r["outcome"] == o
+                for r in results.values()
+                if r["batch_norm"] == (label == "with BatchNorm")
+            )
+            for o in ("trains", "stalled", "diverged")
+        }
+        for label in grids
+    }
     for label, c in counts.items():
-        print(f"{label}: {c['trains']} runs train, {c['stalled']} stall, {c['diverged']} diverge "
-              f"(of {len(lrs) * len(scales)})")
+        print(
+            f"{label}: {c['trains']} runs train, {c['stalled']} stall, {c['diverged']} diverge "
+            f"(of {len(lrs) * len(scales)})"
+        )
     out = args.output_dir
-    figure = plot_heatmaps(grids, scales, lrs, f"{out}/plots/lr_init_grid.png", "learning rate (SGD)",
-                           "initial weight scale", title="validation accuracy (NaN: diverged)")
-    written = [*write_tables(out, {"runs": (results, ["batch_norm", "lr", "init_scale", "val_acc",
-                                                      "outcome"]),
-                                   "summary": (counts, ["trains", "stalled", "diverged"])},
-                             {"runs": results, "summary": counts}, quick=args.quick), figure]
+    figure = plot_heatmaps(
+        grids,
+        scales,
+        lrs,
+        f"{out}/plots/lr_init_grid.png",
+        "learning rate (SGD)",
+        "initial weight scale",
+        title="validation accuracy (NaN: diverged)",
+    )
+    written = [
+        *write_tables(
+            out,
+            {
+                "runs": (results, ["batch_norm", "lr", "init_scale", "val_acc", "outcome"]),
+                "summary": (counts, ["trains", "stalled", "diverged"]),
+            },
+            {"runs": results, "summary": counts},
+            quick=args.quick,
+        ),
+        figure,
+    ]
     print("wrote:\n" + "\n".join(f"  {w}" for w in written))
     return {"runs": results, "summary": counts}
 

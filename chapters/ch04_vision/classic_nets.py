@@ -22,18 +22,24 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import pad, resize
-from paddle_course.experiment import (lesson_data, measure, ranking_note, report,
-                                      train_variant)
-from paddle_course.inspection import gradients
-from paddle_course.models import NETWORKS, build_network
-from paddle_course.seed import seed_everything
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, measure, ranking_note, report, train_variant
+from paddle_course.practice.inspection import gradients
+from paddle_course.runtime.seed import seed_everything
+from paddle_course.vision import NETWORKS, build_network
 
-DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch04_vision/classic_nets")
+DEFAULTS = dict(
+    data=None,
+    epochs=5,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch04_vision/classic_nets",
+)
 WIDTHS = {"lenet": 1.0, "alexnet": 1 / 4, "vgg": 1 / 8, "googlenet": 1 / 8, "resnet": 1 / 4}
-SIZE = 32          # digits padded from 28 to 32 px: every net's pools divide it
+SIZE = 32  # digits padded from 28 to 32 px: every net's pools divide it
 
 
 def full_size_parameters():
@@ -47,12 +53,17 @@ def compare(data, args, epochs):
     full = full_size_parameters()
     results = {}
     for name in NETWORKS:
-        build = lambda name=name: (m := build_network(name, 10, 1, SIZE, WIDTHS[name],
-                                                      lenet_activation="relu"),
-                                   paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
+        build = lambda name=name: (
+            m := build_network(name, 10, 1, SIZE, WIDTHS[name], lenet_activation="relu"),
+            paddle.optimizer.Adam(args.lr, parameters=m.parameters()),
+        )
         r, model = train_variant(name, build, data, epochs, args.batch_size, args.seed)
-        results[name] = dict(r, width=WIDTHS[name], params_at_224=full[name],
-                             **measure(model, r, data, [1, 1, SIZE, SIZE]))
+        results[name] = dict(
+            r,
+            width=WIDTHS[name],
+            params_at_224=full[name],
+            **measure(model, r, data, [1, 1, SIZE, SIZE]),
+        )
     return results
 
 
@@ -65,23 +76,28 @@ def gradient_reach(model, x, y):
 def lenet_on_large_images(data, args, epochs, large):
     """Sigmoid LeNet at 28 px and at ``large`` px, ReLU LeNet at ``large`` px (the course's
     optimizer); a subset of digits, as upscaled ones take 64 x the memory."""
-    n = ({"train": 200, "val": 100, "test": 100} if args.quick
-         else {"train": 300, "val": 200, "test": 200})
+    n = (
+        {"train": 200, "val": 100, "test": 100}
+        if args.quick
+        else {"train": 300, "val": 200, "test": 200}
+    )
     small = lesson_data(args.data, args.seed, True, sizes=n)
     big = small.map_images(lambda x: resize(x, large))
     results = {}
-    for name, d, size, act in (("sigmoid LeNet, 28 px", small, 28, "sigmoid"),
-                               (f"sigmoid LeNet, {large} px", big, large, "sigmoid"),
-                               (f"ReLU LeNet, {large} px", big, large, "relu")):
+    for name, d, size, act in (
+        ("sigmoid LeNet, 28 px", small, 28, "sigmoid"),
+        (f"sigmoid LeNet, {large} px", big, large, "sigmoid"),
+        (f"ReLU LeNet, {large} px", big, large, "relu"),
+    ):
         seed_everything(args.seed)
         probe = build_network("lenet", 10, 1, size, lenet_activation=act)
         x, y = (paddle.to_tensor(a[:64]) for a in (d.train.images, d.train.labels))
         reach = gradient_reach(probe, x, y)
-        build = lambda size=size, act=act: (m := build_network("lenet", 10, 1, size,
-                                                               lenet_activation=act),
-                                            paddle.optimizer.Momentum(0.001, momentum=0.9,
-                                                                      parameters=m.parameters()))
-        r, _ = train_variant(name, build, d, epochs, 10, args.seed)   # the course's batch 10
+        build = lambda size=size, act=act: (
+            m := build_network("lenet", 10, 1, size, lenet_activation=act),
+            paddle.optimizer.Momentum(0.001, momentum=0.9, parameters=m.parameters()),
+        )
+        r, _ = train_variant(name, build, d, epochs, 10, args.seed)  # the course's batch 10
         r.update(gradient_reach_conv1_vs_fc2=reach, image_size=size)
         results[name] = r
     return results
@@ -93,19 +109,35 @@ def main(argv=None):
     epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick).map_images(lambda x: pad(x, SIZE))
     results = compare(data, args, epochs)
-    report(args.output_dir, results, ("params_at_224", "params", "mflops", "seconds_per_epoch",
-                                      "val_acc", "test_acc"),
-           title="validation accuracy per epoch, digits at 32 px", quick=args.quick,
-           notes=[ranking_note(results, "resnet", "lenet", "the course ranks ResNet first",
-                               "Depth pays on large images and long training, as on the "
-                               "course's 224 px photos.")])
+    report(
+        args.output_dir,
+        results,
+        ("params_at_224", "params", "mflops", "seconds_per_epoch", "val_acc", "test_acc"),
+        title="validation accuracy per epoch, digits at 32 px",
+        quick=args.quick,
+        notes=[
+            ranking_note(
+                results,
+                "resnet",
+                "lenet",
+                "the course ranks ResNet first",
+                "Depth pays on large images and long training, as on the course's 224 px photos.",
+            )
+        ],
+    )
     large = lenet_on_large_images(data, args, 2, 64 if args.quick else 224)
     for name, r in large.items():
-        print(f"{name:>22}: val_acc {r['val_acc']:.4f}  train_loss {r['train_loss']:.4f}  "
-              f"gradient at conv1 / at fc2 at init: {r['gradient_reach_conv1_vs_fc2']:.2e}")
-    report(f"{args.output_dir}/lenet_large", large,
-           ("image_size", "gradient_reach_conv1_vs_fc2", "train_loss", "val_acc"),
-           title="LeNet: sigmoid vs ReLU, small vs large inputs", quick=args.quick)
+        print(
+            f"{name:>22}: val_acc {r['val_acc']:.4f}  train_loss {r['train_loss']:.4f}  "
+            f"gradient at conv1 / at fc2 at init: {r['gradient_reach_conv1_vs_fc2']:.2e}"
+        )
+    report(
+        f"{args.output_dir}/lenet_large",
+        large,
+        ("image_size", "gradient_reach_conv1_vs_fc2", "train_loss", "val_acc"),
+        title="LeNet: sigmoid vs ReLU, small vs large inputs",
+        quick=args.quick,
+    )
     return {"networks": results, "lenet_large": large}
 
 

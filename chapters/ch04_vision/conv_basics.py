@@ -18,12 +18,12 @@ import numpy as np
 import paddle
 import paddle.nn as nn
 
-from paddle_course.cli import entry, lesson, lesson_parser
-from paddle_course.data.photos import photo
-from paddle_course.experiment import lesson_data, train_variant
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, train_variant
+from paddle_course.lesson.results import write_tables
 from paddle_course.models import MNIST
 from paddle_course.numpy_nn import BatchNorm, conv2d, max_pool2d
-from paddle_course.results import write_tables
+from paddle_course.vision.photos import photo
 from tools.plot import plot_bars, plot_comparison, plot_images
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch04_vision/conv_basics")
@@ -40,10 +40,15 @@ def paddle_conv(image, kernel):
     course's colour edge detector does), set by ``ParamAttr(initializer=Assign(...))``; 'same'
     padding for odd kernels. ``image`` [C, H, W] -> [H, W]."""
     c = image.shape[0]
-    weight = np.repeat(kernel[None, None], c, axis=1).astype(np.float32)     # [1, C, kh, kw]
-    conv = nn.Conv2D(c, 1, kernel.shape, padding=(kernel.shape[0] // 2, kernel.shape[1] // 2),
-                     weight_attr=paddle.ParamAttr(initializer=nn.initializer.Assign(weight)),
-                     bias_attr=False)
+    weight = np.repeat(kernel[None, None], c, axis=1).astype(np.float32)  # [1, C, kh, kw]
+    conv = nn.Conv2D(
+        c,
+        1,
+        kernel.shape,
+        padding=(kernel.shape[0] // 2, kernel.shape[1] // 2),
+        weight_attr=paddle.ParamAttr(initializer=nn.initializer.Assign(weight)),
+        bias_attr=False,
+    )
     with paddle.no_grad():
         return conv(paddle.to_tensor(image[None].astype(np.float32))).numpy()[0, 0]
 
@@ -55,24 +60,38 @@ def by_hand(image, kernel):
 
 def filters(quick, out):
     """Each kernel by hand and by Conv2D on real photos: the largest difference, and a figure."""
-    camera = photo("camera").astype(np.float64)[None]                        # [1, 512, 512]
-    retina = photo("retina").astype(np.float64).transpose(2, 0, 1)           # [3, H, W]
+    camera = photo("camera").astype(np.float64)[None]  # [1, 512, 512]
+    retina = photo("retina").astype(np.float64).transpose(2, 0, 1)  # [3, H, W]
     if quick:
         camera, retina = camera[:, ::4, ::4], retina[:, ::8, ::8]
-    black_white = (camera > camera.mean()) * 255.0                           # the course's 0/255
-    cases = {"camera mean_5x5": (camera, "mean_5x5"), "camera edges_3x3": (camera, "edges_3x3"),
-             "camera black/white boundary_1x3": (black_white, "boundary_1x3"),
-             "retina (RGB) edges_3x3": (retina, "edges_3x3"),
-             "retina (RGB) mean_5x5": (retina, "mean_5x5")}
-    rows, panels = {}, {"camera": camera[0], "camera black/white": black_white[0],
-                        "retina": retina.transpose(1, 2, 0) / 255}
+    black_white = (camera > camera.mean()) * 255.0  # the course's 0/255
+    cases = {
+        "camera mean_5x5": (camera, "mean_5x5"),
+        "camera edges_3x3": (camera, "edges_3x3"),
+        "camera black/white boundary_1x3": (black_white, "boundary_1x3"),
+        "retina (RGB) edges_3x3": (retina, "edges_3x3"),
+        "retina (RGB) mean_5x5": (retina, "mean_5x5"),
+    }
+    rows, panels = (
+        {},
+        {
+            "camera": camera[0],
+            "camera black/white": black_white[0],
+            "retina": retina.transpose(1, 2, 0) / 255,
+        },
+    )
     for name, (image, kernel) in cases.items():
         ours, theirs = by_hand(image, KERNELS[kernel]), paddle_conv(image, KERNELS[kernel])
         scale = np.abs(ours).max()
-        rows[name] = {"max_abs_diff": float(np.abs(ours - theirs).max()), "output_scale": scale,
-                      "shape": list(ours.shape)}
-        print(f"{name:>34}: numpy vs Conv2D max |diff| {rows[name]['max_abs_diff']:.2e} "
-              f"(outputs up to {scale:.0f}; float32 rounding)")
+        rows[name] = {
+            "max_abs_diff": float(np.abs(ours - theirs).max()),
+            "output_scale": scale,
+            "shape": list(ours.shape),
+        }
+        print(
+            f"{name:>34}: numpy vs Conv2D max |diff| {rows[name]['max_abs_diff']:.2e} "
+            f"(outputs up to {scale:.0f}; float32 rounding)"
+        )
         panels[name] = np.abs(theirs) if kernel != "mean_5x5" else theirs
     return rows, plot_images(panels, f"{out}/plots/filters.png", cols=4)
 
@@ -87,13 +106,22 @@ def shift_right(x, pixels, background=-1.0):
 
 def pooling(data, quick, seed, out):
     """How much a trained conv layer's maps change when digits move, with and without pooling."""
-    _, model = train_variant("CNN for its conv1", lambda: (m := MNIST(), paddle.optimizer.Adam(
-        1e-3, parameters=m.parameters())), data, 1, 64, seed)
-    x = data.val.images[:100 if quick else 500]
+    _, model = train_variant(
+        "CNN for its conv1",
+        lambda: (m := MNIST(), paddle.optimizer.Adam(1e-3, parameters=m.parameters())),
+        data,
+        1,
+        64,
+        seed,
+    )
+    x = data.val.images[: 100 if quick else 500]
     conv = lambda v: np.maximum(model.conv1(paddle.to_tensor(v)).numpy(), 0)  # conv1 + ReLU
     base = conv(x)
-    maps = {"conv": lambda a: a, "conv + maxpool 2x2": lambda a: max_pool2d(a, 2),
-            "conv + maxpool 4x4": lambda a: max_pool2d(a, 4)}
+    maps = {
+        "conv": lambda a: a,
+        "conv + maxpool 2x2": lambda a: max_pool2d(a, 2),
+        "conv + maxpool 4x4": lambda a: max_pool2d(a, 4),
+    }
     rows = {}
     for s in (1, 2, 3):
         moved = conv(shift_right(x, s))
@@ -104,17 +132,25 @@ def pooling(data, quick, seed, out):
             unchanged = np.abs(a - b) <= 1e-3 * np.abs(a).max()
             rows.setdefault(name, {})[f"shift_{s}px"] = {
                 "relative_change": float(np.linalg.norm(b - a) / np.linalg.norm(a)),
-                "unchanged_share": float(unchanged[active].mean())}
+                "unchanged_share": float(unchanged[active].mean()),
+            }
     for name, r in rows.items():
-        print(f"{name:>20}: relative change of the maps for a shift of 1/2/3 px: "
-              + " / ".join(f"{v['relative_change']:.3f}" for v in r.values())
-              + "   unchanged share of the active outputs: "
-              + " / ".join(f"{v['unchanged_share']:.1%}" for v in r.values()))
-    figure = plot_bars({f"{s} px": {n: (rows[n][f"shift_{s}px"]["relative_change"], None)
-                                    for n in rows} for s in (1, 2, 3)},
-                       f"{out}/plots/pooling_shift.png", "relative change of the maps",
-                       "conv maps vs pooled maps when the digit moves",
-                       xlabel="shift of the digit (pixels)")
+        print(
+            f"{name:>20}: relative change of the maps for a shift of 1/2/3 px: "
+            + " / ".join(f"{v['relative_change']:.3f}" for v in r.values())
+            + "   unchanged share of the active outputs: "
+            + " / ".join(f"{v['unchanged_share']:.1%}" for v in r.values())
+        )
+    figure = plot_bars(
+        {
+            f"{s} px": {n: (rows[n][f"shift_{s}px"]["relative_change"], None) for n in rows}
+            for s in (1, 2, 3)
+        },
+        f"{out}/plots/pooling_shift.png",
+        "relative change of the maps",
+        "conv maps vs pooled maps when the digit moves",
+        xlabel="shift of the digit (pixels)",
+    )
     return rows, figure
 
 
@@ -122,17 +158,21 @@ def batchnorm(seed, out, steps=20):
     """numpy BatchNorm vs Paddle's, 1D and 2D, in both modes; a sample in two batches."""
     rng = np.random.default_rng(seed)
     results, curves = {}, {}
-    for name, shape, layer in (("BatchNorm1D", (16, 4), nn.BatchNorm1D(4)),
-                               ("BatchNorm2D", (8, 3, 5, 5), nn.BatchNorm2D(3))):
+    for name, shape, layer in (
+        ("BatchNorm1D", (16, 4), nn.BatchNorm1D(4)),
+        ("BatchNorm2D", (8, 3, 5, 5), nn.BatchNorm2D(3)),
+    ):
         ours = BatchNorm(shape[1])
         diffs, running = [], []
         layer.train()
-        for _ in range(steps):            # training mode: batch statistics, running averages
+        for _ in range(steps):  # training mode: batch statistics, running averages
             x = rng.normal(3.0, 2.0, size=shape).astype(np.float32)
             diffs.append(np.abs(layer(paddle.to_tensor(x)).numpy() - ours(x)).max())
             running.append(float(layer._mean.numpy()[0]))
-        stats = max(np.abs(layer._mean.numpy() - ours.running_mean).max(),
-                    np.abs(layer._variance.numpy() - ours.running_var).max())
+        stats = max(
+            np.abs(layer._mean.numpy() - ours.running_mean).max(),
+            np.abs(layer._variance.numpy() - ours.running_var).max(),
+        )
         layer.eval()
         ours.training = False
         x = rng.normal(3.0, 2.0, size=shape).astype(np.float32)
@@ -145,18 +185,27 @@ def batchnorm(seed, out, steps=20):
             layer.train() if mode == "train" else layer.eval()
             a, b = (layer(paddle.to_tensor(v)).numpy()[0] for v in (x, other))
             mode_effect[mode] = float(np.abs(a - b).max())
-        results[name] = {"train_max_abs_diff": float(max(diffs)), "running_stats_max_abs_diff":
-                         float(stats), "eval_max_abs_diff": float(eval_diff),
-                         "same_sample_other_batch_train": mode_effect["train"],
-                         "same_sample_other_batch_eval": mode_effect["eval"]}
+        results[name] = {
+            "train_max_abs_diff": float(max(diffs)),
+            "running_stats_max_abs_diff": float(stats),
+            "eval_max_abs_diff": float(eval_diff),
+            "same_sample_other_batch_train": mode_effect["train"],
+            "same_sample_other_batch_eval": mode_effect["eval"],
+        }
         curves[f"{name} running mean (channel 0)"] = running
-        print(f"{name}: by hand vs Paddle, train {max(diffs):.1e}, running mean/var {stats:.1e}, "
-              f"eval {eval_diff:.1e}; the same sample in another batch moves by "
-              f"{mode_effect['train']:.3f} in train mode, {mode_effect['eval']:.1e} in eval mode")
+        print(
+            f"{name}: by hand vs Paddle, train {max(diffs):.1e}, running mean/var {stats:.1e}, "
+            f"eval {eval_diff:.1e}; the same sample in another batch moves by "
+            f"{mode_effect['train']:.3f} in train mode, {mode_effect['eval']:.1e} in eval mode"
+        )
     curves["the data's mean (3.0)"] = [3.0] * steps
-    figure = plot_comparison(curves, f"{out}/plots/bn_running_mean.png", key="running mean",
-                             title="running mean, momentum 0.9 (weight of the old value)",
-                             xlabel="training step")
+    figure = plot_comparison(
+        curves,
+        f"{out}/plots/bn_running_mean.png",
+        key="running mean",
+        title="running mean, momentum 0.9 (weight of the old value)",
+        xlabel="training step",
+    )
     return results, figure
 
 
@@ -171,9 +220,11 @@ def main(argv=None):
     bn_rows, f3 = batchnorm(args.seed, out, steps=5 if args.quick else 20)
     results = {"filters": filter_rows, "pooling": pooling_rows, "batchnorm": bn_rows}
     pooled = {f"{name}, {shift}": v for name, r in pooling_rows.items() for shift, v in r.items()}
-    tables = {"filters: numpy by hand vs Conv2D": (filter_rows, ["max_abs_diff", "output_scale"]),
-              "pooling: digits moved right": (pooled, ["relative_change", "unchanged_share"]),
-              "batch normalisation: by hand vs Paddle": (bn_rows, list(next(iter(bn_rows.values()))))}
+    tables = {
+        "filters: numpy by hand vs Conv2D": (filter_rows, ["max_abs_diff", "output_scale"]),
+        "pooling: digits moved right": (pooled, ["relative_change", "unchanged_share"]),
+        "batch normalisation: by hand vs Paddle": (bn_rows, list(next(iter(bn_rows.values())))),
+    }
     written = [*write_tables(out, tables, results, quick=args.quick), f1, f2, f3]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return results

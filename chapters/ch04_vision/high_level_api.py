@@ -21,20 +21,28 @@ import time
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data import ArrayDataset, make_loader
 from paddle_course.engine import evaluate
-from paddle_course.experiment import lesson_data, report, train_variant
-from paddle_course.models import build_network
-from paddle_course.seed import seed_everything
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, report, train_variant
+from paddle_course.runtime.seed import seed_everything
+from paddle_course.vision import build_network
 
-DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.001, seed=0, quick=False,
-                output_dir="outputs/ch04_vision/high_level_api")
+DEFAULTS = dict(
+    data=None,
+    epochs=3,
+    batch_size=64,
+    lr=0.001,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch04_vision/high_level_api",
+)
 
 
 def lenet():
-    return build_network("lenet", num_classes=10, in_channels=1, image_size=28,
-                         lenet_activation="relu")
+    return build_network(
+        "lenet", num_classes=10, in_channels=1, image_size=28, lenet_activation="relu"
+    )
 
 
 def with_hapi(data, args, epochs):
@@ -42,15 +50,21 @@ def with_hapi(data, args, epochs):
     seed_everything(args.seed)
     net = lenet()
     model = paddle.Model(net)
-    model.prepare(paddle.optimizer.Adam(args.lr, parameters=net.parameters()),
-                  paddle.nn.CrossEntropyLoss(), paddle.metric.Accuracy())
+    model.prepare(
+        paddle.optimizer.Adam(args.lr, parameters=net.parameters()),
+        paddle.nn.CrossEntropyLoss(),
+        paddle.metric.Accuracy(),
+    )
     train, val = (ArrayDataset(s.images, s.labels) for s in (data.train, data.val))
     started = time.time()
     model.fit(train, val, epochs=epochs, batch_size=args.batch_size, shuffle=True, verbose=0)
     seconds = time.time() - started
-    hapi_val = model.evaluate(val, batch_size=500, verbose=0)     # hapi's own numbers
-    return {"seconds": seconds, "hapi_val_acc": float(hapi_val["acc"]),
-            "hapi_val_loss": float(hapi_val["loss"][0])}, net
+    hapi_val = model.evaluate(val, batch_size=500, verbose=0)  # hapi's own numbers
+    return {
+        "seconds": seconds,
+        "hapi_val_acc": float(hapi_val["acc"]),
+        "hapi_val_loss": float(hapi_val["loss"][0]),
+    }, net
 
 
 @lesson
@@ -61,16 +75,26 @@ def main(argv=None):
     val_loader, test_loader = make_loader(data.val, 500), make_loader(data.test, 500)
     results = {}
     results["paddle.Model (hapi)"], net = with_hapi(data, args, epochs)
-    ours, ours_net = train_variant("our engine", lambda: (m := lenet(), paddle.optimizer.Adam(
-        args.lr, parameters=m.parameters())), data, epochs, args.batch_size, args.seed)
+    ours, ours_net = train_variant(
+        "our engine",
+        lambda: (m := lenet(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),
+        data,
+        epochs,
+        args.batch_size,
+        args.seed,
+    )
     results["our engine"] = {"seconds": ours["seconds"], "history": ours["history"]}
     for name, model in (("paddle.Model (hapi)", net), ("our engine", ours_net)):
         for split, loader in (("val", val_loader), ("test", test_loader)):
             r = evaluate(model, loader, F.cross_entropy)
             results[name].update({f"{split}_acc": r["acc"], f"{split}_loss": r["loss"]})
-    report(args.output_dir, results, ("val_acc", "test_acc", "val_loss", "seconds",
-                                      "hapi_val_acc"),
-           title="our engine: validation accuracy per epoch", quick=args.quick)
+    report(
+        args.output_dir,
+        results,
+        ("val_acc", "test_acc", "val_loss", "seconds", "hapi_val_acc"),
+        title="our engine: validation accuracy per epoch",
+        quick=args.quick,
+    )
     return results
 
 

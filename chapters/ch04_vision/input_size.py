@@ -15,22 +15,37 @@ image, the higher the accuracy"), measured, with its cost.
 
 import paddle
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import resize
-from paddle_course.experiment import lesson_data, measure, plot_curves, print_table, train_variant
-from paddle_course.results import explain, write_tables
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import (
+    lesson_data,
+    measure,
+    plot_curves,
+    print_table,
+    train_variant,
+)
+from paddle_course.lesson.results import explain, write_tables
 from paddle_course.models import MNIST
 
-DEFAULTS = dict(data=None, epochs=3, batch_size=64, lr=0.002, seed=0, quick=False,
-                output_dir="outputs/ch04_vision/input_size")
+DEFAULTS = dict(
+    data=None,
+    epochs=3,
+    batch_size=64,
+    lr=0.002,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch04_vision/input_size",
+)
 DETAIL = (7, 10, 14, 21, 28)
 PIXELS = (14, 28, 56)
 
 
 def train_at(name, data, size, args, epochs):
     """The course CNN for ``size`` px inputs, trained through the engine and measured."""
-    build = lambda: (m := MNIST(image_size=size),
-                     paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
+    build = lambda: (
+        m := MNIST(image_size=size),
+        paddle.optimizer.Adam(args.lr, parameters=m.parameters()),
+    )
     r, model = train_variant(name, build, data, epochs, args.batch_size, args.seed)
     return dict(r, size=size, **measure(model, r, data, [1, 1, size, size]))
 
@@ -39,13 +54,19 @@ def pixels_note(by_pixels, native):
     """Why more pixels did not help, when they did not: they carried no more detail."""
     native_row = by_pixels.get(f"{native} px")
     largest = max(by_pixels.values(), key=lambda r: r["size"])
-    if native_row is None or largest["size"] <= native or largest["val_acc"] > native_row["val_acc"]:
+    if (
+        native_row is None
+        or largest["size"] <= native
+        or largest["val_acc"] > native_row["val_acc"]
+    ):
         return None
-    return (f"{largest['size']} px is no better than {native} px (val_acc {largest['val_acc']:.3f} "
-            f"vs {native_row['val_acc']:.3f}) at {largest['mflops'] / native_row['mflops']:.1f}x "
-            f"the multiply-accumulates: the digits were enlarged from {native} px, which adds "
-            f"pixels but no detail; the course's 'larger is better' is about images that carry "
-            f"more detail when larger (the first table).")
+    return (
+        f"{largest['size']} px is no better than {native} px (val_acc {largest['val_acc']:.3f} "
+        f"vs {native_row['val_acc']:.3f}) at {largest['mflops'] / native_row['mflops']:.1f}x "
+        f"the multiply-accumulates: the digits were enlarged from {native} px, which adds "
+        f"pixels but no detail; the course's 'larger is better' is about images that carry "
+        f"more detail when larger (the first table)."
+    )
 
 
 @lesson
@@ -59,8 +80,9 @@ def main(argv=None):
     by_detail = {}
     for s in detail:
         data = base if s == native else base.map_images(lambda x, s=s: resize(resize(x, s), native))
-        by_detail[f"{s} px of detail"] = dict(train_at(f"{s} px -> {native} px", data, native,
-                                                       args, epochs), detail=s)
+        by_detail[f"{s} px of detail"] = dict(
+            train_at(f"{s} px -> {native} px", data, native, args, epochs), detail=s
+        )
     by_pixels = {}
     for s in pixels:
         data = base if s == native else base.map_images(lambda x, s=s: resize(x, s))
@@ -69,18 +91,32 @@ def main(argv=None):
     # two experiments, one folder: one results.json (what marks the run finished), two tables
     out = args.output_dir
     detail_columns = print_table(by_detail, ("detail", "val_acc", "test_acc", "mflops"))
-    pixel_columns = print_table(by_pixels, ("size", "params", "mflops", "seconds_per_epoch",
-                                            "val_acc", "test_acc"))
-    notes = explain([pixels_note(by_pixels, native)])       # under the tables it explains
-    written = [*write_tables(out, {f"detail of s px, shown at {native} px": (by_detail,
-                                                                          detail_columns),
-                                   "the same CNN at other input sizes": (by_pixels, pixel_columns)},
-                             {"detail": by_detail, "pixels": by_pixels}, quick=args.quick,
-                             notes=notes),
-               plot_curves(by_detail, f"{out}/plots/detail.png",
-                           f"validation accuracy: detail of s px, shown at {native} px"),
-               plot_curves(by_pixels, f"{out}/plots/pixels.png",
-                           "validation accuracy: the same CNN at other input sizes")]
+    pixel_columns = print_table(
+        by_pixels, ("size", "params", "mflops", "seconds_per_epoch", "val_acc", "test_acc")
+    )
+    notes = explain([pixels_note(by_pixels, native)])  # under the tables it explains
+    written = [
+        *write_tables(
+            out,
+            {
+                f"detail of s px, shown at {native} px": (by_detail, detail_columns),
+                "the same CNN at other input sizes": (by_pixels, pixel_columns),
+            },
+            {"detail": by_detail, "pixels": by_pixels},
+            quick=args.quick,
+            notes=notes,
+        ),
+        plot_curves(
+            by_detail,
+            f"{out}/plots/detail.png",
+            f"validation accuracy: detail of s px, shown at {native} px",
+        ),
+        plot_curves(
+            by_pixels,
+            f"{out}/plots/pixels.png",
+            "validation accuracy: the same CNN at other input sizes",
+        ),
+    ]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return {"detail": by_detail, "pixels": by_pixels}
 

@@ -2,7 +2,7 @@
 
     python -m chapters.ch04_vision.vit
 
-A Vision Transformer written out (``paddle_course.models.vit``: 4 x 4 px patches, a class token,
+A Vision Transformer written out (``paddle_course.vision.vit``: 4 x 4 px patches, a class token,
 learned position embeddings, 2 pre-norm blocks of 4-head self-attention and a GELU MLP) with
 about as many parameters as the course CNN (19.7 k vs 20.4 k), trained on the same digits with
 the same optimizer and budget. Our attention layer is checked against
@@ -15,15 +15,22 @@ sees 5 x 5 pixels.
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson, lesson_parser
 from paddle_course.data.transforms import resize
-from paddle_course.experiment import lesson_data, measure, report, train_variant
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
-from paddle_course.models.vit import MultiHeadSelfAttention, ViT
+from paddle_course.vision.vit import MultiHeadSelfAttention, ViT
 from tools.plot import plot_images
 
-DEFAULTS = dict(data=None, epochs=5, batch_size=64, lr=0.002, seed=0, quick=False,
-                output_dir="outputs/ch04_vision/vit")
+DEFAULTS = dict(
+    data=None,
+    epochs=5,
+    batch_size=64,
+    lr=0.002,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch04_vision/vit",
+)
 
 
 def attention_equals_paddles(seed):
@@ -45,11 +52,12 @@ def attention_maps(model, digits, labels):
     maps = resize(model.class_attention().numpy()[:, None], digits.shape[-1])[:, 0]
     panels = {}
     for i, (digit, att) in enumerate(zip(digits[:, 0], maps)):
-        grey = (digit + 1) / 2                                        # [-1, 1] -> [0, 1]
+        grey = (digit + 1) / 2  # [-1, 1] -> [0, 1]
         heat = (att - att.min()) / (att.max() - att.min() + 1e-12)
         panels[f"{labels[i]} (predicted {predicted[i]})"] = np.stack([grey] * 3, -1)
-        panels[f"{labels[i]}: attention"] = np.stack([0.35 * grey + 0.65 * heat,
-                                                      0.35 * grey, 0.35 * grey * (1 - heat)], -1)
+        panels[f"{labels[i]}: attention"] = np.stack(
+            [0.35 * grey + 0.65 * heat, 0.35 * grey, 0.35 * grey * (1 - heat)], -1
+        )
     return panels
 
 
@@ -59,22 +67,31 @@ def main(argv=None):
     epochs = args.epochs
     data = lesson_data(args.data, args.seed, args.quick)
     diff = attention_equals_paddles(args.seed)
-    print(f"our multi-head attention vs paddle.nn.MultiHeadAttention, same weights: max |diff| "
-          f"{diff:.1e}")
+    print(
+        f"our multi-head attention vs paddle.nn.MultiHeadAttention, same weights: max |diff| "
+        f"{diff:.1e}"
+    )
     adam = lambda m: paddle.optimizer.Adam(args.lr, parameters=m.parameters())
     results, models = {}, {}
     for name, make in (("cnn", MNIST), ("vit", ViT)):
-        results[name], models[name] = train_variant(name, lambda: (m := make(), adam(m)), data,
-                                                    epochs, args.batch_size, args.seed)
+        results[name], models[name] = train_variant(
+            name, lambda make=make: (m := make(), adam(m)), data, epochs, args.batch_size, args.seed
+        )
         results[name].update(measure(models[name], results[name], data, [1, 1, 28, 28]))
     shown = np.random.default_rng(args.seed).choice(len(data.val), 6, replace=False)
-    figure = plot_images(attention_maps(models["vit"], data.val.images[shown],
-                                        data.val.labels[shown]),
-                         f"{args.output_dir}/plots/attention.png", cols=4)
-    report(args.output_dir, results, ("params", "mflops", "seconds_per_epoch", "val_acc",
-                                      "test_acc", "train_loss"),
-           title="validation accuracy per epoch: CNN vs ViT", extra={"attention_max_abs_diff": diff},
-           quick=args.quick)
+    figure = plot_images(
+        attention_maps(models["vit"], data.val.images[shown], data.val.labels[shown]),
+        f"{args.output_dir}/plots/attention.png",
+        cols=4,
+    )
+    report(
+        args.output_dir,
+        results,
+        ("params", "mflops", "seconds_per_epoch", "val_acc", "test_acc", "train_loss"),
+        title="validation accuracy per epoch: CNN vs ViT",
+        extra={"attention_max_abs_diff": diff},
+        quick=args.quick,
+    )
     print(f"  {figure}")
     return {**results, "attention_max_abs_diff": diff}
 

@@ -18,20 +18,20 @@ The course's first detection lesson, on real scenes (digit scenes from MNIST by 
 import numpy as np
 import paddle
 
-from paddle_course.cli import entry, lesson, lesson_parser
-from paddle_course.data.detection import load_detection_data
-from paddle_course.data.errors import DataError
 from paddle_course.detection import boxes as B
 from paddle_course.detection.anchors import COCO_ANCHORS, HeadLayout, kmeans_anchors, shape_iou
+from paddle_course.detection.datasets import load_detection_data
 from paddle_course.detection.decode import NMS_THRESH, decode, paddle_yolo_box
 from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
-from paddle_course.results import write_tables
+from paddle_course.errors import DataError
+from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson.results import write_tables
 from tools.plot import plot_detections, plot_scatter
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch05_detection/boxes")
 TARGET_IOUS = (0.9, 0.7, 0.5, 0.3)
 NMS_TRIALS = {"default": 100, "quick": 10}
-PER_DIGIT = 6              # NMS candidates drawn around each box
+PER_DIGIT = 6  # NMS candidates drawn around each box
 
 
 def shifted_to_iou(box, iou):
@@ -50,8 +50,9 @@ def iou_figure(split, path):
     for target in TARGET_IOUS:
         moved = shifted_to_iou(box, target)
         measured[f"IoU {target}"] = float(B.box_iou_xyxy(box, moved))
-        panels.append((f"IoU {measured[f'IoU {target}']:.2f}", image,
-                       [(box, 0, None), (moved, None, 1.0)]))
+        panels.append(
+            (f"IoU {measured[f'IoU {target}']:.2f}", image, [(box, 0, None), (moved, None, 1.0)])
+        )
     return plot_detections(panels, path), measured
 
 
@@ -62,23 +63,46 @@ def nms_figure(split, rng, path, class_names):
     size = split.images.shape[-1]
     truth, classes, _ = split.ground_truth(i)
     truth = truth * size
-    jitter = rng.normal(0, 0.1, (len(truth), PER_DIGIT, 4)) * np.tile(truth[:, 2:] - truth[:, :2], 2)[:, None]
+    jitter = (
+        rng.normal(0, 0.1, (len(truth), PER_DIGIT, 4))
+        * np.tile(truth[:, 2:] - truth[:, :2], 2)[:, None]
+    )
     candidates = (truth[:, None] + jitter).reshape(-1, 4)
     labels = np.repeat(classes, PER_DIGIT)
     scores = rng.uniform(0.3, 1.0, len(candidates))
     keep = B.multiclass_nms(candidates, scores, labels, NMS_THRESH)
-    theirs = paddle.vision.ops.nms(paddle.to_tensor(candidates, dtype="float32"), NMS_THRESH,
-                                   paddle.to_tensor(scores, dtype="float32"), paddle.to_tensor(labels),
-                                   categories=sorted(set(labels.tolist()))).numpy()
+    theirs = paddle.vision.ops.nms(
+        paddle.to_tensor(candidates, dtype="float32"),
+        NMS_THRESH,
+        paddle.to_tensor(scores, dtype="float32"),
+        paddle.to_tensor(labels),
+        categories=sorted(set(labels.tolist())),
+    ).numpy()
     image = split.picture(i)
     gt = [(b, c, None) for b, c in zip(truth, classes)]
-    path = plot_detections([
-        (f"{len(candidates)} candidates", image, gt + [(b, c, s) for b, c, s in zip(candidates, labels, scores)]),
-        (f"after NMS (IoU {NMS_THRESH}): {len(keep)} kept", image,
-         gt + [(candidates[k], labels[k], scores[k]) for k in keep])], path, cols=2,
-        class_names=class_names)
-    return path, {"candidates": len(candidates), "kept": len(keep), "boxes": len(truth),
-                  "same as paddle": bool(np.array_equal(keep, theirs))}
+    path = plot_detections(
+        [
+            (
+                f"{len(candidates)} candidates",
+                image,
+                gt + [(b, c, s) for b, c, s in zip(candidates, labels, scores)],
+            ),
+            (
+                f"after NMS (IoU {NMS_THRESH}): {len(keep)} kept",
+                image,
+                gt + [(candidates[k], labels[k], scores[k]) for k in keep],
+            ),
+        ],
+        path,
+        cols=2,
+        class_names=class_names,
+    )
+    return path, {
+        "candidates": len(candidates),
+        "kept": len(keep),
+        "boxes": len(truth),
+        "same as paddle": bool(np.array_equal(keep, theirs)),
+    }
 
 
 def nms_trials(rng, trials):
@@ -91,32 +115,50 @@ def nms_trials(rng, trials):
             boxes = np.concatenate([xy, xy + rng.uniform(2, 40, (100, 2))], axis=1)
             scores = rng.uniform(size=100)
             ours = B.nms(boxes, scores, threshold)
-            theirs = paddle.vision.ops.nms(paddle.to_tensor(boxes, dtype="float32"), threshold,
-                                           paddle.to_tensor(scores, dtype="float32")).numpy()
+            theirs = paddle.vision.ops.nms(
+                paddle.to_tensor(boxes, dtype="float32"),
+                threshold,
+                paddle.to_tensor(scores, dtype="float32"),
+            ).numpy()
             same += bool(np.array_equal(ours, theirs))
             kept.append(len(ours))
-        rows[f"IoU {threshold}"] = {"trials": trials, "identical to paddle": same,
-                                    "boxes kept of 100 (mean)": float(np.mean(kept))}
+        rows[f"IoU {threshold}"] = {
+            "trials": trials,
+            "identical to paddle": same,
+            "boxes kept of 100 (mean)": float(np.mean(kept)),
+        }
     return rows
 
 
 def anchor_comparison(data, seed, path):
-    wh = data.train.box_sizes() * data.image_size                  # input pixels
+    wh = data.train.box_sizes() * data.image_size  # input pixels
     ours, ours_iou = kmeans_anchors(wh, 6, seed=seed)
-    coco = np.array(COCO_ANCHORS, dtype=np.float64) * data.image_size / 608   # the course's, scaled
-    rows = {"k-means, 6 anchors": {"mean best IoU": ours_iou,
-                                   "anchors (w x h px)": _fmt(np.round(ours))},
-            "COCO's 9, scaled to the input": {"mean best IoU": float(shape_iou(wh, coco).max(1).mean()),
-                                              "anchors (w x h px)": _fmt(np.round(coco, 1))}}
-    written = plot_scatter({"training boxes": wh, "k-means anchors": ours, "COCO anchors (scaled)": coco},
-                           path, "width (px)", "height (px)",
-                           f"training box shapes, input {data.image_size} px\n{data.source}")
+    coco = np.array(COCO_ANCHORS, dtype=np.float64) * data.image_size / 608  # the course's, scaled
+    rows = {
+        "k-means, 6 anchors": {
+            "mean best IoU": ours_iou,
+            "anchors (w x h px)": _fmt(np.round(ours)),
+        },
+        "COCO's 9, scaled to the input": {
+            "mean best IoU": float(shape_iou(wh, coco).max(1).mean()),
+            "anchors (w x h px)": _fmt(np.round(coco, 1)),
+        },
+    }
+    written = plot_scatter(
+        {"training boxes": wh, "k-means anchors": ours, "COCO anchors (scaled)": coco},
+        path,
+        "width (px)",
+        "height (px)",
+        f"training box shapes, input {data.image_size} px\n{data.source}",
+    )
     return rows, written
 
 
 def loss_oracle(rng, quick):
     """Our loss, its gradient and our decoding against Paddle's operators on random outputs."""
-    layout = HeadLayout.from_anchors([(8, 9), (12, 14), (15, 20), (20, 18), (25, 30), (33, 28)], (16, 8), 10)
+    layout = HeadLayout.from_anchors(
+        [(8, 9), (12, 14), (15, 20), (20, 18), (25, 30), (33, 28)], (16, 8), 10
+    )
     size = (64, 64)
     n = 4 if quick else 32
     p = sum(len(m) * h * w for (h, w), m in zip(layout.grids(size), layout.masks))
@@ -125,25 +167,43 @@ def loss_oracle(rng, quick):
     for i in range(n):
         k = rng.integers(1, 5)
         wh = rng.uniform(0.1, 0.5, (k, 2))
-        target[i, :k] = np.column_stack([rng.integers(0, 10, k), rng.uniform(wh / 2, 1 - wh / 2), wh])
-    ours, theirs = YoloLoss(layout, size).per_image(out, target), paddle_yolo_loss(out, target, layout, size)
-    g_ours, = paddle.grad(ours.sum(), out)
-    g_theirs, = paddle.grad(theirs.sum(), out)
+        target[i, :k] = np.column_stack(
+            [rng.integers(0, 10, k), rng.uniform(wh / 2, 1 - wh / 2), wh]
+        )
+    ours, theirs = (
+        YoloLoss(layout, size).per_image(out, target),
+        paddle_yolo_loss(out, target, layout, size),
+    )
+    (g_ours,) = paddle.grad(ours.sum(), out)
+    (g_theirs,) = paddle.grad(theirs.sum(), out)
     boxes, scores = decode(out, layout, size, size=size, clip=False)
     ref_boxes, ref_scores = paddle_yolo_box(out, layout, size, size)
     rel = np.abs(ours.numpy() - theirs.numpy()) / np.abs(theirs.numpy())
     return {
-        "loss per image (yolo_loss)": {"compared": n, "max difference": float(rel.max()),
-                                       "unit": "relative", "paddle's mean": float(theirs.numpy().mean())},
-        "gradient (yolo_loss)": {"compared": int(np.prod(g_ours.shape)),
-                                 "max difference": float(np.abs(g_ours.numpy() - g_theirs.numpy()).max()),
-                                 "unit": "absolute", "paddle's mean": float(np.abs(g_theirs.numpy()).mean())},
-        "boxes (yolo_box)": {"compared": int(boxes.size),
-                             "max difference": float(np.abs(boxes - ref_boxes).max()),
-                             "unit": "pixels", "paddle's mean": float(np.abs(ref_boxes).mean())},
-        "scores (yolo_box)": {"compared": int(scores.size),
-                              "max difference": float(np.abs(scores - ref_scores).max()),
-                              "unit": "absolute", "paddle's mean": float(ref_scores.mean())},
+        "loss per image (yolo_loss)": {
+            "compared": n,
+            "max difference": float(rel.max()),
+            "unit": "relative",
+            "paddle's mean": float(theirs.numpy().mean()),
+        },
+        "gradient (yolo_loss)": {
+            "compared": int(np.prod(g_ours.shape)),
+            "max difference": float(np.abs(g_ours.numpy() - g_theirs.numpy()).max()),
+            "unit": "absolute",
+            "paddle's mean": float(np.abs(g_theirs.numpy()).mean()),
+        },
+        "boxes (yolo_box)": {
+            "compared": int(boxes.size),
+            "max difference": float(np.abs(boxes - ref_boxes).max()),
+            "unit": "pixels",
+            "paddle's mean": float(np.abs(ref_boxes).mean()),
+        },
+        "scores (yolo_box)": {
+            "compared": int(scores.size),
+            "max difference": float(np.abs(scores - ref_scores).max()),
+            "unit": "absolute",
+            "paddle's mean": float(ref_scores.mean()),
+        },
     }
 
 
@@ -155,40 +215,78 @@ def _fmt(anchors):
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    data = load_detection_data(args.data, args.seed, scenes=(300, 50, 50) if args.quick else (3000, 200, 200))
+    data = load_detection_data(
+        args.data, args.seed, scenes=(300, 50, 50) if args.quick else (3000, 200, 200)
+    )
     if len(data.train.box_sizes()) < 6:
-        raise DataError(data.source, f"its training images hold {len(data.train.box_sizes())} "
-                                     f"box(es): the lesson fits 6 anchors to at least 6")
-    print(f"data {data.describe()}" + ("  |  quick run: few trials, numbers not results" if args.quick else ""))
+        raise DataError(
+            data.source,
+            f"its training images hold {len(data.train.box_sizes())} "
+            f"box(es): the lesson fits 6 anchors to at least 6",
+        )
+    print(
+        f"data {data.describe()}"
+        + ("  |  quick run: few trials, numbers not results" if args.quick else "")
+    )
     plots = f"{args.output_dir}/plots"
     iou_path, ious = iou_figure(data.test, f"{plots}/iou.png")
     print("IoU of a box and its shifted copy: " + ", ".join(f"{v:.3f}" for v in ious.values()))
     nms_path, nms_example = nms_figure(data.test, rng, f"{plots}/nms.png", data.classes)
-    print(f"NMS on a test scene: {nms_example['candidates']} candidates around {nms_example['boxes']} "
-          f"boxes, {nms_example['kept']} kept; the same boxes as paddle.vision.ops.nms: "
-          f"{nms_example['same as paddle']}")
+    print(
+        f"NMS on a test scene: {nms_example['candidates']} candidates around {nms_example['boxes']} "
+        f"boxes, {nms_example['kept']} kept; the same boxes as paddle.vision.ops.nms: "
+        f"{nms_example['same as paddle']}"
+    )
     trials = nms_trials(rng, NMS_TRIALS["quick" if args.quick else "default"])
     for name, r in trials.items():
-        print(f"NMS at {name}: identical to Paddle in {r['identical to paddle']} of {r['trials']} "
-              f"random sets of 100 boxes ({r['boxes kept of 100 (mean)']:.1f} kept on average)")
+        print(
+            f"NMS at {name}: identical to Paddle in {r['identical to paddle']} of {r['trials']} "
+            f"random sets of 100 boxes ({r['boxes kept of 100 (mean)']:.1f} kept on average)"
+        )
     anchors, anchor_path = anchor_comparison(data, args.seed, f"{plots}/anchors.png")
     for name, r in anchors.items():
         print(f"{name}: mean IoU of a training box with its best anchor {r['mean best IoU']:.3f}")
     oracle = loss_oracle(rng, args.quick)
     for name, r in oracle.items():
-        print(f"{name}: ours vs Paddle's, max {r['unit']} difference {r['max difference']:.2e} "
-              f"over {r['compared']:,} values")
-    tables = {"IoU of a box and its shifted copy": ({"measured": ious}, list(ious)),
-              "NMS: ours vs paddle.vision.ops.nms": (trials, list(next(iter(trials.values())))),
-              "anchors": (anchors, ["mean best IoU", "anchors (w x h px)"]),
-              "YOLOv3 loss and decoding: ours vs Paddle's operators": (oracle, list(next(iter(oracle.values()))))}
-    written = [*write_tables(args.output_dir, tables, {
-        "data": data.info(), "iou": ious, "nms_example": nms_example,
-        "nms_trials": trials, "anchors": anchors, "oracle": oracle}, quick=args.quick),
-        iou_path, nms_path, anchor_path]
+        print(
+            f"{name}: ours vs Paddle's, max {r['unit']} difference {r['max difference']:.2e} "
+            f"over {r['compared']:,} values"
+        )
+    tables = {
+        "IoU of a box and its shifted copy": ({"measured": ious}, list(ious)),
+        "NMS: ours vs paddle.vision.ops.nms": (trials, list(next(iter(trials.values())))),
+        "anchors": (anchors, ["mean best IoU", "anchors (w x h px)"]),
+        "YOLOv3 loss and decoding: ours vs Paddle's operators": (
+            oracle,
+            list(next(iter(oracle.values()))),
+        ),
+    }
+    written = [
+        *write_tables(
+            args.output_dir,
+            tables,
+            {
+                "data": data.info(),
+                "iou": ious,
+                "nms_example": nms_example,
+                "nms_trials": trials,
+                "anchors": anchors,
+                "oracle": oracle,
+            },
+            quick=args.quick,
+        ),
+        iou_path,
+        nms_path,
+        anchor_path,
+    ]
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
-    return {"iou": ious, "nms_example": nms_example, "nms_trials": trials, "anchors": anchors,
-            "oracle": oracle}
+    return {
+        "iou": ious,
+        "nms_example": nms_example,
+        "nms_trials": trials,
+        "anchors": anchors,
+        "oracle": oracle,
+    }
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
     python -m chapters.ch05_detection.yolo --data path/to/insects # the course's VOC folders
     python -m chapters.ch05_detection.yolo --resume               # continue a stopped run
 
-The course's detector, cut down to a CPU (``paddle_course.models.yolo``): two output scales
+The course's detector, cut down to a CPU (``paddle_course.detection.tiny_yolo``): two output scales
 (strides 16 and 8), three anchors each, the six anchors found by k-means (distance 1 - IoU) on
 the training boxes; the YOLOv3 loss written out (``paddle_course.detection.yolo_loss``, equal
 to ``paddle.vision.ops.yolo_loss``). Each epoch is scored by ``val_map``, the mAP@0.5 of the
@@ -32,71 +32,119 @@ the one kept.
 import numpy as np
 import paddle
 
-from paddle_course import job
-from paddle_course.cli import ConfigError, Number, count, positive
 from paddle_course.data import make_loader
-from paddle_course.data.detection import SCENES, load_detection_data
-from paddle_course.data.errors import DataError
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors
 from paddle_course.detection.augment import FLIPS, RandomFlip
 from paddle_course.detection.average_precision import MeanAP, evaluate_detections
+from paddle_course.detection.datasets import SCENES, load_detection_data
 from paddle_course.detection.decode import decode, detect, paddle_yolo_box
+from paddle_course.detection.tiny_yolo import TinyYOLOv3
 from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
 from paddle_course.engine.evaluate import predict
-from paddle_course.job import Task, cli
-from paddle_course.models.yolo import TinyYOLOv3
-from paddle_course.optim import SCHEDULES
+from paddle_course.engine.optimizers import SCHEDULES
+from paddle_course.errors import ConfigError, DataError
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import Number, count, positive
+from paddle_course.lesson.job import Task, cli
 from tools.plot import plot_curves, plot_detections
 
 STRIDES = (16, 8)
 ANCHORS = 6
-DEFAULTS = dict(data=None, image_size=None, scenes=SCENES[0], width=1.0, epochs=20,
-                batch_size=32, lr=3e-3, optimizer="adam", schedule="cosine", objectness_prior=0.01,
-                flip="none", seed=0, patience=None,
-                output_dir="outputs/ch05_detection/yolo", device="auto", num_workers=0,
-                nprocs=1, quick=False, no_visualdl=False)
+DEFAULTS = dict(
+    data=None,
+    image_size=None,
+    scenes=SCENES[0],
+    width=1.0,
+    epochs=20,
+    batch_size=32,
+    lr=3e-3,
+    optimizer="adam",
+    schedule="cosine",
+    objectness_prior=0.01,
+    flip="none",
+    seed=0,
+    patience=None,
+    output_dir="outputs/ch05_detection/yolo",
+    device="auto",
+    num_workers=0,
+    nprocs=1,
+    quick=False,
+    no_visualdl=False,
+)
 QUICK = dict(scenes=64, epochs=1, batch_size=16)
-SHOWN = 8          # test images drawn with their detections
+SHOWN = 8  # test images drawn with their detections
 
 
 def add_arguments(p):
-    p.add_argument("--image-size", type=Number(int, 16, 1024, multiple=16), metavar="S",
-                   help="square input in pixels, a multiple of 16 (default: 64 for the digit "
-                        "scenes, 256 otherwise)")
-    p.add_argument("--scenes", type=count(20_000), metavar="N",
-                   help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
-                        f"to {SCENES[1]} each, as the held-out digits allow)")
-    p.add_argument("--width", type=positive(4.0),
-                   help="channel multiplier of the network (default 1)")
-    p.add_argument("--objectness-prior", type=Number(float, 0.0, 0.99), metavar="P",
-                   help="start every anchor's objectness at P; 0 starts it at 0.5, as the "
-                        "course's zero bias does (default 0.01)")
-    p.add_argument("--flip", choices=("none", *FLIPS),
-                   help="augment training images with their boxes: horizontal mirroring, or all "
-                        "8 symmetries of the square (aerial photos have no up; digits do) "
-                        "(default none)")
-    p.add_argument("--schedule", choices=SCHEDULES,
-                   help="learning rate: constant, or cosine from --lr to 0 (default cosine)")
-    p.add_argument("--patience", type=count(10_000),
-                   help="stop after this many epochs without a better val_map")
+    p.add_argument(
+        "--image-size",
+        type=Number(int, 16, 1024, multiple=16),
+        metavar="S",
+        help="square input in pixels, a multiple of 16 (default: 64 for the digit "
+        "scenes, 256 otherwise)",
+    )
+    p.add_argument(
+        "--scenes",
+        type=count(20_000),
+        metavar="N",
+        help=f"digit scenes to train on (default {SCENES[0]}; validation and test: up "
+        f"to {SCENES[1]} each, as the held-out digits allow)",
+    )
+    p.add_argument(
+        "--width", type=positive(4.0), help="channel multiplier of the network (default 1)"
+    )
+    p.add_argument(
+        "--objectness-prior",
+        type=Number(float, 0.0, 0.99),
+        metavar="P",
+        help="start every anchor's objectness at P; 0 starts it at 0.5, as the "
+        "course's zero bias does (default 0.01)",
+    )
+    p.add_argument(
+        "--flip",
+        choices=("none", *FLIPS),
+        help="augment training images with their boxes: horizontal mirroring, or all "
+        "8 symmetries of the square (aerial photos have no up; digits do) "
+        "(default none)",
+    )
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        help="learning rate: constant, or cosine from --lr to 0 (default cosine)",
+    )
+    p.add_argument(
+        "--patience",
+        type=count(10_000),
+        help="stop after this many epochs without a better val_map",
+    )
 
 
 def load_data(config):
     if not 0 <= config["objectness_prior"] < 1:
-        raise ConfigError(f"--objectness-prior: a probability in [0, 1), not {config['objectness_prior']}")
+        raise ConfigError(
+            f"--objectness-prior: a probability in [0, 1), not {config['objectness_prior']}"
+        )
     if config["scenes"] < 1:
         raise ConfigError(f"--scenes: must be at least 1, not {config['scenes']}")
-    if config["image_size"] is not None and (config["image_size"] < 16 or config["image_size"] % 16):
-        raise ConfigError(f"--image-size: must be a multiple of 16 (the coarsest stride), "
-                          f"not {config['image_size']}")
+    if config["image_size"] is not None and (
+        config["image_size"] < 16 or config["image_size"] % 16
+    ):
+        raise ConfigError(
+            f"--image-size: must be a multiple of 16 (the coarsest stride), "
+            f"not {config['image_size']}"
+        )
     n = config["scenes"]
     held_out = min(SCENES[1], max(16, n // 10))
-    data = load_detection_data(config["data"], config["seed"], config["image_size"],
-                               (n, held_out, held_out))
+    data = load_detection_data(
+        config["data"], config["seed"], config["image_size"], (n, held_out, held_out)
+    )
     boxes = len(data.train.box_sizes())
     if boxes < ANCHORS:
-        raise DataError(data.source, f"its training images hold {boxes} box(es): the detector "
-                                     f"fits its {ANCHORS} anchors to at least {ANCHORS}")
+        raise DataError(
+            data.source,
+            f"its training images hold {boxes} box(es): the detector "
+            f"fits its {ANCHORS} anchors to at least {ANCHORS}",
+        )
     return data
 
 
@@ -107,8 +155,12 @@ def layout_for(data, seed):
 
 
 def build_model(config, data):
-    return TinyYOLOv3(layout_for(data, config["seed"]), data.channels, config["width"],
-                      config["objectness_prior"] or None)
+    return TinyYOLOv3(
+        layout_for(data, config["seed"]),
+        data.channels,
+        config["width"],
+        config["objectness_prior"] or None,
+    )
 
 
 def detector(model, image_size):
@@ -117,8 +169,10 @@ def detector(model, image_size):
 
 
 def objective(config, data, model):
-    return (YoloLoss(model.layout, (data.image_size,) * 2),
-            {"map": MeanAP(detector(model, data.image_size), len(data.classes))})
+    return (
+        YoloLoss(model.layout, (data.image_size,) * 2),
+        {"map": MeanAP(detector(model, data.image_size), len(data.classes))},
+    )
 
 
 def scored(model, loader, split, data):
@@ -142,11 +196,14 @@ def oracle_check(model, loader, data):
     theirs = paddle_yolo_loss(out, target, model.layout, size).numpy()
     boxes, scores = decode(out, model.layout, size, size=size, clip=False)
     ref_boxes, ref_scores = paddle_yolo_box(out, model.layout, size, size)
-    return {"images": int(len(ours)),
-            "loss_ours": float(ours.mean()), "loss_paddle": float(theirs.mean()),
-            "loss_max_rel_diff": float(np.max(np.abs(ours - theirs) / np.abs(theirs))),
-            "box_max_abs_diff_px": float(np.abs(boxes - ref_boxes).max()),
-            "score_max_abs_diff": float(np.abs(scores - ref_scores).max())}
+    return {
+        "images": int(len(ours)),
+        "loss_ours": float(ours.mean()),
+        "loss_paddle": float(theirs.mean()),
+        "loss_max_rel_diff": float(np.max(np.abs(ours - theirs) / np.abs(theirs))),
+        "box_max_abs_diff_px": float(np.abs(boxes - ref_boxes).max()),
+        "score_max_abs_diff": float(np.abs(scores - ref_scores).max()),
+    }
 
 
 def finish(ctx):
@@ -162,28 +219,53 @@ def finish(ctx):
         if split is None:
             continue
         result, voc07, found = scored(model, make_loader(split, TASK.eval_batch), split, data)
-        report[part] = {"map": result["map"], "map_11point": voc07["map"],
-                        "ap": {names[c]: v for c, v in result["ap"].items()},
-                        "boxes": int(sum(result["positives"])), "images": len(split),
-                        "detections": int(sum(result["detections"]))}
-        print(f"{part}: mAP@0.5 {result['map']:.4f} (VOC all-point), {voc07['map']:.4f} "
-              f"(11-point) over {len(split)} images, {sum(result['positives'])} boxes")
+        report[part] = {
+            "map": result["map"],
+            "map_11point": voc07["map"],
+            "ap": {names[c]: v for c, v in result["ap"].items()},
+            "boxes": int(sum(result["positives"])),
+            "images": len(split),
+            "detections": int(sum(result["detections"])),
+        }
+        print(
+            f"{part}: mAP@0.5 {result['map']:.4f} (VOC all-point), {voc07['map']:.4f} "
+            f"(11-point) over {len(split)} images, {sum(result['positives'])} boxes"
+        )
         if part == "test" or data.test is None:
-            curves = {f"{names[c]} (AP {ap:.2f})": (r, p) for c, ((p, r), ap)
-                      in enumerate(zip(result["curves"].values(), result["ap"].values()))
-                      if ap is not None}
-            written.append(plot_curves(curves, out.plots / f"pr_{part}.png", "recall", "precision",
-                                       f"precision-recall, {part} images (IoU > 0.5)"))
+            curves = {
+                f"{names[c]} (AP {ap:.2f})": (r, p)
+                for c, ((p, r), ap) in enumerate(
+                    zip(result["curves"].values(), result["ap"].values())
+                )
+                if ap is not None
+            }
+            written.append(
+                plot_curves(
+                    curves,
+                    out.plots / f"pr_{part}.png",
+                    "recall",
+                    "precision",
+                    f"precision-recall, {part} images (IoU > 0.5)",
+                )
+            )
             written.append(draw(split, found, names, out.plots / f"detections_{part}.png"))
     epochs = [r["seconds"] for r in ctx.history]
-    oracle = oracle_check(model, make_loader(data.test if data.test is not None else data.val,
-                                             TASK.eval_batch), data)
-    print(f"oracle, one batch of {oracle['images']} images: loss {oracle['loss_ours']:.4f} (ours) vs "
-          f"{oracle['loss_paddle']:.4f} (paddle.vision.ops.yolo_loss), max relative difference "
-          f"{oracle['loss_max_rel_diff']:.1e}; boxes vs yolo_box: max {oracle['box_max_abs_diff_px']:.1e} px")
-    return {"detection": report, "oracle": oracle, "anchors": model.layout.to_dict(),
-            "seconds_per_epoch": float(np.median(epochs)) if epochs else None,
-            "params": sum(int(p.size) for p in model.parameters()), "written": written}
+    oracle = oracle_check(
+        model, make_loader(data.test if data.test is not None else data.val, TASK.eval_batch), data
+    )
+    print(
+        f"oracle, one batch of {oracle['images']} images: loss {oracle['loss_ours']:.4f} (ours) vs "
+        f"{oracle['loss_paddle']:.4f} (paddle.vision.ops.yolo_loss), max relative difference "
+        f"{oracle['loss_max_rel_diff']:.1e}; boxes vs yolo_box: max {oracle['box_max_abs_diff_px']:.1e} px"
+    )
+    return {
+        "detection": report,
+        "oracle": oracle,
+        "anchors": model.layout.to_dict(),
+        "seconds_per_epoch": float(np.median(epochs)) if epochs else None,
+        "params": sum(int(p.size) for p in model.parameters()),
+        "written": written,
+    }
 
 
 def draw(split, found, names, path):
@@ -195,9 +277,17 @@ def draw(split, found, names, path):
         d = found[i]
         keep = d.scores >= 0.3
         name = split.names[i] if len(split.names[i]) <= 26 else "..." + split.names[i][-23:]
-        panels.append((name, split.picture(i),
-                       [(b * size, c, None) for b, c in zip(truth, classes)]
-                       + [(b * size, c, s) for b, c, s in zip(d.boxes[keep], d.classes[keep], d.scores[keep])]))
+        panels.append(
+            (
+                name,
+                split.picture(i),
+                [(b * size, c, None) for b, c in zip(truth, classes)]
+                + [
+                    (b * size, c, s)
+                    for b, c, s in zip(d.boxes[keep], d.classes[keep], d.scores[keep])
+                ],
+            )
+        )
     return plot_detections(panels, path, class_names=names)
 
 
@@ -212,8 +302,10 @@ TASK = Task(
     objective=objective,
     augment=lambda config: None if config["flip"] == "none" else RandomFlip(config["flip"]),
     monitor=("val_map", "max"),
-    describe=lambda c, model: (f"anchors {[list(a) for a in model.layout.anchors]} at strides "
-                               f"{model.layout.strides}  |  {c['optimizer']} lr {c['lr']} ({c['schedule']})"),
+    describe=lambda c, model: (
+        f"anchors {[list(a) for a in model.layout.anchors]} at strides "
+        f"{model.layout.strides}  |  {c['optimizer']} lr {c['lr']} ({c['schedule']})"
+    ),
     finish=finish,
     eval_batch=64,
 )

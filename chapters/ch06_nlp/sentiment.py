@@ -35,41 +35,75 @@ from pathlib import Path
 
 import paddle
 
-from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
 from paddle_course.data import make_loader
 from paddle_course.data.cache import cache_dir
-from paddle_course.data.reviews import load_reviews
 from paddle_course.engine import Monitor, evaluate
-from paddle_course.experiment import report, train_variant
-from paddle_course.models.text import (BagOfEmbeddings, SentimentClassifier,
-                                       TransformerClassifier, load_pretrained)
-from paddle_course.word_vectors import WordVectors
+from paddle_course.errors import ConfigError
+from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import report, train_variant
+from paddle_course.text.classifiers import (
+    BagOfEmbeddings,
+    SentimentClassifier,
+    TransformerClassifier,
+    load_pretrained,
+)
+from paddle_course.text.reviews import load_reviews
+from paddle_course.text.word_vectors import WordVectors
 
 VARIANTS = ("course", "lengths", "bilstm", "bag", "transformer", "word2vec")
-DEFAULTS = dict(data=None, epochs=5, batch_size=128, lr=0.01, seed=0, quick=False,
-                output_dir="outputs/ch06_nlp/sentiment")
+DEFAULTS = dict(
+    data=None,
+    epochs=5,
+    batch_size=128,
+    lr=0.01,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch06_nlp/sentiment",
+)
 QUICK_SIZES = {"train": 600, "val": 200, "test": 200}
-WORD2VEC_VECTORS = "outputs/ch06_nlp/word2vec/vectors.txt"     # the word2vec lesson writes it
-TRANSFORMER_RATE = 0.1     # of --lr: Transformers want a smaller step than the course's 0.01
+WORD2VEC_VECTORS = "outputs/ch06_nlp/word2vec/vectors.txt"  # the word2vec lesson writes it
+TRANSFORMER_RATE = 0.1  # of --lr: Transformers want a smaller step than the course's 0.01
 REFERENCES = {"LSTM (published, MR sentences)": 0.78, "CNN (Kim 2014, MR sentences)": 0.81}
 
 
 def parser():
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS,
-                      quick=dict(epochs=1, max_len=48, embedding_size=16, hidden_size=16))
-    p.add_argument("--max-len", type=count(100_000), default=128,
-                   help="tokens kept per review (default 128)")
-    p.add_argument("--min-count", type=count(), default=1,
-                   help="training words seen fewer times are [oov] (default 1: every word)")
-    p.add_argument("--embedding-size", type=count(4096), default=64,
-                   help="word vector size (default 64; the course's is 256)")
-    p.add_argument("--hidden-size", type=count(4096), default=64,
-                   help="LSTM state size (default 64; the course's is 256)")
-    p.add_argument("--variants", default=",".join(VARIANTS),
-                   help=f"comma-separated, from {', '.join(VARIANTS)} (default: all)")
-    p.add_argument("--vectors", metavar="FILE",
-                   help=f"word vectors in word2vec text format for the 'word2vec' variant "
-                        f"(default: {WORD2VEC_VECTORS}, the word2vec lesson's, if it is there)")
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        quick=dict(epochs=1, max_len=48, embedding_size=16, hidden_size=16),
+    )
+    p.add_argument(
+        "--max-len", type=count(100_000), default=128, help="tokens kept per review (default 128)"
+    )
+    p.add_argument(
+        "--min-count",
+        type=count(),
+        default=1,
+        help="training words seen fewer times are [oov] (default 1: every word)",
+    )
+    p.add_argument(
+        "--embedding-size",
+        type=count(4096),
+        default=64,
+        help="word vector size (default 64; the course's is 256)",
+    )
+    p.add_argument(
+        "--hidden-size",
+        type=count(4096),
+        default=64,
+        help="LSTM state size (default 64; the course's is 256)",
+    )
+    p.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help=f"comma-separated, from {', '.join(VARIANTS)} (default: all)",
+    )
+    p.add_argument(
+        "--vectors",
+        metavar="FILE",
+        help=f"word vectors in word2vec text format for the 'word2vec' variant "
+        f"(default: {WORD2VEC_VECTORS}, the word2vec lesson's, if it is there)",
+    )
     return p
 
 
@@ -86,8 +120,9 @@ def build(name, data, args, vectors=None):
         model = BagOfEmbeddings(v, e)
     elif name == "transformer":
         model = TransformerClassifier(v, args.max_len, d_model=e, ff_size=2 * e)
-        return model, paddle.optimizer.Adam(args.lr * TRANSFORMER_RATE,
-                                            parameters=model.parameters())
+        return model, paddle.optimizer.Adam(
+            args.lr * TRANSFORMER_RATE, parameters=model.parameters()
+        )
     elif name == "word2vec":
         model = SentimentClassifier(v, vectors.vectors.shape[1], h)
         load_pretrained(model.embedding, data.vocabulary.words, vectors)
@@ -100,49 +135,87 @@ def main(argv=None):
     variants = [v for v in args.variants.split(",") if v]
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown or not variants:
-        raise ConfigError(f"--variants: unknown {', '.join(unknown) or '(none given)'}; choose "
-                          f"from {', '.join(VARIANTS)}")
-    data = load_reviews(args.data, cache_dir(), args.max_len, args.min_count, seed=args.seed,
-                        subset=QUICK_SIZES if args.quick else None)
+        raise ConfigError(
+            f"--variants: unknown {', '.join(unknown) or '(none given)'}; choose "
+            f"from {', '.join(VARIANTS)}"
+        )
+    data = load_reviews(
+        args.data,
+        cache_dir(),
+        args.max_len,
+        args.min_count,
+        seed=args.seed,
+        subset=QUICK_SIZES if args.quick else None,
+    )
     print(f"data {data.describe()}")
     vectors = None
     if "word2vec" in variants:
-        if args.vectors or Path(WORD2VEC_VECTORS).exists():    # asked for, or there: read it
+        if args.vectors or Path(WORD2VEC_VECTORS).exists():  # asked for, or there: read it
             vectors = WordVectors.load_text(args.vectors or WORD2VEC_VECTORS)
         else:
-            print(f"variant 'word2vec' skipped: no vectors at {WORD2VEC_VECTORS} (run python -m "
-                  f"chapters.ch06_nlp.word2vec first, or give --vectors)")
+            print(
+                f"variant 'word2vec' skipped: no vectors at {WORD2VEC_VECTORS} (run python -m "
+                f"chapters.ch06_nlp.word2vec first, or give --vectors)"
+            )
             variants.remove("word2vec")
 
     majority = int(data.train[2].mean() >= 0.5)
-    results = {"majority class": {"test_acc": float((data.test[2] == majority).mean()),
-                                  "val_acc": float((data.val[2] == majority).mean())}}
+    results = {
+        "majority class": {
+            "test_acc": float((data.test[2] == majority).mean()),
+            "val_acc": float((data.val[2] == majority).mean()),
+        }
+    }
     test_loader = make_loader(data.test, 500)
     for name in variants:
         r, model = train_variant(
-            name, lambda name=name: build(name, data, args, vectors), data, args.epochs,
-            args.batch_size, args.seed, monitor=Monitor("val_acc", "max"),
-            keep_best=f"{args.output_dir}/checkpoints/{name}")
-        test = evaluate(model, test_loader)             # once, with the best epoch's weights
-        r.update(best_val_acc=max(h["val_acc"] for h in r["history"]), test_acc=test["acc"],
-                 test_reviews=test["samples"],
-                 params=sum(int(p.size) for p in model.parameters()),
-                 seconds_per_epoch=r["seconds"] / r["epochs"])
+            name,
+            lambda name=name: build(name, data, args, vectors),
+            data,
+            args.epochs,
+            args.batch_size,
+            args.seed,
+            monitor=Monitor("val_acc", "max"),
+            keep_best=f"{args.output_dir}/checkpoints/{name}",
+        )
+        test = evaluate(model, test_loader)  # once, with the best epoch's weights
+        r.update(
+            best_val_acc=max(h["val_acc"] for h in r["history"]),
+            test_acc=test["acc"],
+            test_reviews=test["samples"],
+            params=sum(int(p.size) for p in model.parameters()),
+            seconds_per_epoch=r["seconds"] / r["epochs"],
+        )
         if name == "word2vec":
             found = sum(w in vectors.index for w in data.vocabulary.words)
             r["vocabulary_from_word2vec"] = f"{found}/{len(data.vocabulary)}"
-            print(f"  word2vec vectors for {found:,} of the {len(data.vocabulary):,} words "
-                  f"({vectors.vectors.shape[1]} dimensions, from {args.vectors})")
+            print(
+                f"  word2vec vectors for {found:,} of the {len(data.vocabulary):,} words "
+                f"({vectors.vectors.shape[1]} dimensions, from {args.vectors})"
+            )
         results[name] = r
-    print(f"\naccuracy on the {len(data.test[2])} test reviews, each counted once, with the "
-          f"epoch of best validation accuracy (published, on MR sentences: LSTM ~78 %, "
-          f"CNN ~81 %):")
-    written = report(args.output_dir, results,
-                     ("best_epoch", "best_val_acc", "test_acc", "params", "seconds_per_epoch"),
-                     title="validation accuracy per epoch",
-                     extra={"data": {"source": data.source, "sizes": data.sizes(),
-                                     "vocabulary": len(data.vocabulary), "max_len": args.max_len},
-                            "references": REFERENCES, "majority_class": majority}, quick=args.quick)
+    print(
+        f"\naccuracy on the {len(data.test[2])} test reviews, each counted once, with the "
+        f"epoch of best validation accuracy (published, on MR sentences: LSTM ~78 %, "
+        f"CNN ~81 %):"
+    )
+    written = report(
+        args.output_dir,
+        results,
+        ("best_epoch", "best_val_acc", "test_acc", "params", "seconds_per_epoch"),
+        title="validation accuracy per epoch",
+        extra={
+            "data": {
+                "source": data.source,
+                "sizes": data.sizes(),
+                "vocabulary": len(data.vocabulary),
+                "max_len": args.max_len,
+            },
+            "references": REFERENCES,
+            "majority_class": majority,
+        },
+        quick=args.quick,
+    )
     return {"results": results, "written": written}
 
 

@@ -27,49 +27,90 @@ all (gensim's three runs included).
 import numpy as np
 import paddle.nn.functional as F
 
-from paddle_course import job
-from paddle_course.cli import Number, count
-from paddle_course.data.skipgram import VALIDATION, SkipGramPairs
-from paddle_course.data.wordcorpus import gensim_test_data, load_corpus
-from paddle_course.job import Task, cli
-from paddle_course.models.word2vec import SkipGram
-from paddle_course.results import write_tables
-from paddle_course.word2vec import gensim_word2vec, memory_comparison
-from paddle_course.word_vectors import WordVectors, read_analogies, read_pairs
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import Number, count
+from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson.results import write_tables
+from paddle_course.text.corpus import gensim_test_data, load_corpus
+from paddle_course.text.gensim_reference import gensim_word2vec, memory_comparison
+from paddle_course.text.skipgram import SkipGram
+from paddle_course.text.skipgram_batches import VALIDATION, SkipGramPairs
+from paddle_course.text.word_vectors import WordVectors, read_analogies, read_pairs
 from tools.plot import plot_bars
 
-DEFAULTS = dict(data=None, corpus_rate=1.0, min_count=5, window=3, negatives=4,
-                negatives_from="unigram", sample=1e-3, embedding_size=200, epochs=5,
-                batch_size=1024, lr=0.001, optimizer="adam", seed=0,
-                output_dir="outputs/ch06_nlp/word2vec", device="auto", num_workers=0, nprocs=1,
-                quick=False, no_visualdl=False, gensim_seeds=3, probes="movie,one,chip")
+DEFAULTS = dict(
+    data=None,
+    corpus_rate=1.0,
+    min_count=5,
+    window=3,
+    negatives=4,
+    negatives_from="unigram",
+    sample=1e-3,
+    embedding_size=200,
+    epochs=5,
+    batch_size=1024,
+    lr=0.001,
+    optimizer="adam",
+    seed=0,
+    output_dir="outputs/ch06_nlp/word2vec",
+    device="auto",
+    num_workers=0,
+    nprocs=1,
+    quick=False,
+    no_visualdl=False,
+    gensim_seeds=3,
+    probes="movie,one,chip",
+)
 QUICK = dict(corpus_rate=0.05, embedding_size=16, epochs=1, gensim_seeds=1)
 EVALUATION = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
 ANALOGIES = "questions-words.txt"
-OURS, GENSIM, RANGE = ("ours (Paddle, Adam)", "gensim Word2Vec (SGD), mean",
-                       "gensim: range over seeds")
+OURS, GENSIM, RANGE = (
+    "ours (Paddle, Adam)",
+    "gensim Word2Vec (SGD), mean",
+    "gensim: range over seeds",
+)
 TEXT8_WORDS = 17_005_207
-PROBE_MIN_COUNT = 50          # a word seen fewer times has no meaningful neighbours
+PROBE_MIN_COUNT = 50  # a word seen fewer times has no meaningful neighbours
 
 
 def add_arguments(p):
-    p.add_argument("--corpus-rate", type=Number(float, 0.0, 1.0, above=True), metavar="R",
-                   help="train on the first R of the text (the course's corpus_rate; 0.2 for "
-                        "text8) (default 1.0)")
+    p.add_argument(
+        "--corpus-rate",
+        type=Number(float, 0.0, 1.0, above=True),
+        metavar="R",
+        help="train on the first R of the text (the course's corpus_rate; 0.2 for "
+        "text8) (default 1.0)",
+    )
     p.add_argument("--min-count", type=count(), help="drop words seen fewer times (default 5)")
-    p.add_argument("--window", type=count(100), help="the largest window; each center draws 1..N "
-                                               "(default 3)")
-    p.add_argument("--negatives", type=count(100), help="negatives per (center, context) pair "
-                                                  "(default 4)")
-    p.add_argument("--negatives-from", choices=("unigram", "uniform"),
-                   help="unigram^0.75 (word2vec) or uniform (the course) (default unigram)")
-    p.add_argument("--sample", type=Number(float, 0.0, 1.0), help="subsampling threshold; 0: off (default 1e-3)")
+    p.add_argument(
+        "--window", type=count(100), help="the largest window; each center draws 1..N (default 3)"
+    )
+    p.add_argument(
+        "--negatives", type=count(100), help="negatives per (center, context) pair (default 4)"
+    )
+    p.add_argument(
+        "--negatives-from",
+        choices=("unigram", "uniform"),
+        help="unigram^0.75 (word2vec) or uniform (the course) (default unigram)",
+    )
+    p.add_argument(
+        "--sample",
+        type=Number(float, 0.0, 1.0),
+        help="subsampling threshold; 0: off (default 1e-3)",
+    )
     p.add_argument("--embedding-size", type=count(4096), help="vector dimension (default 200)")
-    p.add_argument("--gensim-seeds", type=count(100, low=0), metavar="N",
-                   help="train gensim's Word2Vec N times (seeds 0..N-1) for its mean and spread; "
-                        "0: skip it (default 3)")
-    p.add_argument("--probes", metavar="W,W,...",
-                   help="words whose nearest neighbours are printed (default movie,one,chip)")
+    p.add_argument(
+        "--gensim-seeds",
+        type=count(100, low=0),
+        metavar="N",
+        help="train gensim's Word2Vec N times (seeds 0..N-1) for its mean and spread; "
+        "0: skip it (default 3)",
+    )
+    p.add_argument(
+        "--probes",
+        metavar="W,W,...",
+        help="words whose nearest neighbours are printed (default movie,one,chip)",
+    )
 
 
 class Word2VecData:
@@ -77,9 +118,14 @@ class Word2VecData:
 
     def __init__(self, corpus, config):
         self.corpus, self.source = corpus, corpus.source
-        settings = dict(counts=corpus.counts, window=config["window"],
-                        negatives=config["negatives"], sample=config["sample"],
-                        noise=config["negatives_from"], seed=config["seed"])
+        settings = dict(
+            counts=corpus.counts,
+            window=config["window"],
+            negatives=config["negatives"],
+            sample=config["sample"],
+            noise=config["negatives_from"],
+            seed=config["seed"],
+        )
         self.train = SkipGramPairs(corpus.train, **settings)
         self.val = SkipGramPairs(corpus.val, stream=VALIDATION, **settings)
         self.test = None
@@ -91,8 +137,12 @@ class Word2VecData:
         return self.corpus.fingerprint()
 
     def info(self):
-        return {"source": self.source, "words": self.corpus.total_words,
-                "vocabulary": len(self.corpus.vocabulary), "sizes": self.sizes()}
+        return {
+            "source": self.source,
+            "words": self.corpus.total_words,
+            "vocabulary": len(self.corpus.vocabulary),
+            "sizes": self.sizes(),
+        }
 
     def describe(self):
         return self.corpus.describe()
@@ -129,44 +179,83 @@ def finish(ctx):
         rows[GENSIM] = {k: float(np.mean([r[k] for r in gensim_runs])) for k in gensim_runs[0]}
         rows[RANGE] = {k: float(np.ptp([r[k] for r in gensim_runs])) for k in gensim_runs[0]}
     columns = ["WordSim-353", "SimLex-999", "analogies", "seconds"]
-    print(f"\nvectors of the best epoch ({ctx.metrics['val']['epoch']}) against gensim "
-          f"({len(gensim_runs)} seeds), same text and settings (Spearman with human scores; "
-          f"analogy accuracy):")
+    print(
+        f"\nvectors of the best epoch ({ctx.metrics['val']['epoch']}) against gensim "
+        f"({len(gensim_runs)} seeds), same text and settings (Spearman with human scores; "
+        f"analogy accuracy):"
+    )
     print(table(rows, columns))
     coverage = {k: v["covered"] for k, v in scores.items()}
-    print("covered (pairs / questions whose words are all in the vocabulary): "
-          + ", ".join(f"{k} {v}" for k, v in coverage.items()))
+    print(
+        "covered (pairs / questions whose words are all in the vocabulary): "
+        + ", ".join(f"{k} {v}" for k, v in coverage.items())
+    )
 
     neighbours = probe_neighbours(ours, corpus, config["probes"])
-    memory = memory_comparison(ctx.data.train.loader(config["batch_size"], shuffle=True,
-                                                     seed=config["seed"]))
-    print(f"memory per corpus word: our batches {memory['ours_bytes_per_word']:.1f} bytes (peak "
-          f"{memory['ours_peak_bytes'] / 2**20:.1f} MB for one epoch of {memory['pairs']:,} "
-          f"pairs); the course's triple list {memory['course_bytes_per_word']:,.0f} bytes "
-          f"(measured on {memory['course_measured_words']:,} words: "
-          f"{memory['course_triples']:,} triples), so "
-          f"{memory['course_projected_bytes'] / 2**30:.2f} GB for this corpus, "
-          f"{memory['course_bytes_per_word'] * TEXT8_WORDS / 2**30:.1f} GB for text8 "
-          f"({TEXT8_WORDS:,} words) at this subsampling")
+    memory = memory_comparison(
+        ctx.data.train.loader(config["batch_size"], shuffle=True, seed=config["seed"])
+    )
+    print(
+        f"memory per corpus word: our batches {memory['ours_bytes_per_word']:.1f} bytes (peak "
+        f"{memory['ours_peak_bytes'] / 2**20:.1f} MB for one epoch of {memory['pairs']:,} "
+        f"pairs); the course's triple list {memory['course_bytes_per_word']:,.0f} bytes "
+        f"(measured on {memory['course_measured_words']:,} words: "
+        f"{memory['course_triples']:,} triples), so "
+        f"{memory['course_projected_bytes'] / 2**30:.2f} GB for this corpus, "
+        f"{memory['course_bytes_per_word'] * TEXT8_WORDS / 2**30:.1f} GB for text8 "
+        f"({TEXT8_WORDS:,} words) at this subsampling"
+    )
 
-    written = list(write_tables(ctx.out.root, {
-        "word2vec against gensim": (rows, columns),
-        "memory (bytes per corpus word)": ({"ours": {"bytes per word": memory[
-            "ours_bytes_per_word"]}, "course's triples": {"bytes per word": memory[
-                "course_bytes_per_word"]}}, ["bytes per word"])},
-        {"comparison": rows, "coverage": coverage, "gensim_runs": gensim_runs,
-         "neighbours": neighbours, "memory": memory}, quick=config["quick"]))
+    written = list(
+        write_tables(
+            ctx.out.root,
+            {
+                "word2vec against gensim": (rows, columns),
+                "memory (bytes per corpus word)": (
+                    {
+                        "ours": {"bytes per word": memory["ours_bytes_per_word"]},
+                        "course's triples": {"bytes per word": memory["course_bytes_per_word"]},
+                    },
+                    ["bytes per word"],
+                ),
+            },
+            {
+                "comparison": rows,
+                "coverage": coverage,
+                "gensim_runs": gensim_runs,
+                "neighbours": neighbours,
+                "memory": memory,
+            },
+            quick=config["quick"],
+        )
+    )
     if gensim_runs:
         # one figure per measure: a rank correlation and an accuracy do not share an axis
-        spread = (f"gensim: mean, bar = range over {len(gensim_runs)} seeds" if len(gensim_runs) > 1
-                  else "gensim: one seed")
-        for file, names, ylabel in (("similarity.png", columns[:2], "Spearman's rho with human scores"),
-                                    ("analogies.png", columns[2:3], "analogy accuracy (fraction correct)")):
-            groups = {name: {"ours": (rows[OURS][name], None),
-                             "gensim": (rows[GENSIM][name], rows[RANGE][name] / 2)} for name in names}
-            written.append(plot_bars(groups, ctx.out.plots / file, ylabel,
-                                     f"ours vs gensim, same text and settings ({spread})",
-                                     xlabel="benchmark"))
+        spread = (
+            f"gensim: mean, bar = range over {len(gensim_runs)} seeds"
+            if len(gensim_runs) > 1
+            else "gensim: one seed"
+        )
+        for file, names, ylabel in (
+            ("similarity.png", columns[:2], "Spearman's rho with human scores"),
+            ("analogies.png", columns[2:3], "analogy accuracy (fraction correct)"),
+        ):
+            groups = {
+                name: {
+                    "ours": (rows[OURS][name], None),
+                    "gensim": (rows[GENSIM][name], rows[RANGE][name] / 2),
+                }
+                for name in names
+            }
+            written.append(
+                plot_bars(
+                    groups,
+                    ctx.out.plots / file,
+                    ylabel,
+                    f"ours vs gensim, same text and settings ({spread})",
+                    xlabel="benchmark",
+                )
+            )
     written.append(ctx.out.root / "vectors.txt")
     ours.save_text(written[-1])
     if ctx.logger:
@@ -183,8 +272,10 @@ def table(rows, columns):
     width = max(len(r) for r in rows) + 2
     lines = [" " * width + "".join(f"{c:>13}" for c in columns)]
     for name, row in rows.items():
-        lines.append(f"{name:<{width}}" + "".join(
-            f"{row[c]:>13.1f}" if c == "seconds" else f"{row[c]:>13.3f}" for c in columns))
+        lines.append(
+            f"{name:<{width}}"
+            + "".join(f"{row[c]:>13.1f}" if c == "seconds" else f"{row[c]:>13.3f}" for c in columns)
+        )
     return "\n".join(lines)
 
 
@@ -198,8 +289,7 @@ def probe_neighbours(vectors, corpus, probes):
             found[word] = None
             continue
         found[word] = vectors.nearest(word, 5)
-        print(f"'{word}' ({count} times): "
-              + ", ".join(f"{w} {s:.2f}" for w, s in found[word]))
+        print(f"'{word}' ({count} times): " + ", ".join(f"{w} {s:.2f}" for w, s in found[word]))
     return found
 
 
@@ -210,15 +300,18 @@ TASK = Task(
     quick=QUICK,
     add_arguments=add_arguments,
     load_data=load_data,
-    build_model=lambda config, data: SkipGram(len(data.corpus.vocabulary),
-                                              config["embedding_size"]),
-    loss_fn=F.binary_cross_entropy_with_logits,    # label 1: the context; 0: a negative
+    build_model=lambda config, data: SkipGram(
+        len(data.corpus.vocabulary), config["embedding_size"]
+    ),
+    loss_fn=F.binary_cross_entropy_with_logits,  # label 1: the context; 0: a negative
     metrics=(),
     monitor=("val_loss", "min"),
-    describe=lambda c, model: (f"window 1..{c['window']}, {c['negatives']} negatives "
-                               f"({c['negatives_from']}), sample {c['sample']}, dim "
-                               f"{c['embedding_size']}  |  {c['optimizer']} lr {c['lr']}  |  "
-                               f"batch = {c['batch_size']} corpus words"),
+    describe=lambda c, model: (
+        f"window 1..{c['window']}, {c['negatives']} negatives "
+        f"({c['negatives_from']}), sample {c['sample']}, dim "
+        f"{c['embedding_size']}  |  {c['optimizer']} lr {c['lr']}  |  "
+        f"batch = {c['batch_size']} corpus words"
+    ),
     finish=finish,
     eval_batch=4096,
 )

@@ -29,13 +29,14 @@ from pathlib import Path
 import numpy as np
 import paddle
 
-from paddle_course import job
-from paddle_course.cli import ConfigError, at_most, count, entry, lesson, lesson_parser
 from paddle_course.engine.checkpoint import load_weights
-from paddle_course.models.recommender import TwoTower
-from paddle_course.atomic import write_bytes
-from paddle_course.results import write_json, write_tables
-from paddle_course.run_folder import written
+from paddle_course.errors import ConfigError
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson.results import write_json, write_tables
+from paddle_course.lesson.run_folder import written
+from paddle_course.recommendation.recommenders import TwoTower
+from paddle_course.runtime.atomic import write_bytes
 
 from . import train
 
@@ -47,9 +48,12 @@ def parser():
     # a query of a kept model (trained once, its vectors computed once): asking for another
     # user replaces only the last answer, so the folder is not guarded
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False)
-    p.add_argument("--run", help="a finished train run of a two-tower model (default: "
-                                 f"{train.DEFAULTS['output_dir']}; with --quick, "
-                                 "OUTPUT_DIR/model); trained first if absent")
+    p.add_argument(
+        "--run",
+        help="a finished train run of a two-tower model (default: "
+        f"{train.DEFAULTS['output_dir']}; with --quick, "
+        "OUTPUT_DIR/model); trained first if absent",
+    )
     p.add_argument("--user", type=count(), default=1, help="MovieLens user id (default 1)")
     p.add_argument("--movie", type=count(), default=1, help="MovieLens movie id (default 1)")
     p.add_argument("--top", type=count(10_000), default=10, help="how many to show (default 10)")
@@ -59,20 +63,30 @@ def parser():
 def trained_model(run, args):
     """``(model, data, config)`` of the finished train run in ``run``; trains it first when the
     directory holds no run."""
-    metrics = job.finished_run(train.TASK, run, ["--seed", str(args.seed)]
-                               + (["--data", args.data] if args.data else [])
-                               + (["--quick"] if args.quick else []), train=args.run is None)
+    metrics = job.finished_run(
+        train.TASK,
+        run,
+        ["--seed", str(args.seed)]
+        + (["--data", args.data] if args.data else [])
+        + (["--quick"] if args.quick else []),
+        train=args.run is None,
+    )
     config = metrics["config"]
-    if args.data and (not config["data"]
-                      or Path(args.data).resolve() != Path(config["data"]).resolve()):
-        raise ConfigError(f"--data: the run in {run} was trained on "
-                          f"{config['data'] or 'the embedded ML-100K'}; give --run for a model "
-                          f"trained on {args.data}")
+    if args.data and (
+        not config["data"] or Path(args.data).resolve() != Path(config["data"]).resolve()
+    ):
+        raise ConfigError(
+            f"--data: the run in {run} was trained on "
+            f"{config['data'] or 'the embedded ML-100K'}; give --run for a model "
+            f"trained on {args.data}"
+        )
     data = train.load_data(config)
     model = train.build(config["model"], data, config["factors"])
     if not isinstance(model, TwoTower):
-        raise ConfigError(f"--run: {run} holds a {config['model']} model; recommending needs "
-                          f"vectors from two towers (course, dot, dot_linear, unknown_user)")
+        raise ConfigError(
+            f"--run: {run} holds a {config['model']} model; recommending needs "
+            f"vectors from two towers (course, dot, dot_linear, unknown_user)"
+        )
     if data.fingerprint() != config["data_fingerprint"]:
         raise ConfigError(f"{run}: its data ({data.source}) has changed since it was trained")
     load_weights(model, run)
@@ -86,23 +100,35 @@ def save_vectors(model, data, directory):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with paddle.no_grad():
-        users = model.user_vector(*(paddle.to_tensor(x) for x in data.user_inputs(
-            np.arange(data.n_users)))).numpy()
+        users = model.user_vector(
+            *(paddle.to_tensor(x) for x in data.user_inputs(np.arange(data.n_users)))
+        ).numpy()
         movies = model.movie_vector(*(paddle.to_tensor(x) for x in data.movie_inputs())).numpy()
     arrays = {"users": users, "movies": movies}
     if model.score == "dot":
-        arrays.update(user_bias=model.user_bias.weight.numpy()[:, 0],
-                      movie_bias=model.movie_bias.weight.numpy()[:, 0])
+        arrays.update(
+            user_bias=model.user_bias.weight.numpy()[:, 0],
+            movie_bias=model.movie_bias.weight.numpy()[:, 0],
+        )
     saved = []
     for name, array in arrays.items():
         npy = io.BytesIO()
         np.save(npy, array)
         saved.append(write_bytes(written(directory / f"{name}.npy"), npy.getvalue()))
     ml = data.movielens
-    saved.append(write_json(directory / "index.json", {
-        "score": model.score, "mean": model.mean, "arrays": sorted(arrays),
-        "user_ids": ml.users.ids.tolist(), "movie_ids": ml.movies.ids.tolist(),
-        "titles": list(ml.movies.titles)}))
+    saved.append(
+        write_json(
+            directory / "index.json",
+            {
+                "score": model.score,
+                "mean": model.mean,
+                "arrays": sorted(arrays),
+                "user_ids": ml.users.ids.tolist(),
+                "movie_ids": ml.movies.ids.tolist(),
+                "titles": list(ml.movies.titles),
+            },
+        )
+    )
     return saved
 
 
@@ -121,8 +147,12 @@ class Vectors:
         u, m = self.arrays["users"][user_row], self.arrays["movies"]
         if self.index["score"] == "cosine":
             return 5 * cosine(m, u)
-        return (self.index["mean"] + m @ u + self.arrays["user_bias"][user_row]
-                + self.arrays["movie_bias"])
+        return (
+            self.index["mean"]
+            + m @ u
+            + self.arrays["user_bias"][user_row]
+            + self.arrays["movie_bias"]
+        )
 
     def similar(self, movie_row):
         """Cosine of every movie's vector with the vector of ``movie_row``: [movies]."""
@@ -160,8 +190,7 @@ def main(argv=None):
     genres = ml.movies.genres.astype(bool)
     user = lookup(vectors.user_row, args.user, "user")
     movie = lookup(vectors.movie_row, args.movie, "movie")
-    print(f"model: {config['model']} ({train.MODELS[config['model']]}) from {run}, "
-          f"{data.source}")
+    print(f"model: {config['model']} ({train.MODELS[config['model']]}) from {run}, {data.source}")
 
     r = ml.ratings
     mine = np.flatnonzero(r.user == user)
@@ -169,16 +198,17 @@ def main(argv=None):
     predicted = vectors.ratings(user)
     candidates = np.setdiff1d(np.arange(data.n_movies), r.movie[mine])
     at_most("--top", args.top, len(candidates), f"the movies user {args.user} has not rated")
-    top = candidates[np.argsort(-predicted[candidates], kind="stable")][:args.top]
+    top = candidates[np.argsort(-predicted[candidates], kind="stable")][: args.top]
     similarity = vectors.similar(movie)
     others = np.delete(np.arange(data.n_movies), movie)
-    neighbours = others[np.argsort(-similarity[others], kind="stable")][:args.top]
+    neighbours = others[np.argsort(-similarity[others], kind="stable")][: args.top]
 
     print(f"\nuser {args.user} rated {len(mine)} movies; the best-rated:")
     for row in best_rated:
         print(f"  {r.rating[row]:.0f}  {titles[r.movie[row]]}")
-    print(f"top {args.top} of the {len(candidates):,} movies they have not rated "
-          f"(predicted rating):")
+    print(
+        f"top {args.top} of the {len(candidates):,} movies they have not rated (predicted rating):"
+    )
     for m in top:
         print(f"  {predicted[m]:.2f}  {titles[m]}")
     print(f"\nthe {args.top} movies most like {titles[movie]} (cosine of the movie vectors):")
@@ -188,23 +218,35 @@ def main(argv=None):
     rng = np.random.RandomState(args.seed)
     random_movies = rng.choice(candidates, min(1000, len(candidates)), replace=False)
     sense = {
-        "recommended, sharing a genre with the user's best-rated":
-            {"share": genre_overlap(genres, top, r.movie[best_rated]),
-             "random movies": genre_overlap(genres, random_movies, r.movie[best_rated])},
-        f"neighbours, sharing a genre with movie {args.movie}":
-            {"share": genre_overlap(genres, neighbours, [movie]),
-             "random movies": genre_overlap(genres, rng.choice(others, min(1000, len(others)),
-                                                               replace=False), [movie])},
+        "recommended, sharing a genre with the user's best-rated": {
+            "share": genre_overlap(genres, top, r.movie[best_rated]),
+            "random movies": genre_overlap(genres, random_movies, r.movie[best_rated]),
+        },
+        f"neighbours, sharing a genre with movie {args.movie}": {
+            "share": genre_overlap(genres, neighbours, [movie]),
+            "random movies": genre_overlap(
+                genres, rng.choice(others, min(1000, len(others)), replace=False), [movie]
+            ),
+        },
     }
     for name, s in sense.items():
         print(f"{name}: {s['share']:.0%} (movies drawn at random: {s['random movies']:.0%})")
-    result = {"model": config["model"], "run": str(run), "user": args.user, "movie": args.movie,
-              "best_rated": [[titles[r.movie[i]], float(r.rating[i])] for i in best_rated],
-              "recommended": [[titles[m], float(predicted[m])] for m in top],
-              "similar": [[titles[m], float(similarity[m])] for m in neighbours],
-              "genre_overlap": sense}
-    written += write_tables(out, {"how sensible (share sharing a genre)": (sense, [
-        "share", "random movies"])}, result, quick=args.quick)
+    result = {
+        "model": config["model"],
+        "run": str(run),
+        "user": args.user,
+        "movie": args.movie,
+        "best_rated": [[titles[r.movie[i]], float(r.rating[i])] for i in best_rated],
+        "recommended": [[titles[m], float(predicted[m])] for m in top],
+        "similar": [[titles[m], float(similarity[m])] for m in neighbours],
+        "genre_overlap": sense,
+    }
+    written += write_tables(
+        out,
+        {"how sensible (share sharing a genre)": (sense, ["share", "random movies"])},
+        result,
+        quick=args.quick,
+    )
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return result
 

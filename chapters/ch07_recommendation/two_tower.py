@@ -24,38 +24,59 @@ SVD++ 0.919 / 0.721. About 17 minutes on 2 CPU cores (each two-tower run about 2
 
 import numpy as np
 
-from paddle_course import job
-from paddle_course.cli import ConfigError, count, entry, lesson, lesson_parser
 from paddle_course.data.cache import cache_dir
-from paddle_course.data.ratings import SPLIT_NAMES, SPLITS, load_rating_data
 from paddle_course.engine.checkpoint import Checkpoints
-from paddle_course.models.recommender import GlobalMean
-from paddle_course.ranking import recommender_report
-from paddle_course.results import write_tables
+from paddle_course.errors import ConfigError
+from paddle_course.lesson import job
+from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson.results import write_tables
+from paddle_course.recommendation.ranking import recommender_report
+from paddle_course.recommendation.ratings import SPLIT_NAMES, SPLITS, load_rating_data
+from paddle_course.recommendation.recommenders import GlobalMean
 from tools.plot import plot_bars
 
 from . import train
 
 MODELS = ("biases", "mf", "course", "dot", "dot_linear", "unknown_user")
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch07_recommendation/two_tower")
-REFERENCES = {"baseline (Surprise, 5-fold)": {"rmse": 0.944, "mae": 0.748},
-              "SVD (Surprise, 5-fold)": {"rmse": 0.934, "mae": 0.737},
-              "SVD++ (Surprise, 5-fold)": {"rmse": 0.919, "mae": 0.721}}
-COLUMNS = ("val_rmse", "rmse", "mae", "acc_within_0.5", "hr@10", "ndcg@10", "best_epoch", "params",
-           "seconds")
+REFERENCES = {
+    "baseline (Surprise, 5-fold)": {"rmse": 0.944, "mae": 0.748},
+    "SVD (Surprise, 5-fold)": {"rmse": 0.934, "mae": 0.737},
+    "SVD++ (Surprise, 5-fold)": {"rmse": 0.919, "mae": 0.721},
+}
+COLUMNS = (
+    "val_rmse",
+    "rmse",
+    "mae",
+    "acc_within_0.5",
+    "hr@10",
+    "ndcg@10",
+    "best_epoch",
+    "params",
+    "seconds",
+)
 
 
 def parser():
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
-    p.add_argument("--models", default=",".join(MODELS),
-                   help=f"comma-separated, from {', '.join(MODELS)} (default: all; the global "
-                        f"mean is always scored)")
-    p.add_argument("--splits", default=",".join(SPLITS),
-                   help="comma-separated: warm, cold (default: both)")
-    p.add_argument("--epochs", type=count(100_000), help="the same for every model (default: train's, 15)")
-    p.add_argument("--resume", action="store_true",
-                   help="continue the runs in --output-dir: finished ones are kept, a stopped "
-                        "one continues where it stopped")
+    p.add_argument(
+        "--models",
+        default=",".join(MODELS),
+        help=f"comma-separated, from {', '.join(MODELS)} (default: all; the global "
+        f"mean is always scored)",
+    )
+    p.add_argument(
+        "--splits", default=",".join(SPLITS), help="comma-separated: warm, cold (default: both)"
+    )
+    p.add_argument(
+        "--epochs", type=count(100_000), help="the same for every model (default: train's, 15)"
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the runs in --output-dir: finished ones are kept, a stopped "
+        "one continues where it stopped",
+    )
     return p
 
 
@@ -63,8 +84,10 @@ def chosen(text, allowed, flag):
     names = [n for n in text.split(",") if n]
     unknown = sorted(set(names) - set(allowed))
     if unknown or not names:
-        raise ConfigError(f"{flag}: unknown {', '.join(unknown) or '(none given)'}; choose from "
-                          f"{', '.join(allowed)}")
+        raise ConfigError(
+            f"{flag}: unknown {', '.join(unknown) or '(none given)'}; choose from "
+            f"{', '.join(allowed)}"
+        )
     return names
 
 
@@ -75,7 +98,7 @@ def train_model(args, split, model):
     argv += ["--data", args.data] if args.data else []
     argv += ["--epochs", str(args.epochs)] if args.epochs else []
     argv += ["--quick"] if args.quick else []
-    argv += ["--overwrite"] if args.overwrite else []      # else a finished run stops the lesson
+    argv += ["--overwrite"] if args.overwrite else []  # else a finished run stops the lesson
     if args.resume and Checkpoints(f"{out}/checkpoints").index() is not None:
         # the run's own config wins (see job.parse_args), but a larger --epochs trains further
         argv = ["--resume", out] + (["--epochs", str(args.epochs)] if args.epochs else [])
@@ -93,14 +116,21 @@ def main(argv=None):
     for split in splits:
         data = load_rating_data(args.data, cache_dir(), split, args.seed, max_users)
         mean = GlobalMean(data.mean)
-        rows = {"global mean": dict(recommender_report(mean, data, "test"),
-                                    val_rmse=recommender_report(mean, data, "val")["rmse"])}
+        rows = {
+            "global mean": dict(
+                recommender_report(mean, data, "test"),
+                val_rmse=recommender_report(mean, data, "val")["rmse"],
+            )
+        }
         for model in models:
             m = train_model(args, split, model)
-            rows[model] = dict(m["recommendation"]["test"], best_epoch=m["best"]["epoch"],
-                               params=m["params"],
-                               seconds=sum(h["seconds"] for h in m["history"]),
-                               val_rmse=m["recommendation"]["val"]["rmse"])
+            rows[model] = dict(
+                m["recommendation"]["test"],
+                best_epoch=m["best"]["epoch"],
+                params=m["params"],
+                seconds=sum(h["seconds"] for h in m["history"]),
+                val_rmse=m["recommendation"]["val"]["rmse"],
+            )
         results[split] = rows
         title = f"{SPLIT_NAMES[split]}, test ratings of {data.source}"
         if split == "warm" and data.source.startswith("ML-100K") and not max_users:
@@ -114,21 +144,41 @@ def main(argv=None):
     for split, rows in results.items():
         best = min(rows, key=lambda name: rows[name]["val_rmse"])
         chosen_models[split] = best
-        print(f"{split} start, chosen on validation: {best} (val RMSE "
-              f"{rows[best]['val_rmse']:.4f}), test RMSE {rows[best]['rmse']:.4f}")
+        print(
+            f"{split} start, chosen on validation: {best} (val RMSE "
+            f"{rows[best]['val_rmse']:.4f}), test RMSE {rows[best]['rmse']:.4f}"
+        )
     course = {s: r["course"]["rmse"] ** 2 for s, r in results.items() if "course" in r}
     for split, mse in course.items():
-        print(f"the course's claim, rating loss below 1: its test MSE on {split} start is "
-              f"{mse:.3f} ({'holds' if mse < 1 else 'does not hold'})")
-    written = list(write_tables(args.output_dir, tables,
-                                {"results": results, "references": REFERENCES,
-                                 "chosen_on_validation": chosen_models,
-                                 "course_test_mse": course}, quick=args.quick))
-    written.append(plot_bars(
-        {split: {name: (r["rmse"], None) for name, r in rows.items()}
-         for split, rows in results.items()},
-        f"{args.output_dir}/plots/rmse.png", "test RMSE in stars (lower is better)",
-        "rating models, warm and cold start", xlabel="test split (warm: known users; cold: new users)"))
+        print(
+            f"the course's claim, rating loss below 1: its test MSE on {split} start is "
+            f"{mse:.3f} ({'holds' if mse < 1 else 'does not hold'})"
+        )
+    written = list(
+        write_tables(
+            args.output_dir,
+            tables,
+            {
+                "results": results,
+                "references": REFERENCES,
+                "chosen_on_validation": chosen_models,
+                "course_test_mse": course,
+            },
+            quick=args.quick,
+        )
+    )
+    written.append(
+        plot_bars(
+            {
+                split: {name: (r["rmse"], None) for name, r in rows.items()}
+                for split, rows in results.items()
+            },
+            f"{args.output_dir}/plots/rmse.png",
+            "test RMSE in stars (lower is better)",
+            "rating models, warm and cold start",
+            xlabel="test split (warm: known users; cold: new users)",
+        )
+    )
     print("wrote:\n" + "\n".join(f"  {p}" for p in written))
     return results
 

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..atomic import temporary_name, write_json
+from paddle_course.runtime.atomic import temporary_name, write_json
 
 
 def cache_dir():
@@ -50,15 +50,17 @@ def derived(target, source, build, say=print):
     if kept is not None and target.exists():
         if kept.get("source") == source and kept.get("sha256") == content_digest(target):
             return target
-        say(f"cache: {target} no longer matches its source or its record (changed since it was "
-            f"made); making it again")
+        say(
+            f"cache: {target} no longer matches its source or its record (changed since it was "
+            f"made); making it again"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(target)
     _remove(tmp)
     try:
         build(tmp)
         digest = content_digest(tmp)
-        record.unlink(missing_ok=True)            # no record: whatever a crash leaves is rebuilt
+        record.unlink(missing_ok=True)  # no record: whatever a crash leaves is rebuilt
         _remove(target)
         os.replace(tmp, target)
     finally:

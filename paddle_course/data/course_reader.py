@@ -16,7 +16,8 @@ def load_data(split, mode="train", batch_size=100, seed=0):
         raise ValueError(f"mode can only be one of ['train', 'valid', 'eval'], not {mode!r}")
     imgs, labels = split.images, split.labels
     assert len(imgs) == len(labels), (
-        f"length of train_imgs({len(imgs)}) should be the same as train_labels({len(labels)})")
+        f"length of train_imgs({len(imgs)}) should be the same as train_labels({len(labels)})"
+    )
     epoch = [0]
 
     def data_generator():
@@ -25,7 +26,7 @@ def load_data(split, mode="train", batch_size=100, seed=0):
             np.random.default_rng([seed, epoch[0]]).shuffle(index)
             epoch[0] += 1
         for start in range(0, len(index), batch_size):
-            batch = index[start:start + batch_size]
+            batch = index[start : start + batch_size]
             x, y = imgs[batch], labels[batch]
             assert x.shape[1:] == (1, 28, 28), f"each image must be [1, 28, 28], got {x.shape[1:]}"
             assert len(x) == len(y), f"{len(x)} images but {len(y)} labels in a batch"

@@ -16,7 +16,7 @@ class EncodedDigits(Dataset):
     def __init__(self, split, size=224):
         self.labels = split.labels
         self.png = []
-        for img in split.images:                       # [1, 28, 28] on [-1, 1]
+        for img in split.images:  # [1, 28, 28] on [-1, 1]
             pixels = np.round((img[0] + 1) * 127.5).astype(np.uint8)
             buf = io.BytesIO()
             Image.fromarray(pixels).resize((size, size), Image.BICUBIC).save(buf, format="PNG")
@@ -24,7 +24,7 @@ class EncodedDigits(Dataset):
 
     def __getitem__(self, i):
         img = Image.open(io.BytesIO(self.png[i])).convert("L").resize((28, 28), Image.BILINEAR)
-        x = np.asarray(img, dtype=np.float32)[None] / np.float32(127.5) - 1   # [1, 28, 28]
+        x = np.asarray(img, dtype=np.float32)[None] / np.float32(127.5) - 1  # [1, 28, 28]
         return x, self.labels[i]
 
     def __len__(self):

@@ -12,7 +12,7 @@ import stat
 import zlib
 from pathlib import Path
 
-from .errors import DataError
+from paddle_course.errors import DataError
 
 MiB = 1 << 20
 # what a compressed file may inflate to: 256 MiB, or 200 times its size for larger real sets
@@ -42,8 +42,15 @@ def regular_file(path, what="a data file"):
     if stat.S_ISDIR(mode):
         raise DataError(path, f"is a folder, not {what}")
     if not stat.S_ISREG(mode):
-        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+        kind = (
+            "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "not a file"
+        )
         raise DataError(path, f"is {kind}, not {what}; nothing was read from it")
     if path.stat().st_size == 0:
         raise DataError(path, "the file is empty (0 bytes)")
@@ -76,9 +83,12 @@ def read_inflated(stream, source, compressed_bytes, chunk=MiB):
     while block := stream.read(chunk):
         total += len(block)
         if total > limit:
-            raise DataError(source, f"inflates to more than {limit // MiB} MB from "
-                                    f"{compressed_bytes / MiB:.2g} MB compressed: not a dataset "
-                                    f"file (a decompression bomb?); nothing was used")
+            raise DataError(
+                source,
+                f"inflates to more than {limit // MiB} MB from "
+                f"{compressed_bytes / MiB:.2g} MB compressed: not a dataset "
+                f"file (a decompression bomb?); nothing was used",
+            )
         parts.append(block)
     return b"".join(parts)
 
@@ -87,17 +97,23 @@ def check_member_size(size, compressed_bytes, source):
     """A member an archive declares (a tar or zip entry of ``size`` bytes) that would inflate
     beyond :func:`inflate_limit` is refused before it is read."""
     if size > inflate_limit(compressed_bytes):
-        raise DataError(source, f"declares {size / MiB:.0f} MB uncompressed, more than any "
-                                f"dataset file this course reads (a decompression bomb?)")
+        raise DataError(
+            source,
+            f"declares {size / MiB:.0f} MB uncompressed, more than any "
+            f"dataset file this course reads (a decompression bomb?)",
+        )
 
 
 def check_pixels(width, height, source):
     """A picture that declares more than :data:`MAX_PIXELS` is refused before it is decoded
     (Pillow only warns below 178 megapixels, and decoding allocates all of them)."""
     if width * height > MAX_PIXELS:
-        raise DataError(source, f"a {width} x {height} picture ({width * height / 1e6:.0f} "
-                                f"megapixels): larger than any photo this course reads "
-                                f"(a decompression bomb?); not decoded")
+        raise DataError(
+            source,
+            f"a {width} x {height} picture ({width * height / 1e6:.0f} "
+            f"megapixels): larger than any photo this course reads "
+            f"(a decompression bomb?); not decoded",
+        )
 
 
 def read_bytes(path, what="a data file"):
@@ -115,7 +131,9 @@ def read_bytes(path, what="a data file"):
             return raw
         return path.read_bytes()
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-        raise DataError(path, f"unreadable or corrupt gzip file ({e or type(e).__name__})") from None
+        raise DataError(
+            path, f"unreadable or corrupt gzip file ({e or type(e).__name__})"
+        ) from None
     except OSError as e:
         raise DataError(path, f"cannot be read ({e.strerror or e})") from None
 
@@ -126,7 +144,11 @@ def inside(base, name, source):
     base = Path(base)
     candidate = base / name
     if Path(name).is_absolute() or not os.path.normpath(candidate).startswith(
-            os.path.normpath(base) + os.sep):
-        raise DataError(source, f"names {name!r}, which is outside {base}: a dataset's files "
-                                f"stay in its folder; not read")
+        os.path.normpath(base) + os.sep
+    ):
+        raise DataError(
+            source,
+            f"names {name!r}, which is outside {base}: a dataset's files "
+            f"stay in its folder; not read",
+        )
     return candidate

@@ -5,16 +5,29 @@ the course's ``housing.data`` (whitespace separated, the UCI file). Normalizatio
 business: this module returns the table exactly as read.
 """
 
-
 import numpy as np
 
-from .embedded import BOSTON_HOUSING, embedded_file
-from .errors import DataError
-from .files import regular_file
+from paddle_course.data.embedded import BOSTON_HOUSING, embedded_file
+from paddle_course.data.files import regular_file
+from paddle_course.errors import DataError
 
-TRAIN_SHARE = 0.8   # the course's split: the first 80 % of the rows train, the rest test
-COLUMNS = ("CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD", "TAX", "PTRATIO", "B",
-           "LSTAT", "MEDV")   # MEDV, the last, is the target: median price in $1000s
+TRAIN_SHARE = 0.8  # the course's split: the first 80 % of the rows train, the rest test
+COLUMNS = (
+    "CRIM",
+    "ZN",
+    "INDUS",
+    "CHAS",
+    "NOX",
+    "RM",
+    "AGE",
+    "DIS",
+    "RAD",
+    "TAX",
+    "PTRATIO",
+    "B",
+    "LSTAT",
+    "MEDV",
+)  # MEDV, the last, is the target: median price in $1000s
 
 
 def load_housing(path=None):
@@ -23,7 +36,9 @@ def load_housing(path=None):
         path, sep = embedded_file(BOSTON_HOUSING), ","
     else:
         path = regular_file(path, "the housing table (housing.data)")
-        sep = "," if path.suffix == ".csv" else None   # None: any whitespace, like np.fromfile(sep=' ')
+        sep = (
+            "," if path.suffix == ".csv" else None
+        )  # None: any whitespace, like np.fromfile(sep=' ')
     try:
         text = path.read_text()
     except FileNotFoundError:
@@ -45,12 +60,18 @@ def load_housing(path=None):
         raise DataError(path, "the table contains NaN or infinite values")
     # the course trains on the first 80 % of the rows and scales each column by its range there:
     # that needs training and test rows, and a range that is not 0
-    train = table[:int(len(table) * TRAIN_SHARE)]
+    train = table[: int(len(table) * TRAIN_SHARE)]
     if len(train) < 2 or len(train) == len(table):
-        raise DataError(path, f"{len(table)} row(s): the course trains on the first 80 % and "
-                              f"tests on the rest, which needs at least 5 rows")
+        raise DataError(
+            path,
+            f"{len(table)} row(s): the course trains on the first 80 % and "
+            f"tests on the rest, which needs at least 5 rows",
+        )
     flat = [COLUMNS[j] for j in np.flatnonzero(train.max(axis=0) == train.min(axis=0))]
     if flat:
-        raise DataError(path, f"column {', '.join(flat)} has one value in all the training rows "
-                              f"(the first 80 %): min-max scaling would divide by 0")
+        raise DataError(
+            path,
+            f"column {', '.join(flat)} has one value in all the training rows "
+            f"(the first 80 %): min-max scaling would divide by 0",
+        )
     return table

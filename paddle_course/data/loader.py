@@ -15,8 +15,10 @@ class ArrayDataset(Dataset):
 
     def __init__(self, *arrays):
         if len(arrays) < 2 or len({len(a) for a in arrays}) != 1:
-            raise ValueError(f"need at least two aligned arrays (inputs..., target), got lengths "
-                             f"{[len(a) for a in arrays]}")
+            raise ValueError(
+                f"need at least two aligned arrays (inputs..., target), got lengths "
+                f"{[len(a) for a in arrays]}"
+            )
         self.arrays = arrays
 
     def __getitem__(self, i):
@@ -41,8 +43,14 @@ class EpochBatchSampler(DistributedBatchSampler):
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, seed=0, num_replicas=1, rank=0):
-        super().__init__(dataset, batch_size, num_replicas=num_replicas, rank=rank,
-                         shuffle=shuffle, drop_last=False)
+        super().__init__(
+            dataset,
+            batch_size,
+            num_replicas=num_replicas,
+            rank=rank,
+            shuffle=shuffle,
+            drop_last=False,
+        )
         self.seed = seed
         self.start_batch = 0
 
@@ -54,8 +62,11 @@ class EpochBatchSampler(DistributedBatchSampler):
     def global_order(self):
         """The epoch's sample order over all ranks (padded), before it is cut into batches."""
         n = len(self.dataset)
-        order = (np.random.default_rng([self.seed, self.epoch]).permutation(n) if self.shuffle
-                 else np.arange(n))
+        order = (
+            np.random.default_rng([self.seed, self.epoch]).permutation(n)
+            if self.shuffle
+            else np.arange(n)
+        )
         pad = -n % self.nranks
         return np.concatenate([order, order[:pad]]) if pad else order
 
@@ -63,9 +74,9 @@ class EpochBatchSampler(DistributedBatchSampler):
         order = self.global_order()
         per_step = self.batch_size * self.nranks
         for b in range(self.start_batch, len(self)):
-            block = order[b * per_step:(b + 1) * per_step]
-            local = len(block) // self.nranks      # the last global batch may be smaller
-            yield block[self.local_rank * local:(self.local_rank + 1) * local].tolist()
+            block = order[b * per_step : (b + 1) * per_step]
+            local = len(block) // self.nranks  # the last global batch may be smaller
+            yield block[self.local_rank * local : (self.local_rank + 1) * local].tolist()
 
     def __len__(self):
         per_step = self.batch_size * self.nranks
@@ -102,15 +113,23 @@ def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_rep
     whose ``batch_sampler`` has ``set_epoch(epoch, start_batch)``; it is called instead.
     """
     if hasattr(split, "loader"):
-        return split.loader(batch_size, shuffle=shuffle, seed=seed, num_workers=num_workers,
-                            num_replicas=num_replicas, rank=rank)
+        return split.loader(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            num_workers=num_workers,
+            num_replicas=num_replicas,
+            rank=rank,
+        )
     if isinstance(split, Dataset):
         dataset = split
     elif isinstance(split, tuple):
         dataset = ArrayDataset(*split)
     else:
         dataset = ArrayDataset(split.images, split.labels)
-    sampler = EpochBatchSampler(dataset, batch_size, shuffle=shuffle, seed=seed,
-                                num_replicas=num_replicas, rank=rank)
-    return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,
-                      use_shared_memory=num_workers > 0)
+    sampler = EpochBatchSampler(
+        dataset, batch_size, shuffle=shuffle, seed=seed, num_replicas=num_replicas, rank=rank
+    )
+    return DataLoader(
+        dataset, batch_sampler=sampler, num_workers=num_workers, use_shared_memory=num_workers > 0
+    )

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embedded import MNIST_5K, embedded_file
-from .errors import DataError
-from .files import existing, read_bytes
-from .fingerprint import fingerprint
-from .splits import stratified_split
+from paddle_course.data.embedded import MNIST_5K, embedded_file
+from paddle_course.data.files import existing, read_bytes
+from paddle_course.data.fingerprint import fingerprint
+from paddle_course.data.splits import stratified_split
+from paddle_course.errors import DataError
 
 PIXELS = 28 * 28
-EMBEDDED_SIZES = (4000, 500, 500)   # train / validation / test carved from the 5,000 digits
-IDX_VAL_SIZE = 10_000               # the course's 50k / 10k split of the 60k training digits
+EMBEDDED_SIZES = (4000, 500, 500)  # train / validation / test carved from the 5,000 digits
+IDX_VAL_SIZE = 10_000  # the course's 50k / 10k split of the 60k training digits
 IDX_FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
     "train_labels": "train-labels-idx1-ubyte.gz",
@@ -43,6 +43,7 @@ _IDX_MAGIC = {"images": 0x00000803, "labels": 0x00000801}  # ubyte data, 3 dims 
 @dataclass
 class Split:
     """One split: ``images`` float32 [N, 1, 28, 28] in [-1, 1], ``labels`` int64 [N]."""
+
     images: np.ndarray
     labels: np.ndarray
 
@@ -62,16 +63,19 @@ class MnistData:
     train: Split
     val: Split
     test: Split
-    source: str        # the file or directory read
-    scale: str         # how the file's pixel values were mapped to [-1, 1]
+    source: str  # the file or directory read
+    scale: str  # how the file's pixel values were mapped to [-1, 1]
 
     def sizes(self):
         return {"train": len(self.train), "val": len(self.val), "test": len(self.test)}
 
     def map_images(self, fn):
         """The same data with ``fn(images)`` applied to every split (e.g. resized or padded)."""
-        return MnistData(*(Split(fn(s.images), s.labels) for s in (self.train, self.val, self.test)),
-                         self.source, self.scale)
+        return MnistData(
+            *(Split(fn(s.images), s.labels) for s in (self.train, self.val, self.test)),
+            self.source,
+            self.scale,
+        )
 
     def info(self):
         """What ``metrics.json`` records about the data."""
@@ -79,8 +83,11 @@ class MnistData:
 
     def describe(self):
         """One line for the start of a run."""
-        return (f"{self.source}: " + ", ".join(f"{k} {v}" for k, v in self.sizes().items())
-                + f"  |  pixels {self.scale}")
+        return (
+            f"{self.source}: "
+            + ", ".join(f"{k} {v}" for k, v in self.sizes().items())
+            + f"  |  pixels {self.scale}"
+        )
 
     def fingerprint(self):
         """SHA-256 of the training and validation data: what a resumed run must train on."""
@@ -95,28 +102,36 @@ def load_mnist(path=None, seed=0):
     """
     if path is None:
         return _load_embedded(embedded_file(MNIST_5K), seed)
-    path = existing(path)                   # a FIFO, a loop, an empty file: refused here
+    path = existing(path)  # a FIFO, a loop, an empty file: refused here
     if path.is_dir():
         return _load_idx_dir(path, seed)
     if path.name.endswith((".json.gz", ".json")):
         return _load_course_json(path)
     if path.name.endswith((".csv.gz", ".csv")):
         return _load_embedded(path, seed)
-    raise DataError(path, "unknown MNIST format: expected the course's mnist.json.gz, a .csv(.gz) "
-                          "with 784 pixel columns and a label column, or a directory of IDX files")
+    raise DataError(
+        path,
+        "unknown MNIST format: expected the course's mnist.json.gz, a .csv(.gz) "
+        "with 784 pixel columns and a label column, or a directory of IDX files",
+    )
 
 
 # --- the embedded CSV -------------------------------------------------------------------------
 
+
 def _load_embedded(path, seed):
     raw = read_bytes(path)
     try:
-        table = np.loadtxt(raw.decode("ascii").splitlines(), delimiter=",", dtype=np.float32, ndmin=2)
+        table = np.loadtxt(
+            raw.decode("ascii").splitlines(), delimiter=",", dtype=np.float32, ndmin=2
+        )
     except (ValueError, UnicodeDecodeError) as e:
         raise DataError(path, f"not a numeric CSV table: {e}") from None
     if table.shape[1] != PIXELS + 1:
-        raise DataError(path, f"expected {PIXELS + 1} columns (784 pixels, then the label), "
-                              f"found {table.shape[1]}")
+        raise DataError(
+            path,
+            f"expected {PIXELS + 1} columns (784 pixels, then the label), found {table.shape[1]}",
+        )
     images, labels = table[:, :PIXELS], _labels(path, "table", table[:, PIXELS])
     images, scale = _to_model_scale(path, [images])
     images = images[0]
@@ -138,6 +153,7 @@ def _scaled_sizes(n, sizes):
 
 # --- the course's JSON ------------------------------------------------------------------------
 
+
 def _load_course_json(path):
     raw = read_bytes(path)
     try:
@@ -145,14 +161,21 @@ def _load_course_json(path):
     except (ValueError, UnicodeDecodeError) as e:
         raise DataError(path, f"not valid JSON: {e}") from None
     if not (isinstance(data, list) and len(data) == 3):
-        raise DataError(path, "wrong JSON structure: expected a list [train, val, eval], "
-                              f"found {_describe(data)}")
+        raise DataError(
+            path,
+            f"wrong JSON structure: expected a list [train, val, eval], found {_describe(data)}",
+        )
     names = ("train", "val", "eval")
     images, labels = [], []
     for name, part in zip(names, data):
-        if not (isinstance(part, list) and len(part) == 2 and all(isinstance(p, list) for p in part)):
-            raise DataError(path, f"wrong JSON structure: the {name} split must be [imgs, labels], "
-                                  f"found {_describe(part)}")
+        if not (
+            isinstance(part, list) and len(part) == 2 and all(isinstance(p, list) for p in part)
+        ):
+            raise DataError(
+                path,
+                f"wrong JSON structure: the {name} split must be [imgs, labels], "
+                f"found {_describe(part)}",
+            )
         imgs, labs = part
         images.append(_image_matrix(path, name, imgs))
         labels.append(_labels(path, name, labs))
@@ -166,7 +189,9 @@ def _load_course_json(path):
 
 
 def _image_matrix(path, name, imgs):
-    bad = next((i for i, img in enumerate(imgs) if not isinstance(img, list) or len(img) != PIXELS), None)
+    bad = next(
+        (i for i, img in enumerate(imgs) if not isinstance(img, list) or len(img) != PIXELS), None
+    )
     if bad is not None:
         found = f"{len(imgs[bad])} values" if isinstance(imgs[bad], list) else _describe(imgs[bad])
         raise DataError(path, f"the {name} split: image {bad} has {found}, expected {PIXELS}")
@@ -184,6 +209,7 @@ def _describe(obj):
 
 # --- the IDX files ----------------------------------------------------------------------------
 
+
 def _load_idx_dir(path, seed):
     files = {}
     for key, name in IDX_FILES.items():
@@ -193,24 +219,33 @@ def _load_idx_dir(path, seed):
         elif plain.is_file():
             files[key] = plain
         else:
-            raise DataError(path, f"missing {name}; an MNIST directory needs "
-                                  + ", ".join(IDX_FILES.values()))
+            raise DataError(
+                path, f"missing {name}; an MNIST directory needs " + ", ".join(IDX_FILES.values())
+            )
     splits = {}
     for part in ("train", "test"):
         img_path, lab_path = files[f"{part}_images"], files[f"{part}_labels"]
         images = _read_idx(img_path, "images")
         labels = _labels(lab_path, part, _read_idx(lab_path, "labels"))
         if len(images) != len(labels):
-            raise DataError(path, f"{img_path.name} holds {len(images)} images but "
-                                  f"{lab_path.name} holds {len(labels)} labels")
+            raise DataError(
+                path,
+                f"{img_path.name} holds {len(images)} images but "
+                f"{lab_path.name} holds {len(labels)} labels",
+            )
         splits[part] = (images.reshape(len(images), PIXELS).astype(np.float32), labels)
     (train_x, train_y), (test_x, test_y) = splits["train"], splits["test"]
     # IDX pixels are bytes: the scale is known, no need to guess it
     train_x, test_x = (x / np.float32(127.5) - 1 for x in (train_x, test_x))
     n_val = min(IDX_VAL_SIZE, len(train_y) // 6)
     tr, va = stratified_split(train_y, [len(train_y) - n_val, n_val], seed)
-    data = MnistData(Split(_as_nchw(train_x[tr]), train_y[tr]), Split(_as_nchw(train_x[va]), train_y[va]),
-                     Split(_as_nchw(test_x), test_y), str(path), "bytes 0..255 -> x / 127.5 - 1")
+    data = MnistData(
+        Split(_as_nchw(train_x[tr]), train_y[tr]),
+        Split(_as_nchw(train_x[va]), train_y[va]),
+        Split(_as_nchw(test_x), test_y),
+        str(path),
+        "bytes 0..255 -> x / 127.5 - 1",
+    )
     _check_splits(path, data)
     return data
 
@@ -224,19 +259,25 @@ def _read_idx(path, kind):
         raise DataError(path, f"too short for an IDX header ({len(raw)} bytes)")
     (magic,) = struct.unpack(">i", raw[:4])
     if magic != _IDX_MAGIC[kind]:
-        raise DataError(path, f"wrong IDX magic number {magic:#010x} for {kind} "
-                              f"(expected {_IDX_MAGIC[kind]:#010x})")
+        raise DataError(
+            path,
+            f"wrong IDX magic number {magic:#010x} for {kind} (expected {_IDX_MAGIC[kind]:#010x})",
+        )
     dims = struct.unpack(f">{ndim}i", raw[4:header])
     if kind == "images" and dims[1:] != (28, 28):
         raise DataError(path, f"images are {dims[1]}x{dims[2]} pixels, expected 28x28")
     expected = int(np.prod(dims))
     if len(raw) - header != expected:
-        raise DataError(path, f"the header announces {dims} ({expected} bytes of data) but the file "
-                              f"holds {len(raw) - header} bytes of data")
+        raise DataError(
+            path,
+            f"the header announces {dims} ({expected} bytes of data) but the file "
+            f"holds {len(raw) - header} bytes of data",
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
 # --- shared checks ----------------------------------------------------------------------------
+
 
 def _labels(path, name, labels):
     """Labels as int64, each a whole number in 0..9."""
@@ -246,8 +287,11 @@ def _labels(path, name, labels):
         raise DataError(path, f"the {name} labels are not numbers") from None
     bad = np.flatnonzero(~np.isfinite(arr) | (arr != np.round(arr)) | (arr < 0) | (arr > 9))
     if bad.size:
-        raise DataError(path, f"the {name} labels must be whole numbers 0-9; label {bad[0]} is "
-                              f"{arr[bad[0]]:g} ({bad.size} bad in all)")
+        raise DataError(
+            path,
+            f"the {name} labels must be whole numbers 0-9; label {bad[0]} is "
+            f"{arr[bad[0]]:g} ({bad.size} bad in all)",
+        )
     return arr.astype(np.int64)
 
 

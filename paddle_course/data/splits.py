@@ -32,7 +32,7 @@ def stratified_split(labels, sizes, seed):
     order = np.argsort(keys, kind="stable")
     parts, start = [], 0
     for s in sizes:
-        parts.append(np.sort(order[start:start + s]).astype(np.int64))
+        parts.append(np.sort(order[start : start + s]).astype(np.int64))
         start += s
     return parts
 
@@ -46,8 +46,10 @@ def kfold(n, k, seed):
     perm = np.random.RandomState(seed).permutation(n)
     sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
     folds = np.split(perm, np.cumsum(sizes)[:-1])
-    return [(np.sort(np.concatenate(folds[:i] + folds[i + 1:])), np.sort(fold))
-            for i, fold in enumerate(folds)]
+    return [
+        (np.sort(np.concatenate(folds[:i] + folds[i + 1 :])), np.sort(fold))
+        for i, fold in enumerate(folds)
+    ]
 
 
 def bootstrap(n, seed):
@@ -66,11 +68,11 @@ def per_user_split(user, shares=(0.1, 0.1), seed=0):
     user = np.asarray(user)
     rng = np.random.RandomState(seed)
     order = rng.permutation(len(user))
-    order = order[np.argsort(user[order], kind="stable")]      # by user, random within a user
+    order = order[np.argsort(user[order], kind="stable")]  # by user, random within a user
     counts = np.bincount(user, minlength=user.max() + 1)
     starts = np.cumsum(counts) - counts
     rank = np.empty(len(user), dtype=np.int64)
-    rank[order] = np.arange(len(user)) - starts[user[order]]    # 0.. n_u - 1 within each user
+    rank[order] = np.arange(len(user)) - starts[user[order]]  # 0.. n_u - 1 within each user
     n = counts[user]
     n_val, n_test = (np.minimum(np.round(s * n), np.maximum(n - 1, 0) // 2) for s in shares)
     test = rank < n_test
@@ -88,6 +90,6 @@ def user_split(user, shares=(0.1, 0.1), seed=0):
     rng = np.random.RandomState(seed)
     perm = rng.permutation(users)
     n_val, n_test = (int(round(s * len(users))) for s in shares)
-    val_users, test_users = perm[:n_val], perm[n_val:n_val + n_test]
+    val_users, test_users = perm[:n_val], perm[n_val : n_val + n_test]
     val, test = np.isin(user, val_users), np.isin(user, test_users)
     return tuple(np.flatnonzero(m) for m in (~val & ~test, val, test))

@@ -17,7 +17,7 @@ class RandomAffine:
 
     def __init__(self, degrees=10.0, translate=0.1, scale=0.1, background=-1.0):
         self.degrees, self.translate, self.scale = degrees, translate, scale
-        self.background = background   # pixel value of the empty border (-1: black on [-1, 1])
+        self.background = background  # pixel value of the empty border (-1: black on [-1, 1])
 
     def __call__(self, images, rng, part=(0, 1)):
         """``part`` = (rank, world_size): the draws are made for the global batch of
@@ -31,8 +31,9 @@ class RandomAffine:
         # image by a fraction t of its width
         shift = (rng.uniform(-self.translate, self.translate, (total, 2)) * 2)[mine]
         cos, sin = np.cos(angle) / zoom, np.sin(angle) / zoom
-        theta = np.stack([np.stack([cos, -sin, shift[:, 0]], 1),
-                          np.stack([sin, cos, shift[:, 1]], 1)], 1).astype("float32")  # [N, 2, 3]
+        theta = np.stack(
+            [np.stack([cos, -sin, shift[:, 0]], 1), np.stack([sin, cos, shift[:, 1]], 1)], 1
+        ).astype("float32")  # [N, 2, 3]
         grid = F.affine_grid(paddle.to_tensor(theta), images.shape, align_corners=False)
         # grid_sample pads with 0: shift so the background is 0 while sampling
         moved = F.grid_sample(images - self.background, grid, align_corners=False)
@@ -58,8 +59,12 @@ class BrightnessContrast:
 
     def __call__(self, images, rng):
         n = images.shape[0]
-        c = paddle.to_tensor(1 + rng.uniform(-self.contrast, self.contrast, (n, 1, 1, 1)).astype("float32"))
-        b = paddle.to_tensor(rng.uniform(-self.brightness, self.brightness, (n, 1, 1, 1)).astype("float32"))
+        c = paddle.to_tensor(
+            1 + rng.uniform(-self.contrast, self.contrast, (n, 1, 1, 1)).astype("float32")
+        )
+        b = paddle.to_tensor(
+            rng.uniform(-self.brightness, self.brightness, (n, 1, 1, 1)).astype("float32")
+        )
         mean = images.mean(axis=[1, 2, 3], keepdim=True)
         return paddle.clip((images - mean) * c + mean + b, -1.0, 1.0)
 
@@ -69,12 +74,12 @@ class GaussianBlur:
 
     def __init__(self, sigma=1.0, size=5):
         r = np.arange(size) - size // 2
-        k = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma ** 2))
-        self.kernel = (k / k.sum()).astype("float32")[None, None]      # [1, 1, size, size]
+        k = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma**2))
+        self.kernel = (k / k.sum()).astype("float32")[None, None]  # [1, 1, size, size]
 
     def __call__(self, images, rng=None):
         pad = self.kernel.shape[-1] // 2
-        padded = F.pad(images, [pad] * 4, mode="replicate")             # no dark frame
+        padded = F.pad(images, [pad] * 4, mode="replicate")  # no dark frame
         return F.conv2d(padded, paddle.to_tensor(self.kernel))
 
 
@@ -94,10 +99,13 @@ def resize(images, size, batch=500):
     float32. Smaller: each output pixel is the mean of the input area it covers ("area"; bilinear
     sampling would skip pixels and alias). Larger: bilinear interpolation (``align_corners=False``,
     as PIL and OpenCV)."""
-    kw = (dict(mode="area") if size < images.shape[-1]
-          else dict(mode="bilinear", align_corners=False))
-    out = [F.interpolate(paddle.to_tensor(images[i:i + batch]), size=[size, size], **kw).numpy()
-           for i in range(0, len(images), batch)]
+    kw = (
+        dict(mode="area") if size < images.shape[-1] else dict(mode="bilinear", align_corners=False)
+    )
+    out = [
+        F.interpolate(paddle.to_tensor(images[i : i + batch]), size=[size, size], **kw).numpy()
+        for i in range(0, len(images), batch)
+    ]
     return np.concatenate(out) if out else np.zeros((0, images.shape[1], size, size), np.float32)
 
 
@@ -107,5 +115,5 @@ def pad(images, size, value=-1.0):
     n, c, h, w = images.shape
     top, left = (size - h) // 2, (size - w) // 2
     canvas = np.full((n, c, size, size), value, dtype=images.dtype)
-    canvas[:, :, top:top + h, left:left + w] = images
+    canvas[:, :, top : top + h, left : left + w] = images
     return canvas

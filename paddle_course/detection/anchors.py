@@ -13,15 +13,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COCO_ANCHORS = [(10, 13), (16, 30), (33, 23), (30, 61), (62, 45), (59, 119), (116, 90),
-                (156, 198), (373, 326)]
+COCO_ANCHORS = [
+    (10, 13),
+    (16, 30),
+    (33, 23),
+    (30, 61),
+    (62, 45),
+    (59, 119),
+    (116, 90),
+    (156, 198),
+    (373, 326),
+]
 
 
 def shape_iou(wh, centroids):
     """IoU of box shapes placed at one centre: ``wh`` [N, 2], ``centroids`` [K, 2] -> [N, K]."""
     wh, centroids = np.asarray(wh, dtype=np.float64), np.asarray(centroids, dtype=np.float64)
-    inter = (np.minimum(wh[:, None, 0], centroids[None, :, 0])
-             * np.minimum(wh[:, None, 1], centroids[None, :, 1]))
+    inter = np.minimum(wh[:, None, 0], centroids[None, :, 0]) * np.minimum(
+        wh[:, None, 1], centroids[None, :, 1]
+    )
     union = wh[:, None].prod(-1) + centroids[None, :].prod(-1) - inter
     return inter / union
 
@@ -37,14 +47,18 @@ def kmeans_anchors(wh, k, seed=0, iterations=300):
         raise ValueError(f"k-means of {k} anchors needs at least {k} boxes, got {len(wh)}")
     rng = np.random.default_rng(seed)
     centroids = wh[[rng.integers(len(wh))]]
-    while len(centroids) < k:                       # k-means++: far boxes are likelier seeds
+    while len(centroids) < k:  # k-means++: far boxes are likelier seeds
         d = 1 - shape_iou(wh, centroids).max(axis=1)
         p = d / d.sum() if d.sum() > 0 else None
         centroids = np.vstack([centroids, wh[rng.choice(len(wh), p=p)]])
     for _ in range(iterations):
         nearest = shape_iou(wh, centroids).argmax(axis=1)
-        moved = np.array([np.median(wh[nearest == j], axis=0) if (nearest == j).any()
-                          else centroids[j] for j in range(k)])
+        moved = np.array(
+            [
+                np.median(wh[nearest == j], axis=0) if (nearest == j).any() else centroids[j]
+                for j in range(k)
+            ]
+        )
         if np.allclose(moved, centroids):
             break
         centroids = moved
@@ -62,6 +76,7 @@ class HeadLayout:
     strides      per output, the input pixels per grid cell (the course's ``downsample``)
     num_classes  C: each anchor predicts (tx, ty, tw, th, objectness, C class logits)
     """
+
     anchors: tuple
     masks: tuple
     strides: tuple
@@ -73,11 +88,16 @@ class HeadLayout:
         anchors = tuple((max(1, int(round(w))), max(1, int(round(h)))) for w, h in anchors)
         per = len(anchors) // len(strides)
         if per * len(strides) != len(anchors):
-            raise ValueError(f"{len(anchors)} anchors do not split evenly over {len(strides)} outputs")
-        masks = tuple(tuple(range(len(anchors) - per * (i + 1), len(anchors) - per * i))
-                      for i in range(len(strides)))
-        return cls(anchors, masks, tuple(int(s) for s in sorted(strides, reverse=True)),
-                   int(num_classes))
+            raise ValueError(
+                f"{len(anchors)} anchors do not split evenly over {len(strides)} outputs"
+            )
+        masks = tuple(
+            tuple(range(len(anchors) - per * (i + 1), len(anchors) - per * i))
+            for i in range(len(strides))
+        )
+        return cls(
+            anchors, masks, tuple(int(s) for s in sorted(strides, reverse=True)), int(num_classes)
+        )
 
     @property
     def per_anchor(self):
@@ -88,7 +108,9 @@ class HeadLayout:
         h, w = image_size
         for s in self.strides:
             if h % s or w % s:
-                raise ValueError(f"the input size {h}x{w} must be a multiple of every stride {self.strides}")
+                raise ValueError(
+                    f"the input size {h}x{w} must be a multiple of every stride {self.strides}"
+                )
         return [(h // s, w // s) for s in self.strides]
 
     def flat_anchors(self):
@@ -96,5 +118,9 @@ class HeadLayout:
         return [v for wh in self.anchors for v in wh]
 
     def to_dict(self):
-        return {"anchors": [list(a) for a in self.anchors], "masks": [list(m) for m in self.masks],
-                "strides": list(self.strides), "num_classes": self.num_classes}
+        return {
+            "anchors": [list(a) for a in self.anchors],
+            "masks": [list(m) for m in self.masks],
+            "strides": list(self.strides),
+            "num_classes": self.num_classes,
+        }

@@ -13,8 +13,10 @@ import numpy as np
 import paddle
 
 # which symmetries each --flip choice draws from, as (transpose, mirror left-right, upside-down)
-FLIPS = {"horizontal": [(0, h, 0) for h in (0, 1)],
-         "dihedral": [(t, h, v) for t in (0, 1) for h in (0, 1) for v in (0, 1)]}
+FLIPS = {
+    "horizontal": [(0, h, 0) for h in (0, 1)],
+    "dihedral": [(t, h, v) for t in (0, 1) for h in (0, 1) for v in (0, 1)],
+}
 
 
 def flip_boxes(target, transpose, mirror, upside_down):
@@ -46,6 +48,7 @@ def flip_image(image, transpose, mirror, upside_down):
 class RandomFlip:
     """One symmetry per image, drawn from ``FLIPS[kind]`` with the trainer's seeded generator
     (for the global batch, this rank taking its slice, as ``transforms.RandomAffine`` does)."""
+
     with_target = True
 
     def __init__(self, kind="dihedral"):
@@ -56,7 +59,7 @@ class RandomFlip:
     def __call__(self, images, target, rng, part=(0, 1)):
         rank, world = part
         n = images.shape[0]
-        picks = rng.integers(0, len(self.choices), n * world)[rank * n:(rank + 1) * n]
+        picks = rng.integers(0, len(self.choices), n * world)[rank * n : (rank + 1) * n]
         boxes = target.numpy()
         flipped = [self.choices[k] for k in picks]
         images = paddle.stack([flip_image(images[i], *f) for i, f in enumerate(flipped)])

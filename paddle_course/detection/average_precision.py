@@ -21,26 +21,29 @@ whether boxes are in pixels or normalised.
 
 import numpy as np
 
-from ..engine.metrics import Metric
-from .boxes import cxcywh_to_xyxy, iou_matrix
+from paddle_course.detection.boxes import cxcywh_to_xyxy, iou_matrix
+from paddle_course.engine.metrics import Metric
 
 IOU_THRESHOLD = 0.5
 
 
-def match(det_boxes, det_classes, gt_boxes, gt_classes, difficult=None,
-          iou_threshold=IOU_THRESHOLD):
+def match(
+    det_boxes, det_classes, gt_boxes, gt_classes, difficult=None, iou_threshold=IOU_THRESHOLD
+):
     """One image: for each detection (given best first) 1 (true positive), 0 (false positive)
     or -1 (matches a difficult box: ignored)."""
     det_classes, gt_classes = np.asarray(det_classes), np.asarray(gt_classes)
-    difficult = np.zeros(len(gt_classes), bool) if difficult is None else np.asarray(difficult, bool)
-    ious = iou_matrix(det_boxes, gt_boxes)                        # [D, G]
-    ious[det_classes[:, None] != gt_classes[None, :]] = -1        # only boxes of its class
+    difficult = (
+        np.zeros(len(gt_classes), bool) if difficult is None else np.asarray(difficult, bool)
+    )
+    ious = iou_matrix(det_boxes, gt_boxes)  # [D, G]
+    ious[det_classes[:, None] != gt_classes[None, :]] = -1  # only boxes of its class
     taken = np.zeros(len(gt_classes), dtype=bool)
     flags = np.zeros(len(det_classes), dtype=np.int64)
     if not ious.shape[1]:
         return flags
     best = ious.argmax(axis=1)
-    for d in np.flatnonzero(ious[np.arange(len(best)), best] > iou_threshold):   # the rest: FP
+    for d in np.flatnonzero(ious[np.arange(len(best)), best] > iou_threshold):  # the rest: FP
         g = best[d]
         if difficult[g]:
             flags[d] = -1
@@ -65,19 +68,26 @@ def average_precision(precision, recall, method="all"):
     """Area under a precision-recall curve made non-increasing: ``all`` points or ``11point``."""
     precision, recall = np.asarray(precision, float), np.asarray(recall, float)
     if method == "11point":
-        return float(np.mean([precision[recall >= r].max() if (recall >= r).any() else 0.0
-                              for r in np.linspace(0, 1, 11)]))
+        return float(
+            np.mean(
+                [
+                    precision[recall >= r].max() if (recall >= r).any() else 0.0
+                    for r in np.linspace(0, 1, 11)
+                ]
+            )
+        )
     if method != "all":
         raise ValueError(f"method is 'all' or '11point', not {method!r}")
     r = np.concatenate([[0.0], recall, [1.0]])
     p = np.concatenate([[0.0], precision, [0.0]])
-    p = np.maximum.accumulate(p[::-1])[::-1]                      # the envelope
+    p = np.maximum.accumulate(p[::-1])[::-1]  # the envelope
     steps = np.flatnonzero(r[1:] != r[:-1])
     return float(np.sum((r[steps + 1] - r[steps]) * p[steps + 1]))
 
 
-def evaluate_detections(detections, ground_truths, num_classes, iou_threshold=IOU_THRESHOLD,
-                        method="all"):
+def evaluate_detections(
+    detections, ground_truths, num_classes, iou_threshold=IOU_THRESHOLD, method="all"
+):
     """mAP of ``detections`` (one :class:`~.decode.Detections` per image) against
     ``ground_truths`` (per image ``(boxes [G, 4], classes [G])`` or ``(boxes, classes,
     difficult)``). Returns ``{"map", "ap": {class: AP or None}, "curves": {class: (precision,
@@ -87,9 +97,12 @@ def evaluate_detections(detections, ground_truths, num_classes, iou_threshold=IO
     positives = np.zeros(num_classes, dtype=np.int64)
     for det, gt in zip(detections, ground_truths, strict=True):
         gt_boxes, gt_classes, difficult = (*gt, None)[:3]
-        difficult = np.zeros(len(gt_classes), bool) if difficult is None else np.asarray(difficult, bool)
-        positives += np.bincount(np.asarray(gt_classes, dtype=np.int64)[~difficult],
-                                 minlength=num_classes)[:num_classes]
+        difficult = (
+            np.zeros(len(gt_classes), bool) if difficult is None else np.asarray(difficult, bool)
+        )
+        positives += np.bincount(
+            np.asarray(gt_classes, dtype=np.int64)[~difficult], minlength=num_classes
+        )[:num_classes]
         f = match(det.boxes, det.classes, gt_boxes, gt_classes, difficult, iou_threshold)
         for c, s, flag in zip(det.classes, det.scores, f):
             scores[c].append(s)
@@ -100,9 +113,13 @@ def evaluate_detections(detections, ground_truths, num_classes, iou_threshold=IO
         curves[c] = (precision, recall)
         ap[c] = average_precision(precision, recall, method) if positives[c] else None
     measured = [v for v in ap.values() if v is not None]
-    return {"map": float(np.mean(measured)) if measured else float("nan"), "ap": ap,
-            "curves": curves, "positives": positives.tolist(),
-            "detections": [len(s) for s in scores]}
+    return {
+        "map": float(np.mean(measured)) if measured else float("nan"),
+        "ap": ap,
+        "curves": curves,
+        "positives": positives.tolist(),
+        "detections": [len(s) for s in scores],
+    }
 
 
 class MeanAP(Metric):
@@ -114,8 +131,9 @@ class MeanAP(Metric):
     fall in the same 1/``bins`` score bin (tests bound the difference); the run's final figures
     are computed exactly. ``detect(outputs) -> [Detections]`` turns a batch's output into
     detections; targets are ``[N, B, 5]`` (class, cx, cy, w, h) normalised, zero rows padding."""
+
     mode = "max"
-    on_train = False    # decoding and NMS on every training batch would cost a third of a step
+    on_train = False  # decoding and NMS on every training batch would cost a third of a step
 
     def __init__(self, detect, num_classes, bins=1000, iou_threshold=IOU_THRESHOLD):
         self.detect, self.num_classes, self.bins = detect, num_classes, bins
@@ -131,8 +149,13 @@ class MeanAP(Metric):
             t = t[(t[:, 3] > 0) & (t[:, 4] > 0)]
             gt_classes = t[:, 0].astype(np.int64)
             positives += np.bincount(gt_classes, minlength=self.num_classes)
-            flags = match(det.boxes, det.classes, cxcywh_to_xyxy(t[:, 1:5]), gt_classes,
-                          iou_threshold=self.iou_threshold)
+            flags = match(
+                det.boxes,
+                det.classes,
+                cxcywh_to_xyxy(t[:, 1:5]),
+                gt_classes,
+                iou_threshold=self.iou_threshold,
+            )
             b = np.minimum((det.scores * self.bins).astype(np.int64), self.bins - 1)
             np.add.at(tp, (det.classes[flags == 1], b[flags == 1]), 1)
             np.add.at(fp, (det.classes[flags == 0], b[flags == 0]), 1)
@@ -140,16 +163,15 @@ class MeanAP(Metric):
 
     def value(self, sums):
         c, k = self.num_classes, self.bins
-        tp = sums[:c * k].reshape(c, k)[:, ::-1].cumsum(axis=1)    # best scores first
-        fp = sums[c * k:2 * c * k].reshape(c, k)[:, ::-1].cumsum(axis=1)
-        positives = sums[2 * c * k:]
+        tp = sums[: c * k].reshape(c, k)[:, ::-1].cumsum(axis=1)  # best scores first
+        fp = sums[c * k : 2 * c * k].reshape(c, k)[:, ::-1].cumsum(axis=1)
+        positives = sums[2 * c * k :]
         aps = []
         for cls in range(c):
             if positives[cls] == 0:
                 continue
             seen = (tp[cls] + fp[cls]) > 0
-            seen &= np.concatenate([[True], np.diff(tp[cls] + fp[cls]) > 0])   # bins with any
+            seen &= np.concatenate([[True], np.diff(tp[cls] + fp[cls]) > 0])  # bins with any
             precision = tp[cls][seen] / (tp[cls][seen] + fp[cls][seen])
             aps.append(average_precision(precision, tp[cls][seen] / positives[cls]))
         return float(np.mean(aps)) if aps else 0.0
-

@@ -69,7 +69,10 @@ def box_iou_xywh(a, b):
 
 def iou_matrix(a, b):
     """IoU of every box of ``a`` [N, 4] with every box of ``b`` [M, 4] (xyxy) -> [N, M]."""
-    a, b = np.asarray(a, dtype=np.float64).reshape(-1, 4), np.asarray(b, dtype=np.float64).reshape(-1, 4)
+    a, b = (
+        np.asarray(a, dtype=np.float64).reshape(-1, 4),
+        np.asarray(b, dtype=np.float64).reshape(-1, 4),
+    )
     return box_iou_xyxy(a[:, None, :], b[None, :, :])
 
 
@@ -88,7 +91,7 @@ def nms(boxes, scores, iou_threshold=0.3, top_k=None):
     keep = []
     while len(order) and (top_k is None or len(keep) < top_k):
         best, order = order[0], order[1:]
-        keep.append(best)                      # then drop what it suppresses: one numpy step
+        keep.append(best)  # then drop what it suppresses: one numpy step
         # box_iou_xyxy(boxes[best], boxes[order]), written out: this loop is the hot spot
         w = np.maximum(np.minimum(x2[best], x2[order]) - np.maximum(x1[best], x1[order]), 0)
         h = np.maximum(np.minimum(y2[best], y2[order]) - np.maximum(y1[best], y1[order]), 0)

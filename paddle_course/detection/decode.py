@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .boxes import cxcywh_to_xyxy, multiclass_nms
+from paddle_course.detection.boxes import cxcywh_to_xyxy, multiclass_nms
 
-VALID_THRESH = 0.01     # the course's valid_thresh: scores below it are not detections
-NMS_THRESH = 0.45       # the course's nms_thresh
-MAX_DETECTIONS = 100    # the course's pos_nms_topk: detections kept per image
-CANDIDATES = 1000       # the course's nms_topk: the best-scoring pairs NMS looks at
+VALID_THRESH = 0.01  # the course's valid_thresh: scores below it are not detections
+NMS_THRESH = 0.45  # the course's nms_thresh
+MAX_DETECTIONS = 100  # the course's pos_nms_topk: detections kept per image
+CANDIDATES = 1000  # the course's nms_topk: the best-scoring pairs NMS looks at
 
 
 def _sigmoid(z):
@@ -41,9 +41,9 @@ def decode(outputs, layout, image_size, size=(1.0, 1.0), conf_thresh=0.0, clip=T
     boxes, scores, start = [], [], 0
     for (h, w), mask, stride in zip(layout.grids(image_size), layout.masks, layout.strides):
         n_here = len(mask) * h * w
-        part = x[:, start:start + n_here].reshape(len(x), len(mask), h, w, layout.per_anchor)
+        part = x[:, start : start + n_here].reshape(len(x), len(mask), h, w, layout.per_anchor)
         start += n_here
-        anchors = np.asarray(layout.anchors, dtype=np.float64)[list(mask)]      # [A, 2]
+        anchors = np.asarray(layout.anchors, dtype=np.float64)[list(mask)]  # [A, 2]
         cols, rows = np.meshgrid(np.arange(w), np.arange(h))
         cx = (cols + _sigmoid(part[..., 0])) / w
         cy = (rows + _sigmoid(part[..., 1])) / h
@@ -65,6 +65,7 @@ def decode(outputs, layout, image_size, size=(1.0, 1.0), conf_thresh=0.0, clip=T
 @dataclass(frozen=True)
 class Detections:
     """One image's detections, best first: ``boxes [D, 4]`` xyxy, ``scores [D]``, ``classes [D]``."""
+
     boxes: np.ndarray
     scores: np.ndarray
     classes: np.ndarray
@@ -73,8 +74,14 @@ class Detections:
         return len(self.scores)
 
 
-def postprocess(boxes, scores, score_thresh=VALID_THRESH, nms_thresh=NMS_THRESH,
-                max_detections=MAX_DETECTIONS, candidates=CANDIDATES):
+def postprocess(
+    boxes,
+    scores,
+    score_thresh=VALID_THRESH,
+    nms_thresh=NMS_THRESH,
+    max_detections=MAX_DETECTIONS,
+    candidates=CANDIDATES,
+):
     """One image's decoded ``boxes [P, 4]`` and ``scores [P, C]`` as :class:`Detections`: the
     best ``candidates`` (box, class) pairs scoring at least ``score_thresh``, NMS within each
     class at IoU ``nms_thresh`` (``None``: no NMS), at most ``max_detections``."""
@@ -102,15 +109,21 @@ def paddle_yolo_box(outputs, layout, image_size, size, conf_thresh=0.0):
     oracle :func:`decode` is checked against; ``size`` (h, w) in whole pixels."""
     import paddle
 
-    from .yolo_loss import paddle_layout, split_outputs
+    from paddle_course.detection.yolo_loss import paddle_layout, split_outputs
 
     outputs = outputs if isinstance(outputs, paddle.Tensor) else paddle.to_tensor(outputs)
     boxes, scores = [], []
     for s, x in enumerate(split_outputs(outputs, layout, image_size)):
         anchors = [v for a in layout.masks[s] for v in layout.anchors[a]]
         b, sc = paddle.vision.ops.yolo_box(
-            paddle_layout(x), paddle.to_tensor([list(size)] * x.shape[0], dtype="int32"), anchors,
-            layout.num_classes, conf_thresh, layout.strides[s], clip_bbox=False)
+            paddle_layout(x),
+            paddle.to_tensor([list(size)] * x.shape[0], dtype="int32"),
+            anchors,
+            layout.num_classes,
+            conf_thresh,
+            layout.strides[s],
+            clip_bbox=False,
+        )
         boxes.append(b.numpy())
         scores.append(sc.numpy())
     return np.concatenate(boxes, axis=1), np.concatenate(scores, axis=1)

@@ -26,7 +26,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-IGNORE_THRESH = 0.7     # the course's ignore_thresh
+IGNORE_THRESH = 0.7  # the course's ignore_thresh
 
 
 def split_outputs(outputs, layout, image_size):
@@ -35,11 +35,15 @@ def split_outputs(outputs, layout, image_size):
     n = outputs.shape[0]
     for (h, w), mask in zip(layout.grids(image_size), layout.masks):
         size = len(mask) * h * w
-        parts.append(outputs[:, start:start + size].reshape([n, len(mask), h, w, layout.per_anchor]))
+        parts.append(
+            outputs[:, start : start + size].reshape([n, len(mask), h, w, layout.per_anchor])
+        )
         start += size
     if start != outputs.shape[1]:
-        raise ValueError(f"the output has {outputs.shape[1]} predictions; a {image_size} input "
-                         f"with this head makes {start}")
+        raise ValueError(
+            f"the output has {outputs.shape[1]} predictions; a {image_size} input "
+            f"with this head makes {start}"
+        )
     return parts
 
 
@@ -56,10 +60,12 @@ def _sigmoid(z):
 
 def _iou_cxcywh(a, b):
     """IoU of (cx, cy, w, h) boxes, broadcasting ``a`` [..., 4] with ``b`` [..., 4]."""
-    iw = np.minimum(a[..., 0] + a[..., 2] / 2, b[..., 0] + b[..., 2] / 2) - \
-        np.maximum(a[..., 0] - a[..., 2] / 2, b[..., 0] - b[..., 2] / 2)
-    ih = np.minimum(a[..., 1] + a[..., 3] / 2, b[..., 1] + b[..., 3] / 2) - \
-        np.maximum(a[..., 1] - a[..., 3] / 2, b[..., 1] - b[..., 3] / 2)
+    iw = np.minimum(a[..., 0] + a[..., 2] / 2, b[..., 0] + b[..., 2] / 2) - np.maximum(
+        a[..., 0] - a[..., 2] / 2, b[..., 0] - b[..., 2] / 2
+    )
+    ih = np.minimum(a[..., 1] + a[..., 3] / 2, b[..., 1] + b[..., 3] / 2) - np.maximum(
+        a[..., 1] - a[..., 3] / 2, b[..., 1] - b[..., 3] / 2
+    )
     inter = np.where((iw < 0) | (ih < 0), 0, iw * ih)
     return inter / (a[..., 2] * a[..., 3] + b[..., 2] * b[..., 3] - inter)
 
@@ -80,16 +86,22 @@ def assign(x, target, layout, scale, ignore_thresh=IGNORE_THRESH):
     """
     n, a, h, w, _ = x.shape
     stride = layout.strides[scale]
-    input_size = np.float32(stride * h)                 # as Paddle: downsample_ratio * H
+    input_size = np.float32(stride * h)  # as Paddle: downsample_ratio * H
     mask = layout.masks[scale]
-    anchors = np.asarray(layout.anchors, dtype=np.float32)          # [K, 2] pixels
+    anchors = np.asarray(layout.anchors, dtype=np.float32)  # [K, 2] pixels
     target = np.asarray(target, dtype=np.float32)
     valid = valid_boxes(target)
     # the boxes the outputs predict now, normalised (cx, cy, w, h) [N, A, H, W, 4]
     cols, rows = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    pred = np.stack([(cols + _sigmoid(x[..., 0])) / w, (rows + _sigmoid(x[..., 1])) / h,
-                     np.exp(x[..., 2]) * anchors[mask, 0, None, None] / input_size,
-                     np.exp(x[..., 3]) * anchors[mask, 1, None, None] / input_size], axis=-1)
+    pred = np.stack(
+        [
+            (cols + _sigmoid(x[..., 0])) / w,
+            (rows + _sigmoid(x[..., 1])) / h,
+            np.exp(x[..., 2]) * anchors[mask, 0, None, None] / input_size,
+            np.exp(x[..., 3]) * anchors[mask, 1, None, None] / input_size,
+        ],
+        axis=-1,
+    )
     obj = np.zeros((n, a, h, w), dtype=np.float32)
     for i in range(n):
         gts = target[i, valid[i], 1:5]
@@ -103,19 +115,28 @@ def assign(x, target, layout, scale, ignore_thresh=IGNORE_THRESH):
         shapes[:, 2:] = anchors / input_size
         best = int(np.argmax(_iou_cxcywh(np.array([0, 0, bw, bh], dtype=np.float32), shapes)))
         if best not in mask:
-            continue                                    # another scale learns this box
+            continue  # another scale learns this box
         k = mask.index(best)
         gi, gj = min(int(cx * np.float32(w)), w - 1), min(int(cy * np.float32(h)), h - 1)
         obj[i, k, gj, gi] = 1.0
         index.append((i, k, gj, gi))
-        loc.append((cx * np.float32(w) - gi, cy * np.float32(h) - gj,
-                    np.log(bw * input_size / anchors[best, 0]),
-                    np.log(bh * input_size / anchors[best, 1])))
+        loc.append(
+            (
+                cx * np.float32(w) - gi,
+                cy * np.float32(h) - gj,
+                np.log(bw * input_size / anchors[best, 0]),
+                np.log(bh * input_size / anchors[best, 1]),
+            )
+        )
         weight.append(2.0 - bw * bh)
         label.append(int(cls))
-    return (obj, np.array(index, dtype=np.int64).reshape(-1, 4),
-            np.array(loc, dtype=np.float32).reshape(-1, 4), np.array(weight, dtype=np.float32),
-            np.array(label, dtype=np.int64))
+    return (
+        obj,
+        np.array(index, dtype=np.int64).reshape(-1, 4),
+        np.array(loc, dtype=np.float32).reshape(-1, 4),
+        np.array(weight, dtype=np.float32),
+        np.array(label, dtype=np.int64),
+    )
 
 
 def scale_loss(x, target, layout, scale, ignore_thresh=IGNORE_THRESH):
@@ -127,18 +148,24 @@ def scale_loss(x, target, layout, scale, ignore_thresh=IGNORE_THRESH):
     positive = paddle.to_tensor(obj > 1e-5, dtype=x.dtype)
     background = paddle.to_tensor((obj <= 1e-5) & (obj > -0.5), dtype=x.dtype)
     logit = x[..., 4]
-    per_cell = (bce(logit, paddle.ones_like(logit), reduction="none") * positive
-                + bce(logit, paddle.zeros_like(logit), reduction="none") * background)
+    per_cell = (
+        bce(logit, paddle.ones_like(logit), reduction="none") * positive
+        + bce(logit, paddle.zeros_like(logit), reduction="none") * background
+    )
     loss = per_cell.reshape([n, -1]).sum(axis=1)
     if len(index):
-        g = paddle.gather_nd(x, paddle.to_tensor(index))          # [G, 5 + C] at each box's cell
+        g = paddle.gather_nd(x, paddle.to_tensor(index))  # [G, 5 + C] at each box's cell
         t = paddle.to_tensor(loc)
-        location = (bce(g[:, 0], t[:, 0], reduction="none") + bce(g[:, 1], t[:, 1], reduction="none")
-                    + (g[:, 2] - t[:, 2]).abs() + (g[:, 3] - t[:, 3]).abs())
+        location = (
+            bce(g[:, 0], t[:, 0], reduction="none")
+            + bce(g[:, 1], t[:, 1], reduction="none")
+            + (g[:, 2] - t[:, 2]).abs()
+            + (g[:, 3] - t[:, 3]).abs()
+        )
         onehot = F.one_hot(paddle.to_tensor(label), layout.num_classes).astype(x.dtype)
         classes = bce(g[:, 5:], onehot, reduction="none").sum(axis=1)
         per_box = location * paddle.to_tensor(weight) + classes
-        owner = np.zeros((n, len(index)), dtype=np.float32)         # [N, G]: whose box it is
+        owner = np.zeros((n, len(index)), dtype=np.float32)  # [N, G]: whose box it is
         owner[index[:, 0], np.arange(len(index))] = 1
         loss = loss + paddle.to_tensor(owner) @ per_box
     return loss
@@ -154,8 +181,9 @@ class YoloLoss:
     def per_image(self, outputs, target):
         target = target.numpy() if hasattr(target, "numpy") else np.asarray(target)
         parts = split_outputs(outputs, self.layout, self.image_size)
-        return sum(scale_loss(x, target, self.layout, s, self.ignore_thresh)
-                   for s, x in enumerate(parts))
+        return sum(
+            scale_loss(x, target, self.layout, s, self.ignore_thresh) for s, x in enumerate(parts)
+        )
 
     def __call__(self, outputs, target):
         return self.per_image(outputs, target).mean()
@@ -168,8 +196,14 @@ def paddle_yolo_loss(outputs, target, layout, image_size, ignore_thresh=IGNORE_T
     total = 0
     for s, x in enumerate(split_outputs(outputs, layout, image_size)):
         total = total + paddle.vision.ops.yolo_loss(
-            paddle_layout(x), gt_box=target[..., 1:5], gt_label=target[..., 0].astype("int32"),
-            anchors=layout.flat_anchors(), anchor_mask=list(layout.masks[s]),
-            class_num=layout.num_classes, ignore_thresh=ignore_thresh,
-            downsample_ratio=layout.strides[s], use_label_smooth=False)
+            paddle_layout(x),
+            gt_box=target[..., 1:5],
+            gt_label=target[..., 0].astype("int32"),
+            anchors=layout.flat_anchors(),
+            anchor_mask=list(layout.masks[s]),
+            class_num=layout.num_classes,
+            ignore_thresh=ignore_thresh,
+            downsample_ratio=layout.strides[s],
+            use_label_smooth=False,
+        )
     return total

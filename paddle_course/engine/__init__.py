@@ -1,17 +1,45 @@
-"""The training engine: loop, evaluation, metrics, checkpoints, early stopping, interrupts."""
+"""The training engine: the loop, evaluation, metrics, checkpoints, early stopping, interrupts,
+and the optimizers and learning-rate schedules it steps."""
 
-from . import checkpoint
-from .checkpoint import CheckpointError
-from .evaluate import evaluate, main_output, predict, split_batch
-from .interrupt import TrainingInterrupted
-from .metrics import (AUC, MAE, RMSE, Accuracy, BinaryAccuracy, Meter, Metric, correct_count,
-                      metric_set, pr_curve, roc_curve)
-from .monitor import Monitor
-from .progress import Progress
-from .state import TrainState
-from .trainer import Trainer, TrainingDiverged
+from paddle_course.engine import checkpoint
+from paddle_course.engine.evaluate import evaluate, main_output, predict, split_batch
+from paddle_course.engine.metrics import (
+    AUC,
+    MAE,
+    RMSE,
+    Accuracy,
+    BinaryAccuracy,
+    Meter,
+    Metric,
+    correct_count,
+    metric_set,
+    pr_curve,
+    roc_curve,
+)
+from paddle_course.engine.monitor import Monitor
+from paddle_course.engine.progress import Progress
+from paddle_course.engine.state import TrainState
+from paddle_course.engine.trainer import Trainer
 
-__all__ = ["Trainer", "TrainState", "TrainingDiverged", "TrainingInterrupted", "Monitor",
-           "Progress", "evaluate", "predict", "main_output", "split_batch", "Meter", "Metric", "Accuracy",
-           "BinaryAccuracy", "AUC", "MAE", "RMSE", "metric_set", "roc_curve", "pr_curve", "correct_count", "checkpoint",
-           "CheckpointError"]
+__all__ = [
+    "Trainer",
+    "TrainState",
+    "Monitor",
+    "Progress",
+    "evaluate",
+    "predict",
+    "main_output",
+    "split_batch",
+    "Meter",
+    "Metric",
+    "Accuracy",
+    "BinaryAccuracy",
+    "AUC",
+    "MAE",
+    "RMSE",
+    "metric_set",
+    "roc_curve",
+    "pr_curve",
+    "correct_count",
+    "checkpoint",
+]

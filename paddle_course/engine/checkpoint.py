@@ -12,7 +12,7 @@
       epoch-0004-step-000016/     (a checkpoint taken inside epoch 4 is named epoch-0004 too)
 
 A checkpoint is written into a temporary folder, every file flushed to disk, and renamed into
-place (:func:`~paddle_course.atomic.publish_dir`): it appears complete or not at all. Only then
+place (:func:`~paddle_course.runtime.atomic.publish_dir`): it appears complete or not at all. Only then
 is ``index.json`` replaced (atomically) to name it ``last``, and ``best`` when the epoch improved
 the monitored metric: both names change in one write, so ``best`` and ``last`` always describe
 one run. Folders the index no longer names are deleted after that, so the previous complete
@@ -38,8 +38,15 @@ from pathlib import Path
 import numpy as np
 import paddle
 
-from ..atomic import fsync_dir, publish_dir, temporary_name, write_flushed, write_json
-from ..run_folder import written
+from paddle_course.errors import CheckpointError
+from paddle_course.lesson.run_folder import written
+from paddle_course.runtime.atomic import (
+    fsync_dir,
+    publish_dir,
+    temporary_name,
+    write_flushed,
+    write_json,
+)
 
 FORMAT = "paddle-course-checkpoint/2"
 INDEX = "index.json"
@@ -47,16 +54,21 @@ PARAMS, OPTIMIZER, STATE = "model.pdparams", "model.pdopt", "state.json"
 NAME = re.compile(r"^epoch-(\d{4,})-step-(\d{6,})(-\d+)?$")
 
 
-class CheckpointError(RuntimeError):
-    """A checkpoint is missing, damaged, or does not fit the model / run being resumed."""
-
-
 # --- paddle.save's format, read without running code ---------------------------------------------
 
-_ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("collections", "OrderedDict"),
-            ("builtins", "tuple"), ("builtins", "list"), ("builtins", "dict")}
-_ALLOWED |= {(f"numpy.{core}.multiarray", name) for core in ("core", "_core")
-             for name in ("_reconstruct", "scalar")}
+_ALLOWED = {
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("collections", "OrderedDict"),
+    ("builtins", "tuple"),
+    ("builtins", "list"),
+    ("builtins", "dict"),
+}
+_ALLOWED |= {
+    (f"numpy.{core}.multiarray", name)
+    for core in ("core", "_core")
+    for name in ("_reconstruct", "scalar")
+}
 
 
 class _Arrays(pickle.Unpickler):
@@ -65,8 +77,9 @@ class _Arrays(pickle.Unpickler):
     def find_class(self, module, name):
         if (module, name) in _ALLOWED:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"it asks to load {module}.{name}, which a Paddle state "
-                                     f"dict never needs")
+        raise pickle.UnpicklingError(
+            f"it asks to load {module}.{name}, which a Paddle state dict never needs"
+        )
 
 
 def read_paddle(data, source):
@@ -75,14 +88,17 @@ def read_paddle(data, source):
     try:
         obj = _Arrays(io.BytesIO(data)).load()
     except Exception as e:
-        raise CheckpointError(f"{source}: not a Paddle state dict ({type(e).__name__}: {e}); "
-                              f"nothing was loaded") from None
+        raise CheckpointError(
+            f"{source}: not a Paddle state dict ({type(e).__name__}: {e}); nothing was loaded"
+        ) from None
     if not isinstance(obj, dict):
         raise CheckpointError(f"{source}: holds a {type(obj).__name__}, not a state dict")
-    obj.pop("StructuredToParameterName@@", None)     # paddle.save's own bookkeeping
+    obj.pop("StructuredToParameterName@@", None)  # paddle.save's own bookkeeping
     # a Tensor saved outside a state dict is pickled as (name, array)
-    return {k: v[1] if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray)
-            else v for k, v in obj.items()}
+    return {
+        k: v[1] if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray) else v
+        for k, v in obj.items()
+    }
 
 
 def _serialize(obj):
@@ -100,6 +116,7 @@ def _digest(data):
 
 
 # --- one run's checkpoints -----------------------------------------------------------------------
+
 
 class Checkpoints:
     """The checkpoints of one run in ``directory`` (a run folder's ``checkpoints/``)."""
@@ -128,27 +145,33 @@ class Checkpoints:
         """Write a checkpoint of ``model``, ``optimizer`` and ``extra`` (JSON: the trainer's
         state, RNGs, config) and make it ``last`` (and ``best`` if ``best``); returns its folder."""
         params, opt = _serialize(model.state_dict()), _serialize(optimizer.state_dict())
-        state = dict(extra, format=FORMAT,
-                     param_names={k: p.name for k, p in model.state_dict().items()},
-                     sha256={PARAMS: _digest(params), OPTIMIZER: _digest(opt)})
+        state = dict(
+            extra,
+            format=FORMAT,
+            param_names={k: p.name for k, p in model.state_dict().items()},
+            sha256={PARAMS: _digest(params), OPTIMIZER: _digest(opt)},
+        )
         index = self.index() or {}
         final = self.dir / self._name(extra["train_state"], index)
-        written(str(self.dir) + "/")          # the engine's folder: everything in it is ours
+        written(str(self.dir) + "/")  # the engine's folder: everything in it is ours
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = temporary_name(final)
         try:
             tmp.mkdir()
             write_flushed(tmp / PARAMS, params, final / PARAMS)
             write_flushed(tmp / OPTIMIZER, opt, final / OPTIMIZER)
-            write_flushed(tmp / STATE, json.dumps(state, indent=1, allow_nan=True,
-                                                  default=_plain).encode(), final / STATE)
+            write_flushed(
+                tmp / STATE,
+                json.dumps(state, indent=1, allow_nan=True, default=_plain).encode(),
+                final / STATE,
+            )
             publish_dir(tmp, final)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
         keep = {"last": final.name, "best": final.name if best else index.get("best")}
         write_json(self.dir / INDEX, dict(format=FORMAT, **keep))
-        for old in self.dir.iterdir():        # the index no longer names them
+        for old in self.dir.iterdir():  # the index no longer names them
             if NAME.match(old.name) and old.name not in keep.values() and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
         fsync_dir(self.dir)
@@ -164,7 +187,7 @@ class Checkpoints:
         candidate, n = name, 1
         while candidate in taken:
             candidate, n = f"{name}-{n}", n + 1
-        if (self.dir / candidate).exists():   # complete but never indexed (killed before it)
+        if (self.dir / candidate).exists():  # complete but never indexed (killed before it)
             shutil.rmtree(self.dir / candidate)
         return candidate
 
@@ -187,10 +210,15 @@ class Checkpoints:
             except OSError as e:
                 raise CheckpointError(f"{folder / name}: unreadable ({e.strerror or e})") from None
             if _digest(raw[name]) != state.get("sha256", {}).get(name):
-                raise CheckpointError(f"{folder / name}: damaged (its SHA-256 is not the one "
-                                      f"{STATE} recorded when it was written)")
-        return (read_paddle(raw[PARAMS], folder / PARAMS),
-                read_paddle(raw[OPTIMIZER], folder / OPTIMIZER), state)
+                raise CheckpointError(
+                    f"{folder / name}: damaged (its SHA-256 is not the one "
+                    f"{STATE} recorded when it was written)"
+                )
+        return (
+            read_paddle(raw[PARAMS], folder / PARAMS),
+            read_paddle(raw[OPTIMIZER], folder / OPTIMIZER),
+            state,
+        )
 
 
 def _plain(o):
@@ -212,22 +240,32 @@ def _read_state(folder):
 
 # --- weights into a model ------------------------------------------------------------------------
 
+
 def fit_problems(model, params, source):
     """One line saying how ``params`` does not fit ``model`` (missing, extra, other shapes), or
     None when every parameter is there with its shape."""
     current = model.state_dict()
     missing = [k for k in current if k not in params]
     extra = [k for k in params if k not in current and hasattr(params[k], "shape")]
-    shapes = [f"{k} {list(np.shape(params[k]))} there, {list(v.shape)} here"
-              for k, v in current.items() if k in params and list(np.shape(params[k])) != list(v.shape)]
+    shapes = [
+        f"{k} {list(np.shape(params[k]))} there, {list(v.shape)} here"
+        for k, v in current.items()
+        if k in params and list(np.shape(params[k])) != list(v.shape)
+    ]
     if not (missing or extra or shapes):
         return None
-    parts = [f"{len(missing)} of this model's {len(current)} weights missing there "
-             f"({_few(missing)})" if missing else "",
-             f"{len(extra)} not in this model ({_few(extra)})" if extra else "",
-             f"{len(shapes)} of another shape ({_few(shapes)})" if shapes else ""]
-    return (f"{source} does not fit this model ({type(model).__name__}): "
-            + "; ".join(p for p in parts if p) + "; nothing was loaded")
+    parts = [
+        f"{len(missing)} of this model's {len(current)} weights missing there ({_few(missing)})"
+        if missing
+        else "",
+        f"{len(extra)} not in this model ({_few(extra)})" if extra else "",
+        f"{len(shapes)} of another shape ({_few(shapes)})" if shapes else "",
+    ]
+    return (
+        f"{source} does not fit this model ({type(model).__name__}): "
+        + "; ".join(p for p in parts if p)
+        + "; nothing was loaded"
+    )
 
 
 def _few(items, n=3):
@@ -246,8 +284,9 @@ def restore(model, optimizer, params, opt_state, state, source="checkpoint"):
     if problem:
         raise CheckpointError(problem)
     model.set_state_dict(params)
-    optimizer.set_state_dict(rename_optimizer_state(opt_state, state["param_names"],
-                                                    model.state_dict()))
+    optimizer.set_state_dict(
+        rename_optimizer_state(opt_state, state["param_names"], model.state_dict())
+    )
 
 
 def rename_optimizer_state(opt_state, saved_names, current):
@@ -260,7 +299,7 @@ def rename_optimizer_state(opt_state, saved_names, current):
     renamed = {}
     for key, value in opt_state.items():
         old = next((o for o in olds if key == o or key.startswith(o + "_")), None)
-        renamed[mapping[old] + key[len(old):] if old else key] = value
+        renamed[mapping[old] + key[len(old) :] if old else key] = value
     return renamed
 
 
@@ -287,11 +326,12 @@ def load_weights(model, path, which="best"):
     line a file that is not a state dict or does not fit the model. Returns the file read."""
     file = weights_file(path, which)
     if not file.is_file() or file.stat().st_size == 0:
-        raise CheckpointError(f"{file}: " + ("empty (0 bytes)" if file.is_file()
-                                             else "not a regular file"))
+        raise CheckpointError(
+            f"{file}: " + ("empty (0 bytes)" if file.is_file() else "not a regular file")
+        )
     folder_state = file.parent / STATE
     data = file.read_bytes()
-    if folder_state.is_file() and file.name == PARAMS:   # one of our checkpoints: verify it
+    if folder_state.is_file() and file.name == PARAMS:  # one of our checkpoints: verify it
         expected = _read_state(file.parent).get("sha256", {}).get(PARAMS)
         if expected and _digest(data) != expected:
             raise CheckpointError(f"{file}: damaged (its SHA-256 is not the recorded one)")

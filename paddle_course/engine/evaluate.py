@@ -4,7 +4,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from .metrics import Meter, metric_set
+from paddle_course.engine.metrics import Meter, metric_set
 
 
 def main_output(outputs):

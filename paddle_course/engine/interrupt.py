@@ -9,19 +9,6 @@ import signal
 import threading
 
 
-class TrainingInterrupted(Exception):
-    """Raised by the loop after it saved its state in response to a signal."""
-
-    def __init__(self, signum, checkpoint=None):
-        self.signum = signum
-        self.checkpoint = checkpoint
-        super().__init__(f"stopped by {signal.Signals(signum).name}")
-
-    @property
-    def exit_code(self):
-        return 128 + self.signum   # the shell's convention: 130 for SIGINT, 143 for SIGTERM
-
-
 class StopRequest:
     """Context manager that turns SIGINT/SIGTERM into ``self.signum`` while it is active."""
 
@@ -33,7 +20,7 @@ class StopRequest:
 
     def _handle(self, signum, frame):
         if self.signum is not None and signum == signal.SIGINT:
-            raise KeyboardInterrupt   # second Ctrl-C: give up on the graceful stop
+            raise KeyboardInterrupt  # second Ctrl-C: give up on the graceful stop
         self.signum = signum
 
     def __enter__(self):

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..distributed import all_sum
+from paddle_course.runtime.distributed import all_sum
 
 
 def _numpy(t):
@@ -31,11 +31,12 @@ def sigmoid(z):
 class Metric:
     """A metric: ``stats(outputs, targets)`` returns a batch's sums (float64 [size]); ``value(sums)``
     turns the total into the number. ``mode`` says which way is better (for the monitor)."""
+
     size = 2
     mode = "max"
-    percent = False            # printed as a percentage
-    on_train = True            # also tracked on training batches (False: validation only, for
-                               # a metric too costly per step, e.g. a detector's mAP)
+    percent = False  # printed as a percentage
+    on_train = True  # also tracked on training batches (False: validation only, for
+    # a metric too costly per step, e.g. a detector's mAP)
 
     def stats(self, outputs, targets):
         raise NotImplementedError
@@ -52,6 +53,7 @@ def correct_count(logits, labels):
 class Accuracy(Metric):
     """Share of samples counted as correct: by arg-max over classes ([N, C] logits, int labels
     [N]), or by ``count(outputs, targets) -> int`` (e.g. a regression's rounded output)."""
+
     percent = True
 
     def __init__(self, count=correct_count):
@@ -95,11 +97,15 @@ class AUC(Metric):
 
     def stats(self, outputs, targets):
         p = sigmoid(_numpy(outputs).reshape(-1))
-        buckets = (p * self.num_thresholds).astype(np.int64)   # as paddle.metric.Auc: int(p * T)
+        buckets = (p * self.num_thresholds).astype(np.int64)  # as paddle.metric.Auc: int(p * T)
         positive = _numpy(targets).reshape(-1) > 0.5
         n = self.num_thresholds + 1
-        return np.concatenate([np.bincount(buckets[positive], minlength=n),
-                               np.bincount(buckets[~positive], minlength=n)]).astype(np.float64)
+        return np.concatenate(
+            [
+                np.bincount(buckets[positive], minlength=n),
+                np.bincount(buckets[~positive], minlength=n),
+            ]
+        ).astype(np.float64)
 
     def value(self, sums):
         return roc_auc_from_histograms(*np.split(np.asarray(sums), 2))
@@ -107,7 +113,7 @@ class AUC(Metric):
 
 def roc_auc_from_histograms(pos, neg):
     """ROC AUC from per-bucket counts of positives and negatives (buckets in increasing score)."""
-    tpr_steps = np.concatenate([[0.0], np.cumsum(pos[::-1])])   # from the highest bucket down
+    tpr_steps = np.concatenate([[0.0], np.cumsum(pos[::-1])])  # from the highest bucket down
     fpr_steps = np.concatenate([[0.0], np.cumsum(neg[::-1])])
     total_pos, total_neg = tpr_steps[-1], fpr_steps[-1]
     if not (total_pos and total_neg):
@@ -118,6 +124,7 @@ def roc_auc_from_histograms(pos, neg):
 
 class MAE(Metric):
     """Mean absolute error of a regression: ``outputs`` and ``targets`` of the same size."""
+
     mode = "min"
 
     def stats(self, outputs, targets):
@@ -181,8 +188,13 @@ class Meter:
 
     def reduced(self):
         """A Meter holding the sums of every rank (itself on one process)."""
-        flat = all_sum([self.loss_sum, self.count, *np.concatenate(
-            [self.sums[k] for k in self.metrics] or [np.zeros(0)])])
+        flat = all_sum(
+            [
+                self.loss_sum,
+                self.count,
+                *np.concatenate([self.sums[k] for k in self.metrics] or [np.zeros(0)]),
+            ]
+        )
         total = Meter(self.metrics)
         total.loss_sum, total.count = flat[0], int(flat[1])
         offsets = np.cumsum([0] + [m.size for m in self.metrics.values()]) + 2
@@ -191,8 +203,11 @@ class Meter:
         return total
 
     def state_dict(self):
-        return {"loss_sum": self.loss_sum, "count": self.count,
-                "sums": {k: v.tolist() for k, v in self.sums.items()}}
+        return {
+            "loss_sum": self.loss_sum,
+            "count": self.count,
+            "sums": {k: v.tolist() for k, v in self.sums.items()},
+        }
 
     @classmethod
     def from_state_dict(cls, metrics, state):
@@ -225,7 +240,7 @@ def _cumulative_counts(scores, labels):
     positive = np.asarray(labels).reshape(-1) > 0.5
     order = np.argsort(-scores, kind="stable")
     scores, positive = scores[order], positive[order]
-    last = np.r_[np.nonzero(np.diff(scores))[0], len(scores) - 1]   # end of each tie group
+    last = np.r_[np.nonzero(np.diff(scores))[0], len(scores) - 1]  # end of each tie group
     tp = np.cumsum(positive)[last]
     fp = (last + 1) - tp
     return np.r_[0, fp].astype(np.float64), np.r_[0, tp].astype(np.float64)

@@ -16,6 +16,7 @@ class Monitor:
     :attr:`should_stop` turns true after that many epochs in a row without improvement (early
     stopping); ``None`` never stops.
     """
+
     metric: str = "val_acc"
     mode: str = "max"
     patience: int | None = None
@@ -34,7 +35,11 @@ class Monitor:
         """Take an epoch's record (a dict); return True when it is the best so far."""
         value = record[self.metric]
         sign = 1 if self.mode == "max" else -1
-        if self.best is None or sign * (value - self.best) > self.min_delta or self._wins_tie(record, value):
+        if (
+            self.best is None
+            or sign * (value - self.best) > self.min_delta
+            or self._wins_tie(record, value)
+        ):
             self.best, self.best_epoch, self.bad_epochs = value, epoch, 0
             self.best_tie = record.get(self.tie_break[0]) if self.tie_break else None
             return True
@@ -62,4 +67,4 @@ class Monitor:
     def set_state_dict(self, state):
         for key in ("best", "best_epoch", "bad_epochs"):
             setattr(self, key, state[key])
-        self.best_tie = state.get("best_tie")     # absent from checkpoints made before it existed
+        self.best_tie = state.get("best_tie")  # absent from checkpoints made before it existed

@@ -25,8 +25,15 @@ class Progress:
         self._desc = f"epoch {epoch + 1}/{epochs}"
         self._total, self._done, self._last = total, done, time.time()
         if self.tty:
-            self._bar = tqdm(total=total, initial=done, desc=self._desc, unit="batch",
-                             leave=False, file=self.stream, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=total,
+                initial=done,
+                desc=self._desc,
+                unit="batch",
+                leave=False,
+                file=self.stream,
+                dynamic_ncols=True,
+            )
 
     def update(self, values, percent=()):
         """One more batch; ``values`` the running ``{"loss": ..., metric: ...}`` of the epoch, the
@@ -40,8 +47,12 @@ class Progress:
             self._bar.set_postfix(shown, refresh=False)
         elif time.time() - self._last >= self.interval:
             self._last = time.time()
-            print(f"  {self._desc}  batch {self._done}/{self._total}  "
-                  + "  ".join(f"{k} {v}" for k, v in shown.items()), file=self.stream, flush=True)
+            print(
+                f"  {self._desc}  batch {self._done}/{self._total}  "
+                + "  ".join(f"{k} {v}" for k, v in shown.items()),
+                file=self.stream,
+                flush=True,
+            )
 
     def end_epoch(self):
         if self._bar is not None:

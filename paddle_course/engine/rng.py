@@ -19,24 +19,43 @@ import paddle
 def capture_rng():
     version, internal, gauss_next = random.getstate()
     kind, keys, pos, has_gauss, cached = np.random.get_state()
-    return {"python": {"version": version, "state": list(internal), "gauss_next": gauss_next},
-            "numpy": {"kind": kind, "keys": keys.tolist(), "pos": int(pos),
-                      "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
-            "paddle": [_paddle_state(g) for g in paddle.get_rng_state()]}
+    return {
+        "python": {"version": version, "state": list(internal), "gauss_next": gauss_next},
+        "numpy": {
+            "kind": kind,
+            "keys": keys.tolist(),
+            "pos": int(pos),
+            "has_gauss": int(has_gauss),
+            "cached_gaussian": float(cached),
+        },
+        "paddle": [_paddle_state(g) for g in paddle.get_rng_state()],
+    }
 
 
 def restore_rng(state):
     py = state["python"]
     random.setstate((py["version"], tuple(py["state"]), py["gauss_next"]))
     n = state["numpy"]
-    np.random.set_state((n["kind"], np.asarray(n["keys"], dtype=np.uint32), n["pos"],
-                         n["has_gauss"], n["cached_gaussian"]))
+    np.random.set_state(
+        (
+            n["kind"],
+            np.asarray(n["keys"], dtype=np.uint32),
+            n["pos"],
+            n["has_gauss"],
+            n["cached_gaussian"],
+        )
+    )
     paddle.set_rng_state([_generator_state(g) for g in state["paddle"]])
 
 
 def _paddle_state(generator_state):
     device, seed, offset, engine = generator_state.__getstate__()
-    return {"device": device, "seed": seed, "offset": offset, "engine": bytes(engine).decode("ascii")}
+    return {
+        "device": device,
+        "seed": seed,
+        "offset": offset,
+        "engine": bytes(engine).decode("ascii"),
+    }
 
 
 def _generator_state(d):

@@ -15,19 +15,16 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from ..distributed import any_rank
-from .checkpoint import CheckpointError, Checkpoints, restore
-from .evaluate import evaluate, split_batch
-from .interrupt import StopRequest, TrainingInterrupted
-from .metrics import Meter, metric_set
-from .monitor import Monitor
-from .progress import Progress
-from .rng import capture_rng, restore_rng
-from .state import TrainState
-
-
-class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; parameters were not updated with it."""
+from paddle_course.engine.checkpoint import Checkpoints, restore
+from paddle_course.engine.evaluate import evaluate, split_batch
+from paddle_course.engine.interrupt import StopRequest
+from paddle_course.engine.metrics import Meter, metric_set
+from paddle_course.engine.monitor import Monitor
+from paddle_course.engine.progress import Progress
+from paddle_course.engine.rng import capture_rng, restore_rng
+from paddle_course.engine.state import TrainState
+from paddle_course.errors import CheckpointError, TrainingDiverged, TrainingInterrupted
+from paddle_course.runtime.distributed import any_rank
 
 
 class Trainer:
@@ -63,11 +60,30 @@ class Trainer:
     is_main          only the main process (rank 0) prints, logs and writes checkpoints
     """
 
-    def __init__(self, model, optimizer, *, loss_fn=F.cross_entropy, scheduler=None,
-                 scheduler_step="epoch", augment=None, seed=0, monitor=None, checkpoint_dir=None,
-                 logger=None, progress=None, config=None, save_every=0, log_every=10, rank=0,
-                 is_main=True, on_epoch_end=None, metrics=("acc",), aux_weight=0.3,
-                 world_size=1):
+    def __init__(
+        self,
+        model,
+        optimizer,
+        *,
+        loss_fn=F.cross_entropy,
+        scheduler=None,
+        scheduler_step="epoch",
+        augment=None,
+        seed=0,
+        monitor=None,
+        checkpoint_dir=None,
+        logger=None,
+        progress=None,
+        config=None,
+        save_every=0,
+        log_every=10,
+        rank=0,
+        is_main=True,
+        on_epoch_end=None,
+        metrics=("acc",),
+        aux_weight=0.3,
+        world_size=1,
+    ):
         if scheduler_step not in ("step", "epoch"):
             raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
@@ -88,19 +104,20 @@ class Trainer:
 
     def train_step(self, inputs, target):
         """One optimizer step on a batch; returns (mean loss of the main output, main output)."""
-        outputs = self.model(*inputs)                # e.g. [N, 10] logits, or (main, aux...)
-        main, aux = ((outputs[0], outputs[1:]) if isinstance(outputs, (tuple, list))
-                     else (outputs, ()))
-        loss = self.loss_fn(main, target)            # scalar: mean over the batch
+        outputs = self.model(*inputs)  # e.g. [N, 10] logits, or (main, aux...)
+        main, aux = (
+            (outputs[0], outputs[1:]) if isinstance(outputs, (tuple, list)) else (outputs, ())
+        )
+        loss = self.loss_fn(main, target)  # scalar: mean over the batch
         total = loss
-        for extra in aux:                            # auxiliary heads push the early layers
+        for extra in aux:  # auxiliary heads push the early layers
             total = total + self.aux_weight * self.loss_fn(extra, target)
         total_value = float(total)
         if not math.isfinite(total_value):
             raise TrainingDiverged(f"the training loss is {total_value}")
-        total.backward()                             # gradients into each parameter's .grad
-        self.optimizer.step()                        # update the parameters
-        self.optimizer.clear_grad()                  # Paddle accumulates gradients otherwise
+        total.backward()  # gradients into each parameter's .grad
+        self.optimizer.step()  # update the parameters
+        self.optimizer.clear_grad()  # Paddle accumulates gradients otherwise
         return (float(loss) if aux else total_value), main
 
     # --- the loop ------------------------------------------------------------------------------
@@ -112,13 +129,18 @@ class Trainer:
         :class:`~paddle_course.data.EpochBatchSampler`, whose order the loop selects every epoch.
         """
         if val_loader is None and self.monitor.metric.startswith("val_"):
-            raise ValueError(f"the monitor watches {self.monitor.metric!r} but there is no "
-                             f"validation loader; pass one, or monitor a train_ metric")
-        watchable = ([f"train_{m}" for m in ("loss", *self.train_metrics)]
-                     + [f"val_{m}" for m in ("loss", *self.metrics)])
+            raise ValueError(
+                f"the monitor watches {self.monitor.metric!r} but there is no "
+                f"validation loader; pass one, or monitor a train_ metric"
+            )
+        watchable = [f"train_{m}" for m in ("loss", *self.train_metrics)] + [
+            f"val_{m}" for m in ("loss", *self.metrics)
+        ]
         if self.monitor.metric not in watchable:
-            raise ValueError(f"the monitor watches {self.monitor.metric!r}, which this run does "
-                             f"not compute; choose from {', '.join(watchable)}")
+            raise ValueError(
+                f"the monitor watches {self.monitor.metric!r}, which this run does "
+                f"not compute; choose from {', '.join(watchable)}"
+            )
         state = state or TrainState()
         if state.monitor:
             self.monitor.set_state_dict(state.monitor)
@@ -129,7 +151,7 @@ class Trainer:
             while state.epoch < epochs and not state.stopped_early:
                 self._train_epoch(train_loader, sampler, epochs, state, stop)
                 self._end_epoch(val_loader, epochs, state)
-                if self._stop_requested(stop):   # arrived during validation: `last` is written
+                if self._stop_requested(stop):  # arrived during validation: `last` is written
                     raise TrainingInterrupted(stop.signum or signal.SIGTERM, self._last())
         return state
 
@@ -147,7 +169,7 @@ class Trainer:
                 # augment exactly as one process with the N-times larger batch does
                 rng = np.random.default_rng([self.seed, epoch, state.step_in_epoch, 0])
                 part = {"part": (self.rank, self.world_size)} if self.world_size > 1 else {}
-                if getattr(self.augment, "with_target", False):      # boxes move with images
+                if getattr(self.augment, "with_target", False):  # boxes move with images
                     inputs[0], target = self.augment(inputs[0], target, rng, **part)
                 else:
                     inputs[0] = self.augment(inputs[0], rng, **part)
@@ -158,11 +180,12 @@ class Trainer:
                 raise TrainingDiverged(
                     f"{e} at epoch {epoch + 1}, batch {state.step_in_epoch + 1} (global step "
                     f"{state.global_step + 1}); stopped before updating the parameters with it. "
-                    f"Lower the learning rate. " + self._last_good()) from None
+                    f"Lower the learning rate. " + self._last_good()
+                ) from None
             running.update(loss, outputs, target)
             state.step_in_epoch += 1
             state.global_step += 1
-            lr = self.optimizer.get_lr()                 # the rate this batch was trained with
+            lr = self.optimizer.get_lr()  # the rate this batch was trained with
             if self.scheduler is not None and self.scheduler_step == "step":
                 self.scheduler.step()
             state.running = dict(running.state_dict(), seconds=time.time() - started, lr=lr)
@@ -186,14 +209,15 @@ class Trainer:
         return stop.signum is not None
 
     def _end_epoch(self, val_loader, epochs, state):
-        train = Meter.from_state_dict(self.train_metrics, state.running).reduced()   # over ranks
+        train = Meter.from_state_dict(self.train_metrics, state.running).reduced()  # over ranks
         record = {"epoch": state.epoch + 1, "step": state.global_step}
         record.update({f"train_{k}": v for k, v in train.values().items()})
         if val_loader is not None:
-            val = evaluate(self.model, val_loader, self.loss_fn, self.metrics,
-                           distributed=self.world_size > 1)
+            val = evaluate(
+                self.model, val_loader, self.loss_fn, self.metrics, distributed=self.world_size > 1
+            )
             record.update({f"val_{k}": v for k, v in val.items() if k != "samples"})
-        record["lr"] = state.running.get("lr", self.optimizer.get_lr())   # of the epoch's last batch
+        record["lr"] = state.running.get("lr", self.optimizer.get_lr())  # of the epoch's last batch
         record["seconds"] = state.running.get("seconds", 0.0)
         state.history.append(record)
         state.epoch += 1
@@ -206,19 +230,22 @@ class Trainer:
         improved = self.monitor.update(record, record["epoch"])
         state.monitor = self.monitor.state_dict()
         state.stopped_early = self.monitor.should_stop
-        if self.logger:          # logged before the checkpoint: a resume from it has them all
+        if self.logger:  # logged before the checkpoint: a resume from it has them all
             for split in ("train", "val"):
                 for m in ("loss", *self.metrics):
                     if f"{split}_{m}" in record:
-                        self.logger.scalar(f"{split}/{m}", record[f"{split}_{m}"],
-                                           state.global_step)
+                        self.logger.scalar(
+                            f"{split}/{m}", record[f"{split}_{m}"], state.global_step
+                        )
             self.logger.scalar("lr", record["lr"], state.global_step)
-        self.save(state, best=improved)     # `last`, and `best` in the same step when it improved
+        self.save(state, best=improved)  # `last`, and `best` in the same step when it improved
         self.progress.summary(_summary(record, epochs, improved, self._percent))
         if state.stopped_early:
-            self.progress.summary(f"early stopping: {self.monitor.metric} has not improved for "
-                                  f"{self.monitor.bad_epochs} epochs (best "
-                                  f"{self.monitor.best:.4f} at epoch {self.monitor.best_epoch})")
+            self.progress.summary(
+                f"early stopping: {self.monitor.metric} has not improved for "
+                f"{self.monitor.bad_epochs} epochs (best "
+                f"{self.monitor.best:.4f} at epoch {self.monitor.best_epoch})"
+            )
         if self.on_epoch_end is not None and self.is_main:
             self.on_epoch_end(state)
 
@@ -230,11 +257,18 @@ class Trainer:
         if self.checkpoint_dir is None:
             return None
         if self.logger is not None and hasattr(self.logger, "flush"):
-            self.logger.flush()      # what was logged up to this step is on disk before it
+            self.logger.flush()  # what was logged up to this step is on disk before it
         return Checkpoints(self.checkpoint_dir).save(
-            self.model, self.optimizer,
-            {"train_state": state.state_dict(), "rng": capture_rng(), "config": self.config,
-             "world_size": self.world_size}, best=best)
+            self.model,
+            self.optimizer,
+            {
+                "train_state": state.state_dict(),
+                "rng": capture_rng(),
+                "config": self.config,
+                "world_size": self.world_size,
+            },
+            best=best,
+        )
 
     def resume(self, directory):
         """Load the last complete checkpoint in ``directory`` into the model, optimizer and RNGs.
@@ -256,8 +290,7 @@ class Trainer:
                 print(f"warning: {e}; resuming from the best checkpoint instead")
             params, opt_state, saved = checkpoints.load("best")
             source = checkpoints.path("best")
-        restore(self.model, self.optimizer, params, opt_state, saved,
-                source=f"checkpoint {source}")
+        restore(self.model, self.optimizer, params, opt_state, saved, source=f"checkpoint {source}")
         restore_rng(saved["rng"])
         state = TrainState.from_state_dict(saved["train_state"])
         saved_world = saved.get("world_size", 1)
@@ -266,9 +299,11 @@ class Trainer:
             seen = state.step_in_epoch * saved_world
             state.step_in_epoch = seen // self.world_size
             if self.is_main:
-                print(f"resuming a {saved_world}-process checkpoint on {self.world_size}: the "
-                      f"epoch continues after {seen} x batch samples (exact only for the same "
-                      f"number of processes)")
+                print(
+                    f"resuming a {saved_world}-process checkpoint on {self.world_size}: the "
+                    f"epoch continues after {seen} x batch samples (exact only for the same "
+                    f"number of processes)"
+                )
         return state
 
     @property
@@ -295,7 +330,7 @@ def format_metrics(values, percent=()):
 def _summary(record, epochs, improved, percent):
     parts = [f"epoch {record['epoch']:>3}/{epochs}"]
     for split in ("train", "val"):
-        values = {k[len(split) + 1:]: v for k, v in record.items() if k.startswith(f"{split}_")}
+        values = {k[len(split) + 1 :]: v for k, v in record.items() if k.startswith(f"{split}_")}
         if values:
             parts.append(f"{split} " + format_metrics(values, percent))
     parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]

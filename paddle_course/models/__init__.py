@@ -1,13 +1,7 @@
-"""Networks, named as the course names them."""
+"""The networks several chapters share: the course's MNIST models and the CNN blocks."""
 
-from .blocks import CBRNet, ConvBNReLU, fold
-from .classic import VGG, AlexNet, LeNet
-from .googlenet import GoogLeNet, Inception
-from .mnist import MLP, MNIST, LinearNet
-from .resnet import BottleneckBlock, ConvBNLayer, ResNet
-from .transfer import load_partial
-from .zoo import NETWORKS, build_network
+from paddle_course.models.blocks import CBRNet, ConvBNReLU, fold
+from paddle_course.models.mnist import MLP, MNIST, LinearNet
+from paddle_course.models.transfer import load_partial
 
-__all__ = ["MNIST", "LinearNet", "MLP", "load_partial", "CBRNet", "ConvBNReLU", "fold", "LeNet",
-           "AlexNet", "VGG", "GoogLeNet", "Inception", "ResNet", "ConvBNLayer", "BottleneckBlock",
-           "NETWORKS", "build_network"]
+__all__ = ["MNIST", "LinearNet", "MLP", "load_partial", "CBRNet", "ConvBNReLU", "fold"]

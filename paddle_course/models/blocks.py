@@ -57,7 +57,7 @@ class CBRNet(nn.Layer):
 
 def folded_weights(conv, bn):
     """(weight, bias) of the convolution equal to ``bn(conv(x))`` in eval mode."""
-    scale = bn.weight / paddle.sqrt(bn._variance + bn._epsilon)               # [C_out]
+    scale = bn.weight / paddle.sqrt(bn._variance + bn._epsilon)  # [C_out]
     bias = conv.bias if conv.bias is not None else paddle.zeros_like(bn._mean)
     return conv.weight * scale.reshape([-1, 1, 1, 1]), (bias - bn._mean) * scale + bn.bias
 
@@ -68,8 +68,12 @@ class FoldedConvReLU(nn.Layer):
     def __init__(self, block):
         super().__init__()
         w, b = folded_weights(block.conv, block.bn)
-        self.conv = nn.Conv2D(block.conv._in_channels, block.conv._out_channels,
-                              block.conv._kernel_size, padding=block.conv._padding)
+        self.conv = nn.Conv2D(
+            block.conv._in_channels,
+            block.conv._out_channels,
+            block.conv._kernel_size,
+            padding=block.conv._padding,
+        )
         self.conv.weight.set_value(w)
         self.conv.bias.set_value(b)
 

@@ -4,7 +4,7 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 
-from .blocks import conv_pool_bias_relu
+from paddle_course.models.blocks import conv_pool_bias_relu
 
 
 class MNIST(nn.Layer):
@@ -29,19 +29,21 @@ class MNIST(nn.Layer):
         super().__init__()
         self.bias_after_pool = bias_after_pool
         attr = lambda: paddle.ParamAttr(initializer=weight_init) if weight_init else None
-        self.conv1 = nn.Conv2D(1, 20, 5, stride=1, padding=2, weight_attr=attr())    # [N, 20, 28, 28]
-        self.conv2 = nn.Conv2D(20, 20, 5, stride=1, padding=2, weight_attr=attr())   # [N, 20, 14, 14]
+        self.conv1 = nn.Conv2D(1, 20, 5, stride=1, padding=2, weight_attr=attr())  # [N, 20, 28, 28]
+        self.conv2 = nn.Conv2D(
+            20, 20, 5, stride=1, padding=2, weight_attr=attr()
+        )  # [N, 20, 14, 14]
         side = image_size // 4
-        self.fc = nn.Linear(20 * side * side, num_classes, weight_attr=attr())        # 980 -> 10
+        self.fc = nn.Linear(20 * side * side, num_classes, weight_attr=attr())  # 980 -> 10
 
     def forward(self, x):
         if self.bias_after_pool:
             x = conv_pool_bias_relu(x, self.conv1.weight, self.conv1.bias, 2)  # [N, 20, 14, 14]
             x = conv_pool_bias_relu(x, self.conv2.weight, self.conv2.bias, 2)  # [N, 20, 7, 7]
         else:
-            x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)   # [N, 20, 14, 14]
-            x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)   # [N, 20, 7, 7]
-        return self.fc(paddle.flatten(x, start_axis=1))                     # [N, 10]
+            x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)  # [N, 20, 14, 14]
+            x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)  # [N, 20, 7, 7]
+        return self.fc(paddle.flatten(x, start_axis=1))  # [N, 10]
 
 
 class LinearNet(nn.Layer):
@@ -65,8 +67,15 @@ class MLP(nn.Layer):
 
     ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, None: None}
 
-    def __init__(self, hidden=(10, 10), activation="sigmoid", num_classes=10, dropout=0.0,
-                 dropout_mode="upscale_in_train", weight_init=None):
+    def __init__(
+        self,
+        hidden=(10, 10),
+        activation="sigmoid",
+        num_classes=10,
+        dropout=0.0,
+        dropout_mode="upscale_in_train",
+        weight_init=None,
+    ):
         """``dropout`` > 0 adds ``nn.Dropout(dropout, mode=dropout_mode)`` after each hidden layer;
         ``weight_init`` is a ``paddle.nn.initializer`` for the Linear weights (default Paddle's)."""
         super().__init__()
@@ -84,4 +93,3 @@ class MLP(nn.Layer):
 
     def forward(self, x):
         return self.layers(paddle.flatten(x, start_axis=1))
-

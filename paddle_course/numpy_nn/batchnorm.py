@@ -25,10 +25,10 @@ class BatchNorm:
 
     def __call__(self, x):
         x = np.asarray(x, dtype=np.float64)
-        axes = tuple(i for i in range(x.ndim) if i != 1)          # all but the channels
+        axes = tuple(i for i in range(x.ndim) if i != 1)  # all but the channels
         shape = [1, -1] + [1] * (x.ndim - 2)
         if self.training:
-            mean, var = x.mean(axis=axes), x.var(axis=axes)        # biased, as Paddle
+            mean, var = x.mean(axis=axes), x.var(axis=axes)  # biased, as Paddle
             m = self.momentum
             self.running_mean = m * self.running_mean + (1 - m) * mean
             self.running_var = m * self.running_var + (1 - m) * var

@@ -6,31 +6,41 @@ Both work in float64, so that what is compared is the algorithm, not float32 rou
 import numpy as np
 import paddle
 
-from .optimizers import OPTIMIZERS
+from paddle_course.numpy_nn.optimizers import OPTIMIZERS
 
 # our name -> Paddle's class; the hyper-parameter keywords are the same on both sides
-PADDLE_CLASSES = {"sgd": "SGD", "momentum": "Momentum", "adagrad": "Adagrad", "rmsprop": "RMSProp",
-                  "adam": "Adam"}
+PADDLE_CLASSES = {
+    "sgd": "SGD",
+    "momentum": "Momentum",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+}
 
 
 def _parameter(value):
     value = np.asarray(value, dtype=np.float64)
-    return paddle.create_parameter(list(value.shape), "float64",
-                                   default_initializer=paddle.nn.initializer.Assign(value))
+    return paddle.create_parameter(
+        list(value.shape), "float64", default_initializer=paddle.nn.initializer.Assign(value)
+    )
 
 
 def twins(name, start, lr, **hp):
     """``(numpy_param, numpy_opt, paddle_param, paddle_opt)`` from the same starting value."""
     p = _parameter(start)
-    return (np.array(start, dtype=np.float64), OPTIMIZERS[name](lr, **hp), p,
-            getattr(paddle.optimizer, PADDLE_CLASSES[name])(learning_rate=lr, parameters=[p], **hp))
+    return (
+        np.array(start, dtype=np.float64),
+        OPTIMIZERS[name](lr, **hp),
+        p,
+        getattr(paddle.optimizer, PADDLE_CLASSES[name])(learning_rate=lr, parameters=[p], **hp),
+    )
 
 
 def on_gradients(name, start, grads, lr, **hp):
     """Feed both the same gradient sequence; return their final parameters."""
     q, ours, p, theirs = twins(name, start, lr, **hp)
     for g in grads:
-        (p * paddle.to_tensor(g)).sum().backward()   # makes p.grad exactly g
+        (p * paddle.to_tensor(g)).sum().backward()  # makes p.grad exactly g
         theirs.step()
         theirs.clear_grad()
         ours.step([q], [g])

@@ -20,9 +20,9 @@ def conv2d(x, weight, bias=None, padding=0, stride=1):
         raise ValueError(f"the input has {c} channels, the weight expects {c_w}")
     h_out, w_out = (h - kh) // stride + 1, (w - kw) // stride + 1
     out = np.zeros((n, o, h_out, w_out))
-    for u in range(kh):               # one shifted view of the input per kernel position
+    for u in range(kh):  # one shifted view of the input per kernel position
         for v in range(kw):
-            patch = x[:, :, u:u + stride * h_out:stride, v:v + stride * w_out:stride]
+            patch = x[:, :, u : u + stride * h_out : stride, v : v + stride * w_out : stride]
             out += np.einsum("nchw,oc->nohw", patch, weight[:, :, u, v])
     if bias is not None:
         out += np.asarray(bias, dtype=np.float64).reshape(1, -1, 1, 1)

@@ -30,12 +30,16 @@ def check_layer(layer, x, seed=0):
     gradient with respect to the output is ``r``."""
     r = np.random.RandomState(seed).randn(*layer.forward(x).shape)
     layer.forward(x)
-    errors = {"input": relative_error(layer.backward(r), numerical_gradient(
-        lambda: float((layer.forward(x) * r).sum()), x))}
+    errors = {
+        "input": relative_error(
+            layer.backward(r), numerical_gradient(lambda: float((layer.forward(x) * r).sum()), x)
+        )
+    }
     analytic = {k: g.copy() for k, g in layer.grads.items()}
     for name, p in layer.params.items():
-        errors[name] = relative_error(analytic[name], numerical_gradient(
-            lambda: float((layer.forward(x) * r).sum()), p))
+        errors[name] = relative_error(
+            analytic[name], numerical_gradient(lambda: float((layer.forward(x) * r).sum()), p)
+        )
     return errors
 
 
@@ -43,5 +47,6 @@ def check_loss(loss, logits, labels):
     """Max relative error of ``loss.backward()`` (dL/dlogits) against finite differences."""
     loss.forward(logits, labels)
     analytic = loss.backward()
-    return relative_error(analytic, numerical_gradient(lambda: float(loss.forward(logits, labels)),
-                                                       logits))
+    return relative_error(
+        analytic, numerical_gradient(lambda: float(loss.forward(logits, labels)), logits)
+    )

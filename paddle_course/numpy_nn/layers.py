@@ -27,13 +27,15 @@ class Linear(Layer):
         self.params = {"W": rng.uniform(-limit, limit, (n_in, n_out)), "b": np.zeros(n_out)}
 
     def forward(self, x):
-        self.x = x                                       # [N, in]
-        return x @ self.params["W"] + self.params["b"]   # [N, out]
+        self.x = x  # [N, in]
+        return x @ self.params["W"] + self.params["b"]  # [N, out]
 
-    def backward(self, grad):                            # grad: [N, out]
-        self.grads = {"W": self.x.T @ grad,              # [in, out]
-                      "b": grad.sum(axis=0)}             # [out]
-        return grad @ self.params["W"].T                 # [N, in]
+    def backward(self, grad):  # grad: [N, out]
+        self.grads = {
+            "W": self.x.T @ grad,  # [in, out]
+            "b": grad.sum(axis=0),
+        }  # [out]
+        return grad @ self.params["W"].T  # [N, in]
 
 
 class Sigmoid(Layer):

@@ -4,7 +4,7 @@ import numpy as np
 
 
 def log_softmax(logits):
-    shifted = logits - logits.max(axis=1, keepdims=True)   # exp() of large logits would overflow
+    shifted = logits - logits.max(axis=1, keepdims=True)  # exp() of large logits would overflow
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
@@ -17,13 +17,13 @@ class SoftmaxCrossEntropy:
     """
 
     def forward(self, logits, labels):
-        self.labels = labels                                  # [N] ints
-        self.log_p = log_softmax(logits)                      # [N, C]
+        self.labels = labels  # [N] ints
+        self.log_p = log_softmax(logits)  # [N, C]
         return -self.log_p[np.arange(len(labels)), labels].mean()
 
     __call__ = forward
 
     def backward(self):
-        grad = np.exp(self.log_p)                             # softmax, [N, C]
+        grad = np.exp(self.log_p)  # softmax, [N, C]
         grad[np.arange(len(self.labels)), self.labels] -= 1
         return grad / len(self.labels)

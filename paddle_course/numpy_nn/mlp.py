@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .layers import Linear, ReLU, Sigmoid
+from paddle_course.numpy_nn.layers import Linear, ReLU, Sigmoid
 
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid}
 
@@ -37,4 +37,4 @@ class MLP:
 
     def params_and_grads(self):
         pairs = self.parameters()
-        return [l.params[n] for l, n in pairs], [l.grads[n] for l, n in pairs]
+        return [layer.params[n] for layer, n in pairs], [layer.grads[n] for layer, n in pairs]

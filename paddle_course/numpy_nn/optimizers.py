@@ -117,8 +117,14 @@ class Adam(Optimizer):
         m += (1 - self.beta1) * g
         v *= self.beta2
         v += (1 - self.beta2) * g * g
-        c1, c2 = 1 - self.beta1 ** t, np.sqrt(1 - self.beta2 ** t)
+        c1, c2 = 1 - self.beta1**t, np.sqrt(1 - self.beta2**t)
         p -= self.lr * c2 / c1 * m / (np.sqrt(v) + self.epsilon * c2)
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}
+OPTIMIZERS = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "adagrad": AdaGrad,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}

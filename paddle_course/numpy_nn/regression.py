@@ -25,11 +25,11 @@ def course_split(table, ratio=0.8):
 
 class Network:
     def __init__(self, num_of_weights, seed=0):
-        np.random.seed(seed)   # the course seeds numpy's global generator here
+        np.random.seed(seed)  # the course seeds numpy's global generator here
         self.w = np.random.randn(num_of_weights, 1)
         self.b = 0.0
 
-    def forward(self, x):                    # x: [N, 13] -> z: [N, 1]
+    def forward(self, x):  # x: [N, 13] -> z: [N, 1]
         return np.dot(x, self.w) + self.b
 
     def loss(self, z, y):
@@ -67,12 +67,12 @@ class Network:
     def train_sgd(self, training_data, num_epochs, batch_size=10, eta=0.01, log=print):
         """Mini-batch SGD: shuffle the rows (numpy's global generator) every epoch, then step on
         each batch of ``batch_size`` rows (the last may be smaller). Returns every batch's loss."""
-        data = training_data.copy()   # the course shuffles its argument in place; we do not
+        data = training_data.copy()  # the course shuffles its argument in place; we do not
         n, losses = len(data), []
         for epoch_id in range(num_epochs):
             np.random.shuffle(data)
             for iter_id, k in enumerate(range(0, n, batch_size)):
-                x, y = data[k:k + batch_size, :-1], data[k:k + batch_size, -1:]
+                x, y = data[k : k + batch_size, :-1], data[k : k + batch_size, -1:]
                 loss = self.loss(self.forward(x), y)
                 self.update(*self.gradient(x, y), eta)
                 losses.append(loss)
@@ -81,11 +81,14 @@ class Network:
         return losses
 
 
-def loss_surface(net, x, y, i=5, j=9, values=np.arange(-160.0, 160.0, 1.0)):
+def loss_surface(net, x, y, i=5, j=9, values=np.arange(-160.0, 160.0, 1.0)):  # noqa: B008 (read, never changed)
     """The loss over a grid of weights ``w[i]`` x ``w[j]``, the others fixed (the course's figure
     over w5 and w9). Returns ``(wi, wj, losses)`` with ``losses[a, b]`` at ``(values[a], values[b])``.
     Vectorised: z = x @ w with w_i, w_j replaced is the base prediction plus x_i w_i + x_j w_j."""
-    base = x @ net.w + net.b - x[:, [i]] * net.w[i] - x[:, [j]] * net.w[j]     # [N, 1]
-    z = (base[None, None, :, 0] + values[:, None, None] * x[None, None, :, i]
-         + values[None, :, None] * x[None, None, :, j])                       # [A, B, N]
+    base = x @ net.w + net.b - x[:, [i]] * net.w[i] - x[:, [j]] * net.w[j]  # [N, 1]
+    z = (
+        base[None, None, :, 0]
+        + values[:, None, None] * x[None, None, :, i]
+        + values[None, :, None] * x[None, None, :, j]
+    )  # [A, B, N]
     return values, values, ((z - y[None, None, :, 0]) ** 2).mean(axis=2)

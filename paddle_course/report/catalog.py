@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_CODE = ("paddle_course", "tools")       # what every lesson may use
-NOT_LESSON_CODE = (Path("paddle_course") / "report",)   # the report's own code: no lesson uses it
+SHARED_CODE = ("paddle_course", "tools")  # what every lesson may use
+NOT_LESSON_CODE = (Path("paddle_course") / "report",)  # the report's own code: no lesson uses it
 
 
 @dataclass(frozen=True)
 class Lesson:
-    module: str            # chapters.ch02_mnist.loss
-    chapter: str           # ch02_mnist
-    name: str              # loss
-    path: Path             # the module's file
+    module: str  # chapters.ch02_mnist.loss
+    chapter: str  # ch02_mnist
+    name: str  # loss
+    path: Path  # the module's file
 
     @property
     def command(self):
@@ -56,25 +56,31 @@ def lessons(package="chapters"):
     root = importlib.import_module(package)
     found = []
     for chapter in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
-        if not chapter.ispkg:                         # chapters/report.py is not a chapter
+        if not chapter.ispkg:  # chapters/report.py is not a chapter
             continue
         sub = importlib.import_module(f"{package}.{chapter.name}")
         order = {name: i for i, name in enumerate(getattr(sub, "LESSONS", ()))}
-        for lesson in sorted(pkgutil.iter_modules(sub.__path__),
-                             key=lambda m: (order.get(m.name, len(order)), m.name.lower())):
+        for lesson in sorted(
+            pkgutil.iter_modules(sub.__path__),
+            key=lambda m: (order.get(m.name, len(order)), m.name.lower()),
+        ):
             if lesson.ispkg or lesson.name.startswith("_"):
                 continue
             path = Path(sub.__path__[0]) / f"{lesson.name}.py"
-            found.append(Lesson(f"{package}.{chapter.name}.{lesson.name}", chapter.name,
-                                lesson.name, path))
+            found.append(
+                Lesson(f"{package}.{chapter.name}.{lesson.name}", chapter.name, lesson.name, path)
+            )
     return found
 
 
 def _files(root, names):
     skip = [root / p for p in NOT_LESSON_CODE]
     for name in names:
-        yield from sorted(p for p in (root / name).rglob("*.py")
-                          if "__pycache__" not in p.parts and not any(p.is_relative_to(s) for s in skip))
+        yield from sorted(
+            p
+            for p in (root / name).rglob("*.py")
+            if "__pycache__" not in p.parts and not any(p.is_relative_to(s) for s in skip)
+        )
 
 
 def code_version(lesson, root=ROOT, shared=SHARED_CODE):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..atomic import write_bytes
-from ..results import write_json
-from ..run_folder import written
+from paddle_course.lesson.results import write_json
+from paddle_course.lesson.run_folder import written
+from paddle_course.runtime.atomic import write_bytes
 
 HELD, NOT_HELD, PARTLY = "held", "did not hold", "held only partly"
 VERDICTS = (HELD, NOT_HELD, PARTLY)
@@ -25,14 +25,14 @@ NOT_RUN, NO_RULE = "not measured", "no rule yet"
 class Claim:
     number: int
     text: str
-    seeds: str                      # where the course says it: "001 Q8" (seed 001, FAQ question 8)
-    lessons: tuple                  # ("ch02_mnist.loss",)
-    rule: Callable | None = None    # (*results) -> (verdict, {name: number})
-    rule_text: str = ""             # the rule in words
+    seeds: str  # where the course says it: "001 Q8" (seed 001, FAQ question 8)
+    lessons: tuple  # ("ch02_mnist.loss",)
+    rule: Callable | None = None  # (*results) -> (verdict, {name: number})
+    rule_text: str = ""  # the rule in words
 
     @property
     def modules(self):
-        return [f"chapters.{l}" for l in self.lessons]
+        return [f"chapters.{name}" for name in self.lessons]
 
 
 def verdict(condition, partly=None):
@@ -70,8 +70,14 @@ def load_results(claims, output_dir_of):
 def judge(claim, results, runs=None):
     """One row of the claims table: the claim, its verdict, what was measured, and how the
     lessons ran (``runs``: the report's record, to tell a ``--quick`` run from a full one)."""
-    row = {"number": claim.number, "claim": claim.text, "seeds": claim.seeds,
-           "lessons": list(claim.lessons), "rule": claim.rule_text, "measured": {}}
+    row = {
+        "number": claim.number,
+        "claim": claim.text,
+        "seeds": claim.seeds,
+        "lessons": list(claim.lessons),
+        "rule": claim.rule_text,
+        "measured": {},
+    }
     missing = [m for m in claim.modules if m not in results]
     if claim.rule is None:
         row.update(verdict=NO_RULE, why="the rule that would judge it is not written yet")
@@ -83,8 +89,10 @@ def judge(claim, results, runs=None):
     else:
         try:
             row["verdict"], row["measured"] = claim.rule(*[results[m] for m in claim.modules])
-        except (KeyError, TypeError, IndexError) as e:     # a results.json of another version
-            row.update(verdict=NOT_RUN, why=f"its results lack what the rule reads ({e!r}): run it again")
+        except (KeyError, TypeError, IndexError) as e:  # a results.json of another version
+            row.update(
+                verdict=NOT_RUN, why=f"its results lack what the rule reads ({e!r}): run it again"
+            )
     runs = runs or {}
     row["quick"] = any(runs.get(m, {}).get("args") == ["--quick"] for m in claim.modules)
     return row
@@ -92,12 +100,21 @@ def judge(claim, results, runs=None):
 
 def table(rows):
     """The claims as Markdown."""
-    lines = ["| # | claim (seed) | lesson | rule | measured | verdict |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| # | claim (seed) | lesson | rule | measured | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         measured = ", ".join(f"{k} {_fmt(v)}" for k, v in r["measured"].items()) or r.get("why", "")
         flag = " (quick run: not evidence)" if r["quick"] and r["verdict"] in VERDICTS else ""
-        cells = (r["number"], f"{r['claim']} ({r['seeds']})", ", ".join(r["lessons"]), r["rule"],
-                 measured, r["verdict"] + flag)
+        cells = (
+            r["number"],
+            f"{r['claim']} ({r['seeds']})",
+            ", ".join(r["lessons"]),
+            r["rule"],
+            measured,
+            r["verdict"] + flag,
+        )
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -116,7 +133,9 @@ def write_claims(out_dir, rows):
     """``claims.md`` and ``claims.json`` in ``out_dir``; returns their paths."""
     out = Path(out_dir)
     counts, summary = verdict_summary(rows)
-    write_bytes(written(out / "claims.md"),
-                f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n".encode())
+    write_bytes(
+        written(out / "claims.md"),
+        f"# The course's claims, measured\n\n{summary}\n\n{table(rows)}\n".encode(),
+    )
     write_json(out / "claims.json", {"counts": counts, "claims": rows})
     return out / "claims.md", out / "claims.json"

@@ -21,15 +21,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..results import write_json
-from ..run_folder import written
-from .catalog import ROOT, SHARED_CODE, code_version
+from paddle_course.lesson.results import write_json
+from paddle_course.lesson.run_folder import written
+from paddle_course.report.catalog import ROOT, SHARED_CODE, code_version
 
 
 @dataclass
 class Outcome:
     module: str
-    status: str                 # "ran", "reused" or "failed"
+    status: str  # "ran", "reused" or "failed"
     seconds: float
     args: list
     log: str
@@ -42,12 +42,24 @@ def _clock(seconds):
 
 
 def _last_line(path):
-    lines = [l.strip() for l in Path(path).read_text(errors="replace").splitlines() if l.strip()]
+    lines = [
+        line.strip() for line in Path(path).read_text(errors="replace").splitlines() if line.strip()
+    ]
     return lines[-1][:300] if lines else "no output"
 
 
-def run_lessons(lessons, state_path, logs_dir, runs, quick=True, rerun=False,
-                python=sys.executable, root=ROOT, shared=SHARED_CODE, say=print):
+def run_lessons(
+    lessons,
+    state_path,
+    logs_dir,
+    runs,
+    quick=True,
+    rerun=False,
+    python=sys.executable,
+    root=ROOT,
+    shared=SHARED_CODE,
+    say=print,
+):
     """Run (or reuse) each lesson in the folder ``runs``; returns an :class:`Outcome` per
     lesson, in order."""
     state_path, logs_dir, runs = Path(state_path), Path(logs_dir), Path(runs).absolute()
@@ -56,24 +68,40 @@ def run_lessons(lessons, state_path, logs_dir, runs, quick=True, rerun=False,
     runs.mkdir(parents=True, exist_ok=True)
     state = load_runs(state_path, say)
     args = ["--quick"] if quick else []
-    versions = {l.module: code_version(l, root, shared) for l in lessons}
-    def current(lesson):                      # its last run still stands: reuse it
+    versions = {lesson.module: code_version(lesson, root, shared) for lesson in lessons}
+
+    def current(lesson):  # its last run still stands: reuse it
         previous = state.get(lesson.module)
-        return (not rerun and previous is not None and previous["returncode"] == 0
-                and previous["args"] == args and previous["code"] == versions[lesson.module])
+        return (
+            not rerun
+            and previous is not None
+            and previous["returncode"] == 0
+            and previous["args"] == args
+            and previous["code"] == versions[lesson.module]
+        )
 
     # the lessons of this checkout (``root``), run from the report's tree
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(Path(root).absolute()), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [str(Path(root).absolute()), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    )
     outcomes, started, this_run = [], time.perf_counter(), []
     for i, lesson in enumerate(lessons, 1):
         previous = state.get(lesson.module)
         elapsed = time.perf_counter() - started
-        left = _estimate([l for l in lessons[i - 1:] if not current(l)], state, args, this_run)
-        say(f"[{i}/{len(lessons)}] {lesson.module} {'--quick' if quick else '(defaults)'}  |  "
-            f"elapsed {_clock(elapsed)}" + (f", about {_clock(left)} left" if left else ""))
+        left = _estimate(
+            [lesson for lesson in lessons[i - 1 :] if not current(lesson)], state, args, this_run
+        )
+        say(
+            f"[{i}/{len(lessons)}] {lesson.module} {'--quick' if quick else '(defaults)'}  |  "
+            f"elapsed {_clock(elapsed)}" + (f", about {_clock(left)} left" if left else "")
+        )
         if current(lesson):
-            outcomes.append(Outcome(lesson.module, "reused", previous["seconds"], args, previous["log"]))
+            outcomes.append(
+                Outcome(lesson.module, "reused", previous["seconds"], args, previous["log"])
+            )
             say(f"    reused: unchanged since {previous['finished']}")
             continue
         log = logs_dir / f"{lesson.module}.log"
@@ -81,15 +109,24 @@ def run_lessons(lessons, state_path, logs_dir, runs, quick=True, rerun=False,
         with open(log, "w") as f:
             # the report runs a lesson only when its last results are stale (or --rerun):
             # replacing them is what was asked for
-            code = subprocess.run([python, "-m", lesson.module, *args, "--overwrite"], cwd=runs,
-                                  env=env,
-                                  stdout=f,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+            code = subprocess.run(
+                [python, "-m", lesson.module, *args, "--overwrite"],
+                cwd=runs,
+                env=env,
+                stdout=f,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            ).returncode
         seconds = time.perf_counter() - t0
         this_run.append(seconds)
-        state[lesson.module] = {"args": args, "code": versions[lesson.module], "returncode": code,
-                                "seconds": seconds, "log": str(log),
-                                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        state[lesson.module] = {
+            "args": args,
+            "code": versions[lesson.module],
+            "returncode": code,
+            "seconds": seconds,
+            "log": str(log),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
         write_json(state_path, state)
         if code == 0:
             outcomes.append(Outcome(lesson.module, "ran", seconds, args, str(log)))
@@ -136,9 +173,13 @@ def _estimate(remaining, state, args, this_run):
 def summary(outcomes):
     """Counts per status and the failures, as lines."""
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ran", "reused", "failed")}
-    lines = [f"{len(outcomes)} lessons: {counts['ran']} ran, {counts['reused']} reused, "
-             f"{counts['failed']} failed"]
-    lines += [f"  failed: {o.module}: {o.error}  (log {o.log})" for o in outcomes if o.status == "failed"]
+    lines = [
+        f"{len(outcomes)} lessons: {counts['ran']} ran, {counts['reused']} reused, "
+        f"{counts['failed']} failed"
+    ]
+    lines += [
+        f"  failed: {o.module}: {o.error}  (log {o.log})" for o in outcomes if o.status == "failed"
+    ]
     return lines
 
 

@@ -1,0 +1,1 @@
+"""Chapter 7's library: MovieLens readers and splits, rating models, ranking quality."""

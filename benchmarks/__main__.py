@@ -18,7 +18,7 @@ from pathlib import Path
 
 import paddle
 
-from paddle_course.lesson.cli import count
+from paddle_course.lesson import count
 from paddle_course.lesson.results import write_json
 
 # modules whose main(quick, repeats) returns {group: {configuration: row}}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from chapters.claims import CLAIMS
 from paddle_course.errors import FolderError
-from paddle_course.lesson.cli import VERBOSE_HELP
+from paddle_course.lesson.flags import VERBOSE_HELP
 from paddle_course.lesson.results import write_json
 from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.report.catalog import lessons

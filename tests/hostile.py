@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from paddle_course.lesson.cli import Number  # noqa: E402
+from paddle_course.lesson import Number  # noqa: E402
 from paddle_course.report import catalog  # noqa: E402
 
 # flags that name something to read, and what kind of thing they want

@@ -6,15 +6,9 @@ from pathlib import Path
 import pytest
 
 from paddle_course.errors import ConfigError, FolderError
-from paddle_course.lesson.cli import (
-    QUICK_NOTE,
-    announce_quick,
-    entry,
-    lesson,
-    lesson_parser,
-    resolve_config,
-    training_parser,
-)
+from paddle_course.lesson import entry, lesson, lesson_parser
+from paddle_course.lesson.entry import QUICK_NOTE, announce_quick
+from paddle_course.lesson.job_config import resolve_config, training_parser
 from paddle_course.lesson.results import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,12 +108,12 @@ def test_quick_sets_only_the_flags_not_given(tmp_path):
 
 
 def test_a_lesson_parser_outside_a_lesson_run_is_a_programming_error(tmp_path):
-    with pytest.raises(RuntimeError, match="paddle_course.lesson.cli.lesson"):
+    with pytest.raises(RuntimeError, match="paddle_course.lesson.lesson"):
         lesson_parser("x", {"output_dir": str(tmp_path / "o")}).parse_args([])
 
 
 def test_usage_names_the_command_as_it_is_typed():
-    from paddle_course.lesson.cli import command_name
+    from paddle_course.lesson.flags import command_name
 
     assert (
         command_name("/x/repo/chapters/ch02_mnist/loss.py") == "python -m chapters.ch02_mnist.loss"

@@ -12,7 +12,7 @@ import signal
 import hostile
 import pytest
 
-from paddle_course.lesson.cli import entry
+from paddle_course.lesson import entry
 
 CASES = hostile.cases()
 

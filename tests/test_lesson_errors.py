@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paddle_course.lesson.cli import entry
+from paddle_course.lesson import entry
 from paddle_course.report import catalog
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from readme_contract import check_outputs
 
 from chapters.ch02_mnist import train
 from paddle_course.errors import ConfigError, FolderError
-from paddle_course.lesson.cli import QUICK_NOTE
+from paddle_course.lesson.entry import QUICK_NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ matplotlib.use("Agg")  # no display needed; must precede pyplot's import
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from paddle_course.lesson.run_folder import written  # noqa: E402
 from paddle_course.runtime.atomic import write_bytes  # noqa: E402
+from paddle_course.runtime.manifest import written  # noqa: E402
 
 # What a history key means, with its unit, for axis labels and titles (a key not listed is
 # shown as it is): "val_acc" tells a learner less than "validation accuracy (fraction correct)".

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from paddle_course.lesson.run_folder import written
+from paddle_course.runtime.manifest import written
 
 
 class VisualDLLogger:

@@ -16,7 +16,7 @@ last epoch (lr 0.1, hidden 128, 20 epochs, seeds 0/1/2): 92.2 / 93.2 / 88.4 % on
 import numpy as np
 
 from paddle_course.data import load_mnist
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
 from paddle_course.numpy_nn import (
     MLP,

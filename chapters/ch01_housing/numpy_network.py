@@ -15,7 +15,7 @@ reproduced; ours are seeded and repeatable.
 import numpy as np
 
 from paddle_course.data import load_housing
-from paddle_course.lesson.cli import MAX_BATCH, count, entry, lesson, lesson_parser, positive
+from paddle_course.lesson import MAX_BATCH, count, entry, lesson, lesson_parser, positive
 from paddle_course.lesson.results import explain, write_tables
 from paddle_course.numpy_nn import Network, course_split, loss_surface
 from tools.plot import plot_comparison, plot_surface

@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_results
 from paddle_course.numpy_nn.compare import on_function, on_gradients
 from tools.plot import plot_paths

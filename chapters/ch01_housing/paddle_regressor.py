@@ -21,10 +21,10 @@ import paddle.nn.functional as F
 from paddle_course.data import load_housing, make_loader
 from paddle_course.engine import Monitor, Trainer, evaluate
 from paddle_course.errors import ConfigError
-from paddle_course.lesson.cli import Number, entry, lesson, lesson_parser
+from paddle_course.lesson import Number, entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
-from paddle_course.lesson.run_folder import written
 from paddle_course.numpy_nn import course_split
+from paddle_course.runtime.manifest import written
 from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_history
 

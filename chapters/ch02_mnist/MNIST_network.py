@@ -14,7 +14,7 @@ parameters.
 
 import paddle
 
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, ranking_note, report, train_variant
 from paddle_course.models import MLP, MNIST, LinearNet
 from paddle_course.practice.inspection import count_parameters, layer_outputs

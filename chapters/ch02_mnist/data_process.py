@@ -23,7 +23,7 @@ import numpy as np
 from paddle_course.data import EpochBatchSampler, SynchronousLoader, make_loader
 from paddle_course.data.course_reader import load_data
 from paddle_course.data.encoded import EncodedDigits
-from paddle_course.lesson.cli import MAX_PROCESSES, count, entry, lesson, lesson_parser
+from paddle_course.lesson import MAX_PROCESSES, count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import epoch_seconds, lesson_data
 from paddle_course.lesson.results import write_results
 

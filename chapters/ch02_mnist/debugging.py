@@ -20,7 +20,7 @@ import paddle.nn.functional as F
 
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Trainer, evaluate
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, loaders
 from paddle_course.lesson.results import write_tables
 from paddle_course.models import MLP, MNIST

@@ -39,12 +39,12 @@ import paddle.nn.functional as F
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.engine.checkpoint import Checkpoints
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import write_results
-from paddle_course.lesson.run_folder import written
 from paddle_course.models import MNIST
 from paddle_course.practice.inspection import gradients
+from paddle_course.runtime.manifest import written
 
 DEFAULTS = dict(
     data=None,

@@ -15,7 +15,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.engine.checkpoint import load_weights
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import write_results
 from paddle_course.models import MNIST

@@ -21,7 +21,7 @@ import paddle
 from paddle.nn import initializer as I
 
 from paddle_course.data import Split
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST, load_partial
 from paddle_course.practice.initializers import expected_std

@@ -21,7 +21,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.engine import Accuracy
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import LinearNet
 

@@ -11,7 +11,7 @@
 """
 
 from paddle_course.engine.optimizers import OPTIMIZERS, build_optimizer
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from tools.plot import plot_panels

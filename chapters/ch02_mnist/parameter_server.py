@@ -31,13 +31,13 @@ import paddle.distributed as dist
 import paddle.nn.functional as F
 
 from paddle_course.data import make_loader
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data
 from paddle_course.lesson.results import write_results
-from paddle_course.lesson.run_folder import written
 from paddle_course.models import MNIST
 from paddle_course.runtime.atomic import write_json
 from paddle_course.runtime.distributed import setup, spawn
+from paddle_course.runtime.manifest import written
 
 DEFAULTS = dict(
     data=None,

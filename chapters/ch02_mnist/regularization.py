@@ -21,7 +21,7 @@ import numpy as np
 import paddle
 
 from paddle_course.engine import Monitor
-from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser, positive
+from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser, positive
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MLP
 

@@ -24,11 +24,11 @@ import paddle
 from paddle.nn import initializer as I
 
 from paddle_course.engine import Monitor, Trainer, TrainState
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import BatchLosses, lesson_data, loaders
 from paddle_course.lesson.results import write_results
-from paddle_course.lesson.run_folder import written
 from paddle_course.models import MNIST
+from paddle_course.runtime.manifest import written
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(

@@ -24,8 +24,8 @@ from chapters.ch02_mnist import train
 from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import evaluate
 from paddle_course.engine.checkpoint import Checkpoints, load_weights
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import SEED, entry, lesson, lesson_parser
+from paddle_course.lesson import SEED, entry, job, lesson, lesson_parser
+from paddle_course.lesson.job_config import parse_args
 from paddle_course.lesson.results import write_tables
 from paddle_course.lesson.run_folder import inspect
 from paddle_course.models import MNIST
@@ -171,14 +171,16 @@ def _run_seed(seed, args):
     ``--overwrite``), else resumed or run (a finished run with other settings is replaced only
     with ``--overwrite``)."""
     run_dir = Path(args.output_dir) / f"seed_{seed}"
-    argv = (
-        ["--seed", str(seed), "--output-dir", str(run_dir), "--no-visualdl"]
-        + (["--epochs", str(args.epochs)] if args.epochs else [])
-        + (["--quick"] if args.quick else [])
-        + (["--data", args.data] if args.data else [])
-        + (["--overwrite"] if args.overwrite else [])
+    given = dict(
+        seed=seed,
+        output_dir=str(run_dir),
+        no_visualdl=True,
+        epochs=args.epochs,
+        quick=args.quick,
+        data=args.data,
+        overwrite=args.overwrite,
     )
-    wanted = job.parse_args(train.TASK, argv).config
+    wanted = parse_args(train.TASK, [], given).config
     same = lambda config: all(config.get(k) == wanted.get(k) for k in SAME_RUN)
     found = inspect(run_dir)
     if found.state == "finished" and not args.overwrite:
@@ -189,9 +191,9 @@ def _run_seed(seed, args):
     if found.state == "unfinished":
         last = Checkpoints(run_dir / "checkpoints").read_state("last")
         if last is not None and same(last["config"]):
-            argv.append("--resume")  # interrupted: continue it
+            given["resume"] = True  # interrupted: continue it
     print(f"seed {seed}: the main job in {run_dir}")
-    return job.run(train.TASK, argv)
+    return job.run(train.TASK, **given)
 
 
 def _accuracy(run_dir, split):

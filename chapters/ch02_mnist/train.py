@@ -15,10 +15,10 @@ moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``
 from chapters.ch02_mnist.MNIST_network import MNIST
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.engine.optimizers import SCHEDULES
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import count
+from paddle_course.lesson import count, job
 from paddle_course.lesson.compare import lesson_data
-from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson.job import cli
+from paddle_course.lesson.task import Task
 
 DEFAULTS = dict(
     data=None,

@@ -24,7 +24,7 @@ from paddle_course.data.transforms import (
     GaussianNoise,
     RandomAffine,
 )
-from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from tools.plot import plot_digits

@@ -18,7 +18,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.data import make_loader
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import epoch_seconds, lesson_data, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.practice.inspection import gradients

@@ -23,7 +23,7 @@ import copy
 import numpy as np
 import paddle
 
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import explain, write_results
 from paddle_course.models import CBRNet, fold

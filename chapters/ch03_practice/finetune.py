@@ -22,7 +22,7 @@ import numpy as np
 import paddle
 
 from paddle_course.data import Split
-from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST, load_partial
 from paddle_course.practice.finetune import freeze, param_groups, trainable

@@ -18,7 +18,7 @@ import paddle.nn.functional as F
 from paddle.nn import initializer as I
 
 from paddle_course.data import make_loader
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MLP
 from paddle_course.practice.inspection import gradient_norms, layer_outputs

@@ -17,7 +17,7 @@ import paddle
 
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, evaluate
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import write_tables
 from paddle_course.models import MNIST

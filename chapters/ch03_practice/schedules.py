@@ -24,7 +24,7 @@ from paddle.optimizer import lr as L
 from paddle_course.data import make_loader
 from paddle_course.engine import Monitor, Progress, Trainer
 from paddle_course.engine.schedules import lr_curve, lr_range_test
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, loaders, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.runtime.seed import seed_everything

@@ -20,7 +20,7 @@ import paddle
 
 from paddle_course.data import Split, bootstrap, kfold, make_loader, stratified_split
 from paddle_course.engine import evaluate
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MLP
 from tools.plot import plot_bars

@@ -15,7 +15,7 @@ import numpy as np
 import paddle
 
 from paddle_course.errors import TrainingDiverged
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import QUICK_SIZES, lesson_data, train_variant
 from paddle_course.lesson.results import write_tables
 from paddle_course.vision import VGG

@@ -23,7 +23,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.data.transforms import pad, resize
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, measure, ranking_note, report, train_variant
 from paddle_course.practice.inspection import gradients
 from paddle_course.runtime.seed import seed_everything

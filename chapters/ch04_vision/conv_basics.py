@@ -18,7 +18,7 @@ import numpy as np
 import paddle
 import paddle.nn as nn
 
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import write_tables
 from paddle_course.models import MNIST

@@ -23,7 +23,7 @@ import paddle.nn.functional as F
 
 from paddle_course.data import ArrayDataset, make_loader
 from paddle_course.engine import evaluate
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.runtime.seed import seed_everything
 from paddle_course.vision import build_network

@@ -16,7 +16,7 @@ image, the higher the accuracy"), measured, with its cost.
 import paddle
 
 from paddle_course.data.transforms import resize
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import (
     lesson_data,
     measure,

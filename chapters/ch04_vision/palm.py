@@ -31,10 +31,10 @@ from paddle_course.data.cache import cache_dir
 from paddle_course.engine import pr_curve, predict, roc_curve
 from paddle_course.engine.metrics import sigmoid
 from paddle_course.errors import ConfigError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import count, positive
-from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson import count, job, positive
+from paddle_course.lesson.job import cli
 from paddle_course.lesson.results import explain
+from paddle_course.lesson.task import Task
 from paddle_course.vision import NETWORKS, build_network
 from paddle_course.vision.palm import find_palm, lfw_standin, load_palm
 from tools.plot import plot_curves

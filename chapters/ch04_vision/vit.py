@@ -16,7 +16,7 @@ import numpy as np
 import paddle
 
 from paddle_course.data.transforms import resize
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.vision.vit import MultiHeadSelfAttention, ViT

@@ -24,7 +24,7 @@ from paddle_course.detection.datasets import load_detection_data
 from paddle_course.detection.decode import NMS_THRESH, decode, paddle_yolo_box
 from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
 from paddle_course.errors import DataError
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
 from tools.plot import plot_detections, plot_scatter
 

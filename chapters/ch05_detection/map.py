@@ -31,8 +31,7 @@ from paddle_course.detection.decode import NMS_THRESH, VALID_THRESH, decode, pos
 from paddle_course.engine.checkpoint import load_weights
 from paddle_course.engine.evaluate import predict
 from paddle_course.errors import ConfigError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson import at_most, count, entry, job, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
 from tools.plot import plot_curves
 
@@ -66,10 +65,10 @@ def trained_detector(run, args):
     metrics = job.finished_run(
         yolo.TASK,
         run,
-        ["--seed", str(args.seed)]
-        + (["--data", args.data] if args.data else [])
-        + (["--quick"] if args.quick else []),
         train=args.run is None,
+        seed=args.seed,
+        data=args.data,
+        quick=args.quick,
     )
     config = metrics["config"]
     if args.data and config["data"] != args.data:

@@ -43,9 +43,9 @@ from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
 from paddle_course.engine.evaluate import predict
 from paddle_course.engine.optimizers import SCHEDULES
 from paddle_course.errors import ConfigError, DataError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import Number, count, positive
-from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson import Number, count, job, positive
+from paddle_course.lesson.job import cli
+from paddle_course.lesson.task import Task
 from tools.plot import plot_curves, plot_detections
 
 STRIDES = (16, 8)

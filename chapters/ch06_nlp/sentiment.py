@@ -39,7 +39,7 @@ from paddle_course.data import make_loader
 from paddle_course.data.cache import cache_dir
 from paddle_course.engine import Monitor, evaluate
 from paddle_course.errors import ConfigError
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import report, train_variant
 from paddle_course.text.classifiers import (
     BagOfEmbeddings,

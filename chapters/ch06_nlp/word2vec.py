@@ -27,10 +27,10 @@ all (gensim's three runs included).
 import numpy as np
 import paddle.nn.functional as F
 
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import Number, count
-from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson import Number, count, job
+from paddle_course.lesson.job import cli
 from paddle_course.lesson.results import write_tables
+from paddle_course.lesson.task import Task
 from paddle_course.text.corpus import gensim_test_data, load_corpus
 from paddle_course.text.gensim_reference import gensim_word2vec, memory_comparison
 from paddle_course.text.skipgram import SkipGram

@@ -19,7 +19,7 @@ import numpy as np
 
 from paddle_course.data.cache import cache_dir
 from paddle_course.data.splits import per_user_split, user_split
-from paddle_course.lesson.cli import entry, lesson, lesson_parser
+from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
 from paddle_course.recommendation.movielens import AGE_BUCKETS, GENRES, load_movielens
 from tools.plot import plot_distributions

@@ -31,12 +31,11 @@ import paddle
 
 from paddle_course.engine.checkpoint import load_weights
 from paddle_course.errors import ConfigError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import at_most, count, entry, lesson, lesson_parser
+from paddle_course.lesson import at_most, count, entry, job, lesson, lesson_parser
 from paddle_course.lesson.results import write_json, write_tables
-from paddle_course.lesson.run_folder import written
 from paddle_course.recommendation.recommenders import TwoTower
 from paddle_course.runtime.atomic import write_bytes
+from paddle_course.runtime.manifest import written
 
 from . import train
 
@@ -66,10 +65,10 @@ def trained_model(run, args):
     metrics = job.finished_run(
         train.TASK,
         run,
-        ["--seed", str(args.seed)]
-        + (["--data", args.data] if args.data else [])
-        + (["--quick"] if args.quick else []),
         train=args.run is None,
+        seed=args.seed,
+        data=args.data,
+        quick=args.quick,
     )
     config = metrics["config"]
     if args.data and (

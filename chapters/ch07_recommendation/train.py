@@ -26,9 +26,9 @@ import paddle.nn.functional as F
 
 from paddle_course.data.cache import cache_dir
 from paddle_course.errors import ConfigError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import count
-from paddle_course.lesson.job import Task, cli
+from paddle_course.lesson import count, job
+from paddle_course.lesson.job import cli
+from paddle_course.lesson.task import Task, default_optimizer
 from paddle_course.recommendation.ranking import recommender_report
 from paddle_course.recommendation.ratings import SPLITS, load_rating_data
 from paddle_course.recommendation.recommenders import Biases, MatrixFactorization, TwoTower
@@ -144,7 +144,7 @@ def build_optimizer(config, model, steps_per_epoch):
         return paddle.optimizer.AdamW(
             learning_rate(config), parameters=model.parameters(), weight_decay=MF_WEIGHT_DECAY
         ), None
-    return job.default_optimizer(dict(config, lr=learning_rate(config)), model, steps_per_epoch)
+    return default_optimizer(dict(config, lr=learning_rate(config)), model, steps_per_epoch)
 
 
 def finish(ctx):

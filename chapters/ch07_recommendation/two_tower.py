@@ -27,8 +27,7 @@ import numpy as np
 from paddle_course.data.cache import cache_dir
 from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.errors import ConfigError
-from paddle_course.lesson import job
-from paddle_course.lesson.cli import count, entry, lesson, lesson_parser
+from paddle_course.lesson import count, entry, job, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
 from paddle_course.recommendation.ranking import recommender_report
 from paddle_course.recommendation.ratings import SPLIT_NAMES, SPLITS, load_rating_data
@@ -94,16 +93,21 @@ def chosen(text, allowed, flag):
 def train_model(args, split, model):
     """One run of the chapter's job; ``--resume`` continues it if it has a checkpoint."""
     out = f"{args.output_dir}/{split}/{model}"
-    argv = ["--model", model, "--split", split, "--seed", str(args.seed), "--output-dir", out]
-    argv += ["--data", args.data] if args.data else []
-    argv += ["--epochs", str(args.epochs)] if args.epochs else []
-    argv += ["--quick"] if args.quick else []
-    argv += ["--overwrite"] if args.overwrite else []  # else a finished run stops the lesson
-    if args.resume and Checkpoints(f"{out}/checkpoints").index() is not None:
-        # the run's own config wins (see job.parse_args), but a larger --epochs trains further
-        argv = ["--resume", out] + (["--epochs", str(args.epochs)] if args.epochs else [])
     print(f"\n== {split} start: {model} ({train.MODELS[model]}) ==")
-    return job.run(train.TASK, argv)
+    if args.resume and Checkpoints(f"{out}/checkpoints").index() is not None:
+        # the run's own config wins (see job_config.parse_args); a larger --epochs trains further
+        return job.run(train.TASK, resume=out, epochs=args.epochs)
+    return job.run(
+        train.TASK,
+        model=model,
+        split=split,
+        seed=args.seed,
+        output_dir=out,
+        data=args.data,
+        epochs=args.epochs,
+        quick=args.quick,
+        overwrite=args.overwrite,  # else a finished run stops the lesson
+    )
 
 
 @lesson

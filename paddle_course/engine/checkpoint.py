@@ -39,7 +39,6 @@ import numpy as np
 import paddle
 
 from paddle_course.errors import CheckpointError
-from paddle_course.lesson.run_folder import written
 from paddle_course.runtime.atomic import (
     fsync_dir,
     publish_dir,
@@ -47,6 +46,7 @@ from paddle_course.runtime.atomic import (
     write_flushed,
     write_json,
 )
+from paddle_course.runtime.manifest import written
 
 FORMAT = "paddle-course-checkpoint/2"
 INDEX = "index.json"

@@ -6,9 +6,9 @@ Every file is written atomically and recorded in its run folder (``run_folder.wr
 
 from pathlib import Path
 
-from paddle_course.lesson.run_folder import written
 from paddle_course.runtime.atomic import write_bytes
 from paddle_course.runtime.atomic import write_json as _write_json
+from paddle_course.runtime.manifest import written
 
 
 def write_json(path, obj):

@@ -24,7 +24,6 @@ A job's folder (``checkpoints/``, ``metrics.json``, ``vdl/``, ``plots/``) is cle
 files it recorded, and only those, when it starts again; a lesson writes over its own files.
 """
 
-import json
 import os
 import re
 import shutil
@@ -35,11 +34,11 @@ from datetime import datetime
 from pathlib import Path
 
 from paddle_course.errors import FolderError
+from paddle_course.runtime import lock
 from paddle_course.runtime.atomic import is_temporary, write_json
+from paddle_course.runtime.lock import LOCK
+from paddle_course.runtime.manifest import FORMAT, MANIFEST, is_run_folder, read_manifest
 
-MANIFEST = "run.json"
-LOCK = ".lock"
-FORMAT = "paddle-course-run/1"
 MODES = ("fresh", "overwrite", "resume", "update")
 # an older paddle-course's run: no run.json, but its checkpoint files
 _OLD_RUN = re.compile(r"^(last|best)\.pdstate$")
@@ -59,65 +58,7 @@ def _now():
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _read_manifest(root):
-    path = Path(root) / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
-
-
-# --- the lock ------------------------------------------------------------------------------------
-
-try:
-    import fcntl
-
-    def _try_lock(fd, shared=False):
-        try:
-            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            return False
-
-    def _unlock(fd):
-        fcntl.flock(fd, fcntl.LOCK_UN)
-except ImportError:  # Windows: a byte-range lock does the same
-    import msvcrt
-
-    def _try_lock(fd, shared=False):
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-
-    def _unlock(fd):
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-
-def _holder(root):
-    """The pid of the process holding ``root``'s lock, or None when nobody holds it."""
-    path = Path(root) / LOCK
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        if _try_lock(fd, shared=True):
-            _unlock(fd)
-            return None
-        text = os.read(fd, 64).decode(errors="replace").strip()
-        return int(text) if text.isdigit() else -1
-    finally:
-        os.close(fd)
-
-
 # --- what is ours --------------------------------------------------------------------------------
-
-
-def _is_run_folder(path):
-    return (path / MANIFEST).is_file() and _read_manifest(path) is not None
 
 
 def foreign_files(root, manifest):
@@ -134,7 +75,7 @@ def foreign_files(root, manifest):
         rel = here.relative_to(root)
         for d in list(dirnames):
             r = (rel / d).as_posix()
-            if r in owned_dirs or is_temporary(d) or _is_run_folder(here / d):
+            if r in owned_dirs or is_temporary(d) or is_run_folder(here / d):
                 dirnames.remove(d)
             elif (here / d).is_symlink():  # not followed: the link itself is someone's
                 dirnames.remove(d)
@@ -161,13 +102,13 @@ def inspect(root):
             raise FolderError(
                 f"{root}: not a folder (a file is there); choose another --output-dir"
             )
-        manifest = _read_manifest(root)
+        manifest = read_manifest(root)
         foreign = foreign_files(root, manifest)
     except OSError as e:
         raise FolderError(
             f"{root}: cannot be used as an output folder ({e.strerror or e})"
         ) from None
-    holder = _holder(root)
+    holder = lock.holder(root)
     if manifest is None:
         return Contents("foreign" if foreign else "empty", None, foreign, holder)
     return Contents(
@@ -341,7 +282,7 @@ class RunFolder:
         if self._fd is None:
             return
         try:
-            manifest = _read_manifest(self.root) or {}
+            manifest = read_manifest(self.root) or {}
             if error is not None and self._created and not manifest.get("files"):
                 for name in (MANIFEST, LOCK):
                     (self.root / name).unlink(missing_ok=True)
@@ -375,7 +316,7 @@ class RunFolder:
     def clear(self):
         """Delete every file and folder this folder's runs recorded, and nothing else (a job
         starting again); sub-runs and files of others stay."""
-        manifest = _read_manifest(self.root) or {}
+        manifest = read_manifest(self.root) or {}
         for rel in sorted(manifest.get("files", ()), reverse=True):
             path = self.root / rel.rstrip("/")
             if rel.endswith("/") and path.is_dir() and not path.is_symlink():
@@ -392,39 +333,21 @@ class RunFolder:
     # -- helpers --
 
     def _lock(self):
-        path = self.root / LOCK
-        for _ in range(3):
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            if not _try_lock(fd):
-                text = os.read(fd, 64).decode(errors="replace").strip()
-                os.close(fd)
-                manifest = _read_manifest(self.root) or {}
-                who = "this command" if text == str(os.getpid()) else f"pid {text or '?'}"
-                raise FolderError(
-                    f"{self.root}: in use by another run ({who}: "
-                    f"{manifest.get('command', 'another run')}); wait for it to "
-                    f"end, or choose another --output-dir"
-                )
-            # the lock file may have been removed and created anew between open and lock
-            try:
-                same = os.fstat(fd).st_ino == os.stat(path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
-                self._fd = fd
-                return
-            os.close(fd)
-        raise FolderError(f"{self.root}: could not lock {path}")
+        try:
+            self._fd = lock.acquire(self.root)
+        except lock.Held as e:
+            manifest = read_manifest(self.root) or {}
+            who = "this command" if e.pid == str(os.getpid()) else f"pid {e.pid}"
+            raise FolderError(
+                f"{self.root}: in use by another run ({who}: "
+                f"{manifest.get('command', 'another run')}); wait for it to "
+                f"end, or choose another --output-dir"
+            ) from None
 
     def _release(self):
         if self._fd is not None:
-            try:
-                _unlock(self._fd)
-            finally:
-                os.close(self._fd)
-                self._fd = None
+            fd, self._fd = self._fd, None
+            lock.release(fd)
 
     def _remove_temporaries(self):
         for dirpath, dirnames, filenames in os.walk(self.root):
@@ -433,7 +356,7 @@ class RunFolder:
                     path = Path(dirpath) / name
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
             dirnames[:] = [
-                d for d in dirnames if not is_temporary(d) and not _is_run_folder(Path(dirpath) / d)
+                d for d in dirnames if not is_temporary(d) and not is_run_folder(Path(dirpath) / d)
             ]
 
     def _check_writable(self):
@@ -442,7 +365,7 @@ class RunFolder:
         for dirpath, dirnames, _ in os.walk(self.root):
             if not os.access(dirpath, os.W_OK | os.X_OK):
                 raise FolderError(f"{dirpath}: not writable (permission denied); nothing was run")
-            dirnames[:] = [d for d in dirnames if not _is_run_folder(Path(dirpath) / d)]
+            dirnames[:] = [d for d in dirnames if not is_run_folder(Path(dirpath) / d)]
 
 
 def _remove_empty(root, path):
@@ -470,28 +393,3 @@ def _old_run_hint(foreign):
             "cannot resume)"
         )
     return ""
-
-
-def written(path):
-    """Record ``path`` in the ``run.json`` of the run folder this process is writing that holds
-    it, before the file is written; returns ``path``. A path ending in ``/`` records a folder a
-    library writes whole (VisualDL's logs, ``paddle.jit.save``'s files). Outside such a folder
-    (the user's cache, say) nothing is recorded."""
-    is_dir = str(path).endswith(("/", os.sep))
-    given = Path(path)
-    path = Path(os.path.abspath(path))
-    for folder in path.parents:
-        if (folder / MANIFEST).is_file():
-            manifest = _read_manifest(folder)
-            if (
-                manifest is None
-                or manifest.get("pid") != os.getpid()
-                or manifest.get("state") != "running"
-            ):
-                return given
-            rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-            if rel not in manifest["files"]:
-                manifest["files"].append(rel)
-                write_json(folder / MANIFEST, manifest)
-            return given
-    return given

@@ -8,7 +8,7 @@ import paddle
 from paddle import inference
 from paddle.static import InputSpec
 
-from paddle_course.lesson.run_folder import written
+from paddle_course.runtime.manifest import written
 
 
 def export(model, path, input_shape=(None, 1, 28, 28)):

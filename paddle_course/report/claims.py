@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from paddle_course.lesson.results import write_json
-from paddle_course.lesson.run_folder import written
 from paddle_course.runtime.atomic import write_bytes
+from paddle_course.runtime.manifest import written
 
 HELD, NOT_HELD, PARTLY = "held", "did not hold", "held only partly"
 VERDICTS = (HELD, NOT_HELD, PARTLY)

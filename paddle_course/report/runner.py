@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from paddle_course.lesson.results import write_json
-from paddle_course.lesson.run_folder import written
 from paddle_course.report.catalog import ROOT, SHARED_CODE, code_version
+from paddle_course.runtime.manifest import written
 
 
 @dataclass

@@ -10,9 +10,9 @@ import html
 import shutil
 from pathlib import Path
 
-from paddle_course.lesson.run_folder import written
 from paddle_course.report.claims import VERDICTS, verdict_summary
 from paddle_course.runtime.atomic import write_bytes
+from paddle_course.runtime.manifest import written
 
 STYLE = """body{font-family:sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;

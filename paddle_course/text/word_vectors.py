@@ -15,8 +15,8 @@ import numpy as np
 
 from paddle_course.data.files import regular_file
 from paddle_course.errors import DataError
-from paddle_course.lesson.run_folder import written
 from paddle_course.runtime.atomic import write_bytes
+from paddle_course.runtime.manifest import written
 
 
 def read_pairs(path):

@@ -1,11 +1,10 @@
 """Configurations that need a process of their own, timed round by round like the others.
 
 Some settings are fixed for a whole process: MKL's code path is chosen at its first call
-(``MKL_DEBUG_CPU_TYPE``, see ``paddle_course.runtime.environment``), and static-graph mode and oneDNN flags
-are global. Such a configuration runs in a child process that builds its training once and
-then, each time the parent writes ``go``, trains the same fixed steps and answers
-``<images> <seconds>``, so :func:`benchmarks.harness.compare` alternates it with the in-process
-ones as usual.
+(``MKL_DEBUG_CPU_TYPE``, see ``paddle_course.runtime.environment``), and static-graph mode and
+oneDNN flags are global. Such a configuration runs in a child process that builds its training once
+and then, each time the parent writes ``go``, trains the same fixed steps and answers ``<images>
+<seconds>``, so :func:`benchmarks.harness.compare` alternates it with the in-process ones as usual.
 
     python -m benchmarks.child '{"mode": "static", "steps": 40}'    # what the parent starts
 """
@@ -71,7 +70,7 @@ class Child:
 
 
 def _dygraph(spec, batches):
-    from benchmarks.cnn_training import paddle_run
+    from benchmarks.workload import paddle_run
 
     return paddle_run(batches, bias_after_pool=spec.get("bias_after_pool", True))
 
@@ -109,10 +108,10 @@ def _static(spec, batches):
 
 def main(argv=None):
     spec = json.loads((argv or sys.argv[1:])[0])
-    from benchmarks.cnn_training import BATCH, _batches
+    from benchmarks import workload
     from paddle_course.data import load_mnist
 
-    batches = _batches(load_mnist(), spec.get("batch", BATCH), spec["steps"])
+    batches = workload.batches(load_mnist(), spec.get("batch", workload.BATCH), spec["steps"])
     run = (_static if spec.get("mode") == "static" else _dygraph)(spec, batches)
     for line in sys.stdin:
         if line.strip() != "go":

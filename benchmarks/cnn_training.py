@@ -7,7 +7,8 @@ in memory, so reading is not measured), a fixed number of steps per timed run:
     before: course order, MKL default path   what this course ran before (the baseline): the conv
                                  bias added before pooling, and MKL choosing its kernels by CPU
                                  vendor (in a child process with MKL_DEBUG_CPU_TYPE empty)
-    course order                 the conv bias before pooling, MKL's AVX2 path (paddle_course.runtime.environment)
+    course order                 the conv bias before pooling, MKL's AVX2 path
+                                 (paddle_course.runtime.environment)
     default                      MNIST() as every lesson trains it: bias after pooling, to an
                                  expanded copy (the same function, the same keys)
     to_static                    paddle.jit.to_static on the default model
@@ -34,39 +35,7 @@ from paddle_course.models import MNIST
 
 from .child import Child
 from .harness import compare
-
-BATCH = 64
-
-
-def _batches(data, batch, steps):
-    images = data.train.images[: batch * steps]
-    labels = data.train.labels[: batch * steps]
-    return [(images[i : i + batch], labels[i : i + batch]) for i in range(0, len(images), batch)]
-
-
-def paddle_run(batches, bias_after_pool=False, static=False, threads=1):
-    """Dygraph training of ``MNIST(bias_after_pool)`` on ``batches``; ``static``: to_static."""
-    paddle.seed(0)
-    model = MNIST(bias_after_pool=bias_after_pool)
-    net = paddle.jit.to_static(model, full_graph=True) if static else model
-    opt = paddle.optimizer.Adam(2e-3, parameters=model.parameters())
-    tensors = [(paddle.to_tensor(x), paddle.to_tensor(y)) for x, y in batches]
-
-    def run():
-        paddle.base.core.set_num_threads(threads)
-        try:
-            start = time.perf_counter()
-            for x, y in tensors:
-                loss = F.cross_entropy(net(x), y)
-                loss.backward()
-                opt.step()
-                opt.clear_grad()
-            float(loss)  # wait for the last step
-            return sum(len(x) for x, _ in tensors), time.perf_counter() - start
-        finally:
-            paddle.base.core.set_num_threads(1)
-
-    return run
+from .workload import BATCH, batches, paddle_run
 
 
 def torch_run(batches, threads):
@@ -112,7 +81,7 @@ def configs(quick=False):
     """``(configs, children)``: the children are processes to close after the comparison."""
     data = load_mnist()
     steps = 8 if quick else 40
-    small, large = _batches(data, BATCH, steps), _batches(data, 4 * BATCH, steps // 4)
+    small, large = batches(data, BATCH, steps), batches(data, 4 * BATCH, steps // 4)
     children = {
         "before: course order, MKL default path (baseline)": Child(
             {"bias_after_pool": False, "steps": steps}, env={"MKL_DEBUG_CPU_TYPE": ""}
@@ -153,8 +122,8 @@ def profile(steps=20):
     then PyTorch when installed."""
     import paddle.profiler as profiler
 
-    batches = _batches(load_mnist(), BATCH, steps + 5)
-    run = paddle_run(batches[:5], bias_after_pool=True)
+    steps_data = batches(load_mnist(), BATCH, steps + 5)
+    run = paddle_run(steps_data[:5], bias_after_pool=True)
     run()  # warm-up
     tensors = [(paddle.to_tensor(x), paddle.to_tensor(y)) for x, y in batches[5:]]
     model = MNIST()
@@ -195,6 +164,7 @@ if __name__ == "__main__":
 
     if "--profile" not in sys.argv[1:]:
         sys.exit(
-            "usage: python -m benchmarks.cnn_training --profile   (the tables: python -m benchmarks)"
+            "usage: python -m benchmarks.cnn_training --profile"
+            "   (the tables: python -m benchmarks)"
         )
     profile()

@@ -1,10 +1,9 @@
 """Inference speed (images/s) of the exported course CNN and CBR network: Paddle's dygraph, the
 ``jit.save``d program loaded back with ``paddle.jit.load``, and a Paddle Inference predictor
-(``paddle_course.practice.deploy.Predictor``: IR optimisation and oneDNN on, one thread), at batch 1 and
-batch 256, with the same network in PyTorch (eval mode, no_grad, one thread) when installed.
-Weights are untrained: speed does not depend on their values. Each group's outputs are checked
-equal (within float tolerance) before it is timed.
-"""
+(``paddle_course.practice.deploy.Predictor``: IR optimisation and oneDNN on, one thread), at
+batch 1 and batch 256, with the same network in PyTorch (eval mode, no_grad, one thread) when
+installed. Weights are untrained: speed does not depend on their values. Each group's outputs are
+checked equal (within float tolerance) before it is timed."""
 
 import tempfile
 import time

@@ -236,7 +236,7 @@ def test_tree_crowns_from_a_pack_built_here():
     assert data.classes == ["Tree"] and data.channels == 3 and data.image_size == 32
 
 
-# --- the digit scenes ------------------------------------------------------------------------------
+# --- the digit scenes -----------------------------------------------------------------------------
 
 
 def fake_digits(n, first_value):
@@ -284,7 +284,7 @@ def test_evaluation_scenes_use_each_digit_once_and_splits_use_disjoint_digits(mo
     assert len(data.train) == 50 and data.channels == 1 and data.classes[3] == "3"
 
 
-# --- the detector ----------------------------------------------------------------------------------
+# --- the detector ---------------------------------------------------------------------------------
 
 
 def test_detector_output_and_a_few_steps_on_one_batch_lower_the_loss():

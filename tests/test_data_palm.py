@@ -1,4 +1,5 @@
-"""The PALM reader on tiny folders in the real layout, every bad input it must name, the stand-in."""
+"""The PALM reader on tiny folders in the real layout, every bad input it must name, the
+stand-in."""
 
 import csv
 import json

@@ -9,7 +9,8 @@ from paddle_course.errors import DataError
 from paddle_course.text.text8 import clean_text, clean_wiki, encode, read_words
 
 # as in a real dump: markup inside <text> is entity-escaped, XML tags are not
-PAGE = """<mediawiki><page><title>Anarchism</title><revision><text xml:space="preserve">'''Anarchism''' \
+PAGE = """<mediawiki><page><title>Anarchism</title><revision><text xml:space="preserve">\
+'''Anarchism''' \
 is a [[political philosophy|philosophy]] founded in 1840.&lt;ref name="a"&gt;Some ref&lt;/ref&gt; \
 {{Infobox|x=1}} See [http://example.org the site] &amp;amp; more.
 [[Category:Politics|Anarchism]] [[de:Anarchismus]]</text></revision></page>

@@ -1,4 +1,5 @@
-"""Metrics: equal to Paddle's own where Paddle has one, to their formulas otherwise, and additive."""
+"""Metrics: equal to Paddle's own where Paddle has one, to their formulas otherwise, and
+additive."""
 
 import math
 

@@ -138,7 +138,8 @@ def test_two_runs_started_at_once_in_one_folder_one_is_refused(tmp_path):
 def test_a_killed_run_releases_its_folder_and_leaves_no_temporary_in_the_way(tmp_path):
     out = tmp_path / "run"
     code = (
-        "import os, sys; from paddle_course.lesson.run_folder import RunFolder; from paddle_course.runtime.manifest import written; "
+        "import os, sys; from paddle_course.lesson.run_folder import RunFolder; from "
+        "paddle_course.runtime.manifest import written; "
         "from paddle_course.runtime.atomic import temporary_name; "
         f"f = RunFolder({str(out)!r}, 'm').claim('fresh'); "
         f"open(temporary_name(written({str(out / 'metrics.json')!r})), 'wb').write(b'half'); "

@@ -1,4 +1,5 @@
-"""paddle_course.runtime.environment: MKL's AVX2 path is asked for only where it is safe and not chosen already."""
+"""paddle_course.runtime.environment: MKL's AVX2 path is asked for only where it is safe and not
+chosen already."""
 
 import os
 import subprocess

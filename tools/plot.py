@@ -82,7 +82,8 @@ def _save(fig, path):
 
 
 def plot(loss_list, path="loss.png", title="training loss", xlabel="iteration", ylabel="loss"):
-    """The course's ``plot(loss_list)``: one loss curve (log y when it spans orders of magnitude)."""
+    """The course's ``plot(loss_list)``: one loss curve (log y when it spans orders of
+    magnitude)."""
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(range(len(loss_list)), loss_list, marker="." if len(loss_list) < 30 else None)
     log = _wants_log(loss_list)

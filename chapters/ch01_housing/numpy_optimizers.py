@@ -92,7 +92,8 @@ def main(argv=None):
     ]
     print(f"numpy vs paddle.optimizer, float64, {steps} steps on the same gradients:")
     print(
-        f"{'optimizer':10} {'max_abs_diff':>13} {'path diff':>10} {'f after ' + str(path_steps):>12}"
+        f"{'optimizer':10} {'max_abs_diff':>13} {'path diff':>10} "
+        f"{'f after ' + str(path_steps):>12}"
     )
     for name, r in results.items():
         print(

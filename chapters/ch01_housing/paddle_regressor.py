@@ -107,7 +107,8 @@ def main(argv=None):
         float(table[offset:][args.example, -1]),
     )
     print(
-        f"test house {args.example}: predicted {predicted:.2f}, true {true:.2f} (median price, $1000s)"
+        f"test house {args.example}: predicted {predicted:.2f}, true {true:.2f} "
+        "(median price, $1000s)"
     )
 
     # why training statistics: normalise the test houses with their own min/max instead

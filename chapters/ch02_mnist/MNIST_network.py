@@ -1,7 +1,7 @@
 """Network design: the course's networks for digits, their shapes, sizes and accuracy.
 
     python -m chapters.ch02_mnist.MNIST_network
-    from chapters.ch02_mnist.MNIST_network import MNIST      # the course's CNN, as the course names it
+    from chapters.ch02_mnist.MNIST_network import MNIST   # the course's CNN, named as the course
 
 Five networks on the same data, optimizer and budget: a linear model (softmax regression); the
 course's MLP 784-10-10-10 with sigmoid; the same with ReLU; the same **without activations**, which

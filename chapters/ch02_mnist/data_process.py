@@ -64,8 +64,9 @@ def main(argv=None):
     for name in ("train", "val", "test"):
         s = getattr(data, name)
         print(
-            f"  {name:5} images {list(s.images.shape)} {s.images.dtype}  labels {list(s.labels.shape)} "
-            f"{s.labels.dtype}  per digit {np.bincount(s.labels, minlength=10).tolist()}"
+            f"  {name:5} images {list(s.images.shape)} {s.images.dtype}  labels "
+            f"{list(s.labels.shape)} {s.labels.dtype}  per digit "
+            f"{np.bincount(s.labels, minlength=10).tolist()}"
         )
 
     # 2. the course's generator, and what its checks say when the data is wrong

@@ -149,7 +149,8 @@ def main(argv=None):
     )
     demo = allreduce_by_hand(data, args.batch_size, args.seed)
     print(
-        f"one global batch: the two ranks' gradients differ by up to {demo['rank_gradients_differ_by']:.3g}; "
+        "one global batch: the two ranks' gradients differ by up to "
+        f"{demo['rank_gradients_differ_by']:.3g}; "
         f"their mean differs from the whole batch's gradient by {demo['mean_vs_whole_batch']:.2g}"
     )
 
@@ -238,7 +239,8 @@ def main(argv=None):
         )
     drift = rounding_drift(data, args, epochs)
     print(
-        f"largest parameter difference from one process: spawn {results['spawn_2']['max_param_diff']:.3g}, "
+        "largest parameter difference from one process: spawn "
+        f"{results['spawn_2']['max_param_diff']:.3g}, "
         f"launch {results['launch_2']['max_param_diff']:.3g}; one process against itself computing "
         f"each batch as two halves: {drift:.3g} (rounding, amplified by training)"
     )

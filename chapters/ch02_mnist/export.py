@@ -6,8 +6,8 @@ The CNN (trained briefly here, or loaded from ``--checkpoint``, e.g. the main jo
 converted with ``paddle.jit.to_static`` and an input spec of ``[None, 1, 28, 28]`` (any batch
 size), saved with ``paddle.jit.save`` (Paddle 3.x writes ``model.json`` and ``model.pdiparams``),
 loaded back with ``paddle.jit.load`` as a program that needs no Python class, and run by a Paddle
-Inference predictor (``paddle_course.practice.deploy.Predictor``: IR passes and oneDNN kernels on a CPU,
-the GPU when Paddle has one); the three are checked to predict the same class for every
+Inference predictor (``paddle_course.practice.deploy.Predictor``: IR passes and oneDNN kernels on
+a CPU, the GPU when Paddle has one); the three are checked to predict the same class for every
 validation digit (logits within float rounding) and timed.
 """
 

@@ -3,7 +3,8 @@
     python -m chapters.ch02_mnist.initializers
 
 1. ``named_parameters()`` and ``state_dict().keys()`` of the CNN, as the course prints them.
-2. Seven initializers, each given to the CNN's weights with ``weight_attr=ParamAttr(initializer=..)``:
+2. Seven initializers, each given to the CNN's weights with
+   ``weight_attr=ParamAttr(initializer=..)``:
    the measured std of a large layer next to the formula's (Xavier: sqrt(2 / (fan_in + fan_out)),
    Kaiming: sqrt(2 / fan_in), ...), then a short training of the CNN from each.
 3. ``Constant``: every filter starts equal, gets the same gradient and stays equal (symmetry); the
@@ -119,8 +120,8 @@ def main(argv=None):
     after_call = float(layer.weight.numpy().std())
     print(
         f"set_global_initializer(Constant(0.5)): a new Linear's weights are all "
-        f"{globally:.2f} (reset afterwards); XavierUniform(param) leaves std {after_constructor:.4f}, "
-        f"XavierUniform()(param) gives {after_call:.4f}"
+        f"{globally:.2f} (reset afterwards); XavierUniform(param) leaves std "
+        f"{after_constructor:.4f}, XavierUniform()(param) gives {after_call:.4f}"
     )
 
     # from a trained checkpoint vs from scratch, on a new task with a new head

@@ -6,7 +6,8 @@
    the prediction rounded to the nearest digit. ``classification_ce``: ``Linear(784, 10)`` trained
    with softmax cross-entropy, the prediction the most probable class. Same data, optimizer and
    budget. Regression treats "predicted 2 for a 9" as 7 times worse than "3 for a 2", and must
-   put every class on one line (FAQ Q8); the course's "回归任务的损失函数难以在分类任务上取得较好精度".
+   put every class on one line (FAQ Q8); the course's
+   "回归任务的损失函数难以在分类任务上取得较好精度".
 2. Cross-entropy by hand: -ln p of the true class; for p = 0.6 and 0.1 that is 0.51 and 2.30
    (FAQ Q9), printed next to ``paddle.nn.functional.cross_entropy``.
 3. The double-softmax mistake: a model that ends in ``Softmax`` fed to ``F.cross_entropy``, which
@@ -100,8 +101,8 @@ def main(argv=None):
     floor = math.log(1 + 9 / math.e)
     lowest = min(r["train_loss"] for r in results["double_softmax"]["history"])
     print(
-        f"double softmax: lowest training loss {lowest:.4f}; the floor is ln(1 + 9/e) = {floor:.4f} "
-        f"(classification_ce reached {results['classification_ce']['train_loss']:.4f})"
+        f"double softmax: lowest training loss {lowest:.4f}; the floor is ln(1 + 9/e) = "
+        f"{floor:.4f} (classification_ce reached {results['classification_ce']['train_loss']:.4f})"
     )
     extra = {
         "cross_entropy_by_hand": cross_entropy_by_hand(),

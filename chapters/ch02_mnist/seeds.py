@@ -114,8 +114,8 @@ def main(argv=None):
     }
     for key, s in summary.items():
         print(
-            f"{names[key]}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} seeds), "
-            f"range {s['min']:.2%} - {s['max']:.2%}"
+            f"{names[key]}: mean {s['mean']:.2%} ± {s['std']:.2%} (sample std over {s['n']} "
+            f"seeds), range {s['min']:.2%} - {s['max']:.2%}"
         )
     first = next(iter(rows.values()))
     print(

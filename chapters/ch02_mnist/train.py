@@ -9,7 +9,8 @@
 
 Defaults were chosen by measuring validation accuracy on the embedded digits (README.md has the
 numbers): Adam at 3e-3 with a cosine decay per step, 40 epochs, batch 32, small random affine
-moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see ``paddle_course.lesson.run_folder``).
+moves of the training digits. Outputs go to ``outputs/ch02_mnist/train`` (see
+``paddle_course.lesson.run_folder``).
 """
 
 from chapters.ch02_mnist.MNIST_network import MNIST

@@ -86,7 +86,8 @@ def main(argv=None):
     images, labels = paddle.to_tensor(data.val.images), data.val.labels
     results = {}
     print(
-        f"{'transform':20} {'plain CNN':>10} {'augmented CNN':>14}   digits the augmented CNN keeps (>= 80 %)"
+        f"{'transform':20} {'plain CNN':>10} {'augmented CNN':>14}"
+        "   digits the augmented CNN keeps (>= 80 %)"
     )
     for name, t in TRANSFORMS.items():
         moved = t(images, np.random.default_rng(args.seed))

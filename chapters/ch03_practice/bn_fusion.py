@@ -2,7 +2,8 @@
 
     python -m chapters.ch03_practice.bn_fusion
 
-1. The course CNN rebuilt from reusable ConvBNReLU blocks (``paddle_course.models.blocks``), trained.
+1. The course CNN rebuilt from reusable ConvBNReLU blocks (``paddle_course.models.blocks``),
+   trained.
 2. BatchNorm in eval mode uses its running statistics, so a digit's prediction does not depend on
    the batch it comes in; in train mode it uses the batch's own statistics, and it does.
 3. Folding: each BN becomes part of its conv's weight and bias (W * s, s (b - mean) + beta with

@@ -145,7 +145,8 @@ def main(argv=None):
         f"{rates['backbone']:.3g}, the head at {rates['head']:.3g} (a multiplier, not a rate)"
     )
     print(
-        f"frozen backbone moved by {results['frozen_backbone']['backbone_changed_by']} during training"
+        "frozen backbone moved by "
+        f"{results['frozen_backbone']['backbone_changed_by']} during training"
     )
     report(
         args.output_dir,

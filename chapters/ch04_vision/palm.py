@@ -1,4 +1,4 @@
-"""The course's fundus pipeline (iChallenge-PM, pathologic myopia or not), done so it can be trusted.
+"""The course's fundus pipeline (iChallenge-PM, pathologic myopia or not), made trustworthy.
 
     python -m chapters.ch04_vision.palm                    # the embedded stand-in (see below)
     python -m chapters.ch04_vision.palm --data ~/palm      # the real PALM files

@@ -233,8 +233,9 @@ def main(argv=None):
     print("IoU of a box and its shifted copy: " + ", ".join(f"{v:.3f}" for v in ious.values()))
     nms_path, nms_example = nms_figure(data.test, rng, f"{plots}/nms.png", data.classes)
     print(
-        f"NMS on a test scene: {nms_example['candidates']} candidates around {nms_example['boxes']} "
-        f"boxes, {nms_example['kept']} kept; the same boxes as paddle.vision.ops.nms: "
+        f"NMS on a test scene: {nms_example['candidates']} candidates around "
+        f"{nms_example['boxes']} boxes, {nms_example['kept']} kept; the same boxes as "
+        "paddle.vision.ops.nms: "
         f"{nms_example['same as paddle']}"
     )
     trials = nms_trials(rng, NMS_TRIALS["quick" if args.quick else "default"])

@@ -6,9 +6,10 @@
 With the detector of ``chapters.ch05_detection.yolo`` (``--run``; its default output, trained
 first when absent) on the test images:
   1. **step by step** on the first ``--images`` test images: every detection of one class (the
-     one with the lowest AP there) ranked by score, each a true positive (IoU > 0.5 with a box of its class not yet taken),
-     a duplicate (that box is taken) or a miss, with precision and recall after it; the class's
-     AP by VOC's all-point and 11-point rules; the AP of each class and their mean;
+     one with the lowest AP there) ranked by score, each a true positive (IoU > 0.5 with a box
+     of its class not yet taken), a duplicate (that box is taken) or a miss, with precision and
+     recall after it; the class's AP by VOC's all-point and 11-point rules; the AP of each class and
+     their mean;
   2. **the NMS IoU threshold** from 0.1 to 0.95, and no NMS: mAP on all test images;
   3. **the score threshold** (detections kept only above it) from 0.001 to 0.9: mAP,
      precision and recall of what is kept.
@@ -174,8 +175,9 @@ def main(argv=None):
     )
     step = step_by_step(boxes, scores, split, args.images, data.classes)
     print(
-        f"\n1. class {step['class']!r} in the first {args.images} test images: {step['boxes']} boxes, "
-        f"{len(step['ranked'])} detections (score >= {VALID_THRESH}, NMS {NMS_THRESH}), best first"
+        f"\n1. class {step['class']!r} in the first {args.images} test images: {step['boxes']} "
+        f"boxes, {len(step['ranked'])} detections (score >= {VALID_THRESH}, NMS {NMS_THRESH}), "
+        "best first"
     )
     print(f"   {'image':<12}{'score':>7}{'IoU':>7}  {'outcome':<24}{'precision':>10}{'recall':>8}")
     for r in step["ranked"][:SHOWN_ROWS]:
@@ -185,14 +187,14 @@ def main(argv=None):
         )
     if len(step["ranked"]) > SHOWN_ROWS:
         print(
-            f"   ... {len(step['ranked']) - SHOWN_ROWS} more, each only adding false positives or recall "
-            f"at lower precision (all in results.json)"
+            f"   ... {len(step['ranked']) - SHOWN_ROWS} more, each only adding false positives "
+            f"or recall at lower precision (all in results.json)"
         )
     found_boxes = sum(r["outcome"] == "TP" for r in step["ranked"])
     if found_boxes < step["boxes"]:
         print(
-            f"   {step['boxes'] - found_boxes} of the {step['boxes']} boxes never found: recall stops "
-            f"at {found_boxes / step['boxes']:.3f}, and the curve has no precision beyond it"
+            f"   {step['boxes'] - found_boxes} of the {step['boxes']} boxes never found: recall "
+            f"stops at {found_boxes / step['boxes']:.3f}, and the curve has no precision beyond it"
         )
     print(
         f"   AP = area under the precision envelope: {step['ap']:.4f} (all points), "
@@ -207,8 +209,8 @@ def main(argv=None):
     print(f"\n2. NMS IoU threshold, all {len(split)} test images (score >= {VALID_THRESH}):")
     for t, r in nms.items():
         print(
-            f"   {t:>5}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
-            f"({r['detections per image']:.1f} per image)"
+            f"   {t:>5}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall "
+            f"{r['recall']:.3f}  ({r['detections per image']:.1f} per image)"
         )
     print(
         "   Without NMS every box is found several times and the copies are false positives; "
@@ -218,8 +220,8 @@ def main(argv=None):
     print("\n3. score threshold:")
     for t, r in thresholds.items():
         print(
-            f"   {t:>6}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
-            f"({r['detections per image']:.1f} per image)"
+            f"   {t:>6}: mAP {r['mAP']:.4f}  precision {r['precision']:.3f}  recall "
+            f"{r['recall']:.3f}  ({r['detections per image']:.1f} per image)"
         )
     print(
         "   A higher threshold raises the precision of what is kept but cuts the tail of the "

@@ -1,7 +1,8 @@
 """Train a small YOLOv3-style detector through the job and score it by mAP@0.5 on unseen images.
 
     python -m chapters.ch05_detection.yolo                        # digit scenes (embedded MNIST)
-    python -m chapters.ch05_detection.yolo --data tree-crowns --epochs 100 --batch-size 8 --flip dihedral
+    python -m chapters.ch05_detection.yolo --data tree-crowns --epochs 100 --batch-size 8 \
+        --flip dihedral
     python -m chapters.ch05_detection.yolo --data path/to/insects # the course's VOC folders
     python -m chapters.ch05_detection.yolo --resume               # continue a stopped run
 
@@ -23,11 +24,10 @@ cosine) 0.54 at epoch 9; with 3e-3 0.86 at epoch 10 and 0.936 at best (epoch 15,
 with the prior as well 0.92 at epoch 9 and 0.946 at best (epoch 19, test 0.957). The detector
 finds the digits early (class-agnostic mAP 0.98 at epoch 8 of the first) and spends the epochs
 learning which digit it is. Mid-run ``val_map`` can jump down and back (0.92 -> 0.69 -> 0.94
-at epochs 9 to 12 of the default run): at a high rate the weights move faster than BatchNorm's running averages
-follow them (the same weights scored a validation loss of 27 with the running statistics and 11
-with the batch's); the jumps stop as the cosine schedule lowers the rate, and the best epoch is
-the one kept.
-"""
+at epochs 9 to 12 of the default run): at a high rate the weights move faster than BatchNorm's
+running averages follow them (the same weights scored a validation loss of 27 with the running
+statistics and 11 with the batch's); the jumps stop as the cosine schedule lowers the rate, and the
+best epoch is the one kept. """
 
 import numpy as np
 import paddle
@@ -256,7 +256,8 @@ def finish(ctx):
     print(
         f"oracle, one batch of {oracle['images']} images: loss {oracle['loss_ours']:.4f} (ours) vs "
         f"{oracle['loss_paddle']:.4f} (paddle.vision.ops.yolo_loss), max relative difference "
-        f"{oracle['loss_max_rel_diff']:.1e}; boxes vs yolo_box: max {oracle['box_max_abs_diff_px']:.1e} px"
+        f"{oracle['loss_max_rel_diff']:.1e}; boxes vs yolo_box: max "
+        f"{oracle['box_max_abs_diff_px']:.1e} px"
     )
     return {
         "detection": report,

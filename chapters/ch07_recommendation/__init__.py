@@ -1,4 +1,5 @@
-"""Chapter 7: recommendation on MovieLens: the data, the two-tower model, recommending, baselines."""
+"""Chapter 7: recommendation on MovieLens: the data, the two-tower model, recommending,
+baselines."""
 
 # the lessons in the course's order (the report shows them so)
 LESSONS = ("movielens", "train", "recommend", "two_tower")

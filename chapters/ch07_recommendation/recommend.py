@@ -2,7 +2,8 @@
 
     python -m chapters.ch07_recommendation.recommend                     # user 1, movie 1
     python -m chapters.ch07_recommendation.recommend --user 42 --movie 50 --top 10
-    python -m chapters.ch07_recommendation.recommend --run outputs/ch07_recommendation/two_tower/warm/dot
+    python -m chapters.ch07_recommendation.recommend \
+        --run outputs/ch07_recommendation/two_tower/warm/dot
     python -m chapters.ch07_recommendation.recommend --quick
 
 The course's last step. The model's towers run once over every user and every movie; the vectors

@@ -5,17 +5,17 @@
     python -m chapters.ch07_recommendation.train --data ml-1m         # the course's ml-1m
     python -m chapters.ch07_recommendation.train --resume             # continue a stopped run
 
-The models (``MODELS``, from ``paddle_course.recommendation.recommenders``): ``biases``, ``mf`` (matrix
-factorisation), ``course`` (the course's two towers, 5 x cosine, Adam 1e-3, batch 256), then one
-change to it at a time: ``dot`` scores by a dot product plus the mean and a user and a movie bias
-(as the recommender literature scores: a cosine is bounded and cannot say that a user rates
+The models (``MODELS``, from ``paddle_course.recommendation.recommenders``): ``biases``, ``mf``
+(matrix factorisation), ``course`` (the course's two towers, 5 x cosine, Adam 1e-3, batch 256), then
+one change to it at a time: ``dot`` scores by a dot product plus the mean and a user and a movie
+bias (as the recommender literature scores: a cosine is bounded and cannot say that a user rates
 everything low); ``dot_linear`` drops the ReLU that ends each tower; ``unknown_user`` gives users
-without training ratings a shared "unknown user" row, trained by hiding 10 % of the ids, instead
-of their own never-trained random one (cold start). Training minimises the squared error; the
-epoch with the lowest validation RMSE is kept. At the end the
-kept model is scored on the validation and test ratings: RMSE, MAE, the course's "ACC" (|error|
-<= 0.5) and HR@10 / NDCG@10 of each held-out user's best-rated held-out movie among all the movies
-they have not rated. ``--split cold`` evaluates on users never seen in training.
+without training ratings a shared "unknown user" row, trained by hiding 10 % of the ids, instead of
+their own never-trained random one (cold start). Training minimises the squared error; the epoch
+with the lowest validation RMSE is kept. At the end the kept model is scored on the validation and
+test ratings: RMSE, MAE, the course's "ACC" (|error| <= 0.5) and HR@10 / NDCG@10 of each held-out
+user's best-rated held-out movie among all the movies they have not rated. ``--split cold``
+evaluates on users never seen in training.
 
 The two_tower lesson runs this for every model and split and puts the results in one table.
 """

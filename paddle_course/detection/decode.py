@@ -64,7 +64,8 @@ def decode(outputs, layout, image_size, size=(1.0, 1.0), conf_thresh=0.0, clip=T
 
 @dataclass(frozen=True)
 class Detections:
-    """One image's detections, best first: ``boxes [D, 4]`` xyxy, ``scores [D]``, ``classes [D]``."""
+    """One image's detections, best first: ``boxes [D, 4]`` xyxy, ``scores [D]``,
+    ``classes [D]``."""
 
     boxes: np.ndarray
     scores: np.ndarray

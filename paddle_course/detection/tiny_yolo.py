@@ -76,7 +76,8 @@ class YoloDetectionBlock(nn.Layer):
 
 
 class TinyYOLOv3(nn.Layer):
-    """Two output scales (strides 16 and 8) of a :class:`~paddle_course.detection.anchors.HeadLayout`.
+    """Two output scales (strides 16 and 8) of a
+    :class:`~paddle_course.detection.anchors.HeadLayout`.
 
     ``objectness_prior``: the probability every anchor's objectness starts at (its output bias
     is log(p / (1 - p))); ``None`` starts all output biases at 0 as the course does, i.e. at

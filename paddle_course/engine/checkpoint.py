@@ -1,7 +1,8 @@
 """Checkpoints that appear whole or not at all, and one record of which is ``last`` and ``best``.
 
     checkpoints/
-      index.json                  {"last": "epoch-0004-step-000016", "best": "epoch-0003-step-000012"}
+      index.json                  {"last": "epoch-0004-step-000016",
+                                   "best": "epoch-0003-step-000012"}
       epoch-0003-step-000012/     at the end of epoch 3, after 12 optimizer steps
         model.pdparams            model.state_dict(), with paddle.save
         model.pdopt               optimizer.state_dict() (it carries the LR scheduler), paddle.save
@@ -12,13 +13,13 @@
       epoch-0004-step-000016/     (a checkpoint taken inside epoch 4 is named epoch-0004 too)
 
 A checkpoint is written into a temporary folder, every file flushed to disk, and renamed into
-place (:func:`~paddle_course.runtime.atomic.publish_dir`): it appears complete or not at all. Only then
-is ``index.json`` replaced (atomically) to name it ``last``, and ``best`` when the epoch improved
-the monitored metric: both names change in one write, so ``best`` and ``last`` always describe
-one run. Folders the index no longer names are deleted after that, so the previous complete
-checkpoint stays until the new one is complete. A kill or a full disk at any moment therefore
-leaves the last complete checkpoint and a consistent index; a later run of the folder removes
-the temporary.
+place (:func:`~paddle_course.runtime.atomic.publish_dir`): it appears complete or not at all.
+Only then is ``index.json`` replaced (atomically) to name it ``last``, and ``best`` when the epoch
+improved the monitored metric: both names change in one write, so ``best`` and ``last`` always
+describe one run. Folders the index no longer names are deleted after that, so the previous complete
+checkpoint stays until the new one is complete. A kill or a full disk at any moment therefore leaves
+the last complete checkpoint and a consistent index; a later run of the folder removes the
+temporary.
 
 **Pickles.** ``.pdparams`` and ``.pdopt`` are ``paddle.save``'s format, a pickle, so that a plain
 Paddle user can ``paddle.load`` them. We read them only when asked to (``--resume``,
@@ -290,7 +291,8 @@ def restore(model, optimizer, params, opt_state, state, source="checkpoint"):
 
 
 def rename_optimizer_state(opt_state, saved_names, current):
-    """Re-key ``opt_state`` from the saved parameter names to those of ``current`` (a state_dict)."""
+    """Re-key ``opt_state`` from the saved parameter names to those of ``current`` (a
+    state_dict)."""
     mapping = {saved_names[k]: current[k].name for k in current if k in saved_names}
     if all(old == new for old, new in mapping.items()):
         return opt_state

@@ -29,8 +29,9 @@ def sigmoid(z):
 
 
 class Metric:
-    """A metric: ``stats(outputs, targets)`` returns a batch's sums (float64 [size]); ``value(sums)``
-    turns the total into the number. ``mode`` says which way is better (for the monitor)."""
+    """A metric: ``stats(outputs, targets)`` returns a batch's sums (float64 [size]);
+    ``value(sums)`` turns the total into the number. ``mode`` says which way is better (for the
+    monitor)."""
 
     size = 2
     mode = "max"
@@ -235,7 +236,8 @@ def pr_curve(scores, labels):
 
 
 def _cumulative_counts(scores, labels):
-    """False and true positives when everything scoring >= each distinct score is called positive."""
+    """False and true positives when everything scoring >= each distinct score is called
+    positive."""
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     positive = np.asarray(labels).reshape(-1) > 0.5
     order = np.argsort(-scores, kind="stable")

@@ -43,7 +43,8 @@ def lr_range_test(
     ``steps`` batches (engine ``train_step``s with an optimizer from ``make_optimizer(parameters)``)
     while the smoothed loss is recorded; it stops once that loss exceeds 4x its minimum. The
     model's weights are restored afterwards and the optimizer is the test's own, so nothing of the
-    test remains. Returns ``(rates, losses, suggestion)``: a tenth of the rate at the lowest loss."""
+    test remains. Returns ``(rates, losses, suggestion)``: a tenth of the rate at the lowest
+    loss."""
     import paddle.nn.functional as F
 
     from paddle_course.engine import Progress, Trainer

@@ -130,10 +130,11 @@ def measure(model, result, data, input_shape):
 
 
 def ranking_note(results, ahead, behind, expected, after=""):
-    """A note (:func:`paddle_course.lesson.results.explain`) for when variant ``ahead``, which the course
-    ``expected`` ahead, ends below ``behind`` on val_acc; None when it does not. It says which of
-    two measured reasons applies: ``ahead`` is still learning (its training loss is higher too),
-    or it fits the training data better and generalises worse. ``after``: a closing sentence."""
+    """A note (:func:`paddle_course.lesson.results.explain`) for when variant ``ahead``, which the
+    course ``expected`` ahead, ends below ``behind`` on val_acc; None when it does not. It says
+    which of two measured reasons applies: ``ahead`` is still learning (its training loss is higher
+    too), or it fits the training data better and generalises worse. ``after``: a closing
+    sentence."""
     a, b = results[ahead], results[behind]
     if a["val_acc"] >= b["val_acc"]:
         return None

@@ -284,8 +284,9 @@ def _metrics(task, config, data, state, **extra):
 def finished_run(task, root, train=True, say=print, **overrides):
     """``metrics.json`` of the finished run of ``task`` in ``root`` (a lesson that uses a trained
     model: ``map``, ``recommend``). A folder holding no run gets one first, trained with the
-    ``overrides`` (unless not ``train``: a folder the user named, where a typo must not start a new run); an
-    unfinished run, or another job's, is refused, naming the command that continues it."""
+    ``overrides`` (unless not ``train``: a folder the user named, where a typo must not start a
+    new run); an unfinished run, or another job's, is refused, naming the command that continues
+    it."""
     found = inspect(root)
     if found.state in ("absent", "empty") and not train:
         raise ConfigError(

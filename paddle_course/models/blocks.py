@@ -1,7 +1,8 @@
 """Conv-BN-ReLU blocks, and folding BatchNorm into the convolution for inference.
 
 In eval mode BatchNorm is a per-channel affine map with fixed numbers:
-    bn(z) = gamma * (z - mean) / sqrt(var + eps) + beta = s * z + (beta - s * mean),  s = gamma / sqrt(var + eps)
+    bn(z) = gamma * (z - mean) / sqrt(var + eps) + beta = s * z + (beta - s * mean),
+    s = gamma / sqrt(var + eps)
 and a convolution is linear, so the two fold into one convolution with weight W * s (per output
 channel) and bias s * (b - mean) + beta. (Paddle's BatchNorm ``momentum`` is the weight of the old
 running value, 0.9 by default; PyTorch's 0.1 means the same.)

@@ -30,7 +30,8 @@ def conv2d(x, weight, bias=None, padding=0, stride=1):
 
 
 def max_pool2d(x, size=2):
-    """Non-overlapping ``size`` x ``size`` max-pooling of ``[N, C, H, W]`` (H, W cut to multiples)."""
+    """Non-overlapping ``size`` x ``size`` max-pooling of ``[N, C, H, W]`` (H, W cut to
+    multiples)."""
     n, c, h, w = x.shape
     h, w = h - h % size, w - w % size
     return x[:, :, :h, :w].reshape(n, c, h // size, size, w // size, size).max(axis=(3, 5))

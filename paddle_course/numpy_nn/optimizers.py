@@ -104,7 +104,8 @@ class Adam(Optimizer):
     p -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon * sqrt(1 - b2**t)).
 
     That is the bias-corrected update m_hat / (sqrt(v_hat) + epsilon), folded into the rate the
-    way Paddle's kernel computes it (epsilon scaled by sqrt(1 - b2**t)), so the two agree exactly."""
+    way Paddle's kernel computes it (epsilon scaled by sqrt(1 - b2**t)), so the two agree
+    exactly."""
 
     def __init__(self, lr, beta1=0.9, beta2=0.999, epsilon=1e-8):
         super().__init__(lr)

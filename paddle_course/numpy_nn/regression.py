@@ -83,8 +83,9 @@ class Network:
 
 def loss_surface(net, x, y, i=5, j=9, values=np.arange(-160.0, 160.0, 1.0)):  # noqa: B008 (read, never changed)
     """The loss over a grid of weights ``w[i]`` x ``w[j]``, the others fixed (the course's figure
-    over w5 and w9). Returns ``(wi, wj, losses)`` with ``losses[a, b]`` at ``(values[a], values[b])``.
-    Vectorised: z = x @ w with w_i, w_j replaced is the base prediction plus x_i w_i + x_j w_j."""
+    over w5 and w9). Returns ``(wi, wj, losses)`` with ``losses[a, b]`` at
+    ``(values[a], values[b])``. Vectorised: z = x @ w with w_i, w_j replaced is the base prediction
+    plus x_i w_i + x_j w_j."""
     base = x @ net.w + net.b - x[:, [i]] * net.w[i] - x[:, [j]] * net.w[j]  # [N, 1]
     z = (
         base[None, None, :, 0]

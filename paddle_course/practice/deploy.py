@@ -30,9 +30,9 @@ class Predictor:
     On CPU: IR optimisation on (its passes fold conv + BN, fuse conv + bias + ReLU), oneDNN
     kernels on, ``threads`` math threads (1: the course's measured setting). On a GPU (``device``
     ``"gpu"`` or ``"gpu:N"``; default: Paddle's current device, so a script that chose the GPU
-    with :func:`paddle_course.runtime.device.select_device` gets it): the same passes, GPU kernels, an
-    initial 256 MB memory pool that grows as needed. (The GPU branch is untested here: no GPU.)
-    """
+    with :func:`paddle_course.runtime.device.select_device` gets it): the same passes, GPU
+    kernels, an initial 256 MB memory pool that grows as needed. (The GPU branch is untested here:
+    no GPU.)"""
 
     def __init__(self, path, device=None, threads=1):
         config = inference.Config(f"{path}.json", f"{path}.pdiparams")

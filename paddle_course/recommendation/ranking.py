@@ -59,9 +59,9 @@ def ranking_from_ranks(rank, k=10):
 
 def recommender_report(model, data, part, k=10, users_per_chunk=1024, batch=8192):
     """What the lessons report of a rating model on ``data``'s ``part`` ("val" or "test"; a
-    ``paddle_course.recommendation.ratings.RatingData``): :func:`rating_errors` over every held-out rating
-    and :func:`ranking` of each held-out user's best-rated held-out movie among all the movies
-    they have not rated, scored by ``model.rating_matrix`` a chunk of users at a time."""
+    ``paddle_course.recommendation.ratings.RatingData``): :func:`rating_errors` over every
+    held-out rating and :func:`ranking` of each held-out user's best-rated held-out movie among all
+    the movies they have not rated, scored by ``model.rating_matrix`` a chunk of users at a time."""
     import paddle
 
     *inputs, rating = getattr(data, part)

@@ -15,7 +15,7 @@ from conftest import checkpoint_params, checkpoint_state, digits, write_course_j
 from readme_contract import check_outputs
 
 from paddle_course.errors import RankFailed
-from paddle_course.lesson.run_folder import inspect
+from paddle_course.lesson.folder_contents import inspect
 from paddle_course.runtime.distributed import spawn
 
 ROOT = Path(__file__).resolve().parents[1]

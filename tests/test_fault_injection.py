@@ -14,7 +14,7 @@ import pytest
 from conftest import checkpoint_params, checkpoint_state
 from fault_injection import Runner, resume_as_advised
 
-from paddle_course.lesson.run_folder import inspect
+from paddle_course.lesson.folder_contents import inspect
 from paddle_course.runtime.atomic import is_temporary
 
 MODULE = "chapters.ch02_mnist.train"

@@ -5,7 +5,8 @@ import paddle
 import pytest
 from conftest import ML1M, write_files
 
-from paddle_course.recommendation.movielens import GENRES, load_movielens, rating_inputs, title_ids
+from paddle_course.recommendation.movielens import GENRES, load_movielens
+from paddle_course.recommendation.ratings import rating_inputs, title_ids
 from paddle_course.recommendation.recommenders import Biases, MatrixFactorization, TwoTower
 
 

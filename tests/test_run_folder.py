@@ -19,7 +19,8 @@ from conftest import checkpoint_state
 
 from chapters.ch02_mnist import train
 from paddle_course.errors import CheckpointError, ConfigError, DataError, FolderError
-from paddle_course.lesson.run_folder import RunFolder, inspect
+from paddle_course.lesson.folder_contents import inspect
+from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.runtime.atomic import is_temporary, write_bytes
 from paddle_course.runtime.manifest import written
 

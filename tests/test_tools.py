@@ -1,11 +1,13 @@
 import importlib
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from visualdl import LogReader
 
+from tools.figure import label
+from tools.images import plot_paths
 from tools.plot import (
-    label,
     moving_average,
     plot,
     plot_bars,
@@ -13,7 +15,6 @@ from tools.plot import (
     plot_history,
     plot_lr_range,
     plot_panels,
-    plot_paths,
 )
 from tools.vdl import VisualDLLogger
 
@@ -104,11 +105,11 @@ def figures(monkeypatch):
         kept.append(fig)
         return path
 
-    module = importlib.import_module("tools.plot")  # tools.plot is also the function plot()
-    monkeypatch.setattr(module, "_save", keep)
+    for name in ("tools.plot", "tools.images"):  # tools.plot is also the function plot()
+        monkeypatch.setattr(importlib.import_module(name), "save", keep)
     yield kept
     for fig in kept:
-        module.plt.close(fig)
+        plt.close(fig)
 
 
 def _readable(fig):

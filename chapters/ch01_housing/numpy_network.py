@@ -18,7 +18,8 @@ from paddle_course.data import load_housing
 from paddle_course.lesson import MAX_BATCH, count, entry, lesson, lesson_parser, positive
 from paddle_course.lesson.results import explain, write_tables
 from paddle_course.numpy_nn import Network, course_split, loss_surface
-from tools.plot import plot_comparison, plot_surface
+from tools.images import plot_surface
+from tools.plot import plot_comparison
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch01_housing/numpy_network")
 MODES = {"gd": dict(iterations=1000, lr=0.01), "sgd": dict(epochs=50, batch_size=100, lr=0.1)}

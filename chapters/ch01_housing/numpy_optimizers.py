@@ -23,7 +23,7 @@ import numpy as np
 from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_results
 from paddle_course.numpy_nn.compare import on_function, on_gradients
-from tools.plot import plot_paths
+from tools.images import plot_paths
 
 DEFAULTS = dict(seed=0, quick=False, output_dir="outputs/ch01_housing/numpy_optimizers")
 # the check: the course's settings (lr 0.01, momentum 0.9), Paddle's defaults otherwise

@@ -26,7 +26,7 @@ from paddle_course.lesson.results import write_tables
 from paddle_course.models import MLP, MNIST
 from paddle_course.practice.inspection import gradient_norms, gradients, layer_outputs
 from paddle_course.runtime.seed import seed_everything
-from tools.plot import plot_digits, tile
+from tools.images import plot_digits, tile
 from tools.vdl import VisualDLLogger
 
 DEFAULTS = dict(

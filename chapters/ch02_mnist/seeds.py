@@ -25,9 +25,9 @@ from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import evaluate
 from paddle_course.engine.checkpoint import Checkpoints, load_weights
 from paddle_course.lesson import SEED, entry, job, lesson, lesson_parser
+from paddle_course.lesson.folder_contents import inspect
 from paddle_course.lesson.job_config import parse_args
 from paddle_course.lesson.results import write_tables
-from paddle_course.lesson.run_folder import inspect
 from paddle_course.models import MNIST
 from tools.plot import plot_bars
 

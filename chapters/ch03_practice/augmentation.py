@@ -27,7 +27,7 @@ from paddle_course.data.transforms import (
 from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MNIST
-from tools.plot import plot_digits
+from tools.images import plot_digits
 
 DEFAULTS = dict(
     data=None,

@@ -21,7 +21,7 @@ from paddle_course.lesson.compare import lesson_data, train_variant
 from paddle_course.lesson.results import write_tables
 from paddle_course.models import MNIST
 from paddle_course.practice.inspection import capture
-from tools.plot import plot_digits, tile
+from tools.images import plot_digits, tile
 from tools.vdl import VisualDLLogger
 
 DEFAULTS = dict(

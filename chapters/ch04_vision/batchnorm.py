@@ -19,7 +19,7 @@ from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import QUICK_SIZES, lesson_data, train_variant
 from paddle_course.lesson.results import write_tables
 from paddle_course.vision import VGG
-from tools.plot import plot_heatmaps
+from tools.images import plot_heatmaps
 
 DEFAULTS = dict(
     data=None,

@@ -24,7 +24,8 @@ from paddle_course.lesson.results import write_tables
 from paddle_course.models import MNIST
 from paddle_course.numpy_nn import BatchNorm, conv2d, max_pool2d
 from paddle_course.vision.photos import photo
-from tools.plot import plot_bars, plot_comparison, plot_images
+from tools.images import plot_images
+from tools.plot import plot_bars, plot_comparison
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch04_vision/conv_basics")
 

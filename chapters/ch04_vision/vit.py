@@ -20,7 +20,7 @@ from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, measure, report, train_variant
 from paddle_course.models import MNIST
 from paddle_course.vision.vit import MultiHeadSelfAttention, ViT
-from tools.plot import plot_images
+from tools.images import plot_images
 
 DEFAULTS = dict(
     data=None,

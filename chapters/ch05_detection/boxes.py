@@ -26,7 +26,8 @@ from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
 from paddle_course.errors import DataError
 from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.results import write_tables
-from tools.plot import plot_detections, plot_scatter
+from tools.images import plot_detections
+from tools.plot import plot_scatter
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch05_detection/boxes")
 TARGET_IOUS = (0.9, 0.7, 0.5, 0.3)

@@ -46,7 +46,8 @@ from paddle_course.errors import ConfigError, DataError
 from paddle_course.lesson import Number, count, job, positive
 from paddle_course.lesson.job import cli
 from paddle_course.lesson.task import Task
-from tools.plot import plot_curves, plot_detections
+from tools.images import plot_detections
+from tools.plot import plot_curves
 
 STRIDES = (16, 8)
 ANCHORS = 6

@@ -17,7 +17,6 @@ Every problem in a file raises :class:`DataError` naming the file and what is wr
 """
 
 import json
-import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,19 +24,13 @@ import numpy as np
 from paddle_course.data.embedded import MNIST_5K, embedded_file
 from paddle_course.data.files import existing, read_bytes
 from paddle_course.data.fingerprint import fingerprint
+from paddle_course.data.idx import IDX_FILES, idx_files, read_idx
 from paddle_course.data.splits import stratified_split
 from paddle_course.errors import DataError
 
 PIXELS = 28 * 28
 EMBEDDED_SIZES = (4000, 500, 500)  # train / validation / test carved from the 5,000 digits
 IDX_VAL_SIZE = 10_000  # the course's 50k / 10k split of the 60k training digits
-IDX_FILES = {
-    "train_images": "train-images-idx3-ubyte.gz",
-    "train_labels": "train-labels-idx1-ubyte.gz",
-    "test_images": "t10k-images-idx3-ubyte.gz",
-    "test_labels": "t10k-labels-idx1-ubyte.gz",
-}
-_IDX_MAGIC = {"images": 0x00000803, "labels": 0x00000801}  # ubyte data, 3 dims / 1 dim
 
 
 @dataclass
@@ -211,22 +204,12 @@ def _describe(obj):
 
 
 def _load_idx_dir(path, seed):
-    files = {}
-    for key, name in IDX_FILES.items():
-        gz, plain = path / name, path / name[:-3]
-        if gz.is_file():
-            files[key] = gz
-        elif plain.is_file():
-            files[key] = plain
-        else:
-            raise DataError(
-                path, f"missing {name}; an MNIST directory needs " + ", ".join(IDX_FILES.values())
-            )
+    files = idx_files(path, IDX_FILES)
     splits = {}
     for part in ("train", "test"):
         img_path, lab_path = files[f"{part}_images"], files[f"{part}_labels"]
-        images = _read_idx(img_path, "images")
-        labels = _labels(lab_path, part, _read_idx(lab_path, "labels"))
+        images = read_idx(img_path, "images")
+        labels = _labels(lab_path, part, read_idx(lab_path, "labels"))
         if len(images) != len(labels):
             raise DataError(
                 path,
@@ -248,32 +231,6 @@ def _load_idx_dir(path, seed):
     )
     _check_splits(path, data)
     return data
-
-
-def _read_idx(path, kind):
-    """Read one IDX file (``kind`` 'images' or 'labels') into a uint8 array, checking its header."""
-    raw = read_bytes(path)
-    ndim = 3 if kind == "images" else 1
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise DataError(path, f"too short for an IDX header ({len(raw)} bytes)")
-    (magic,) = struct.unpack(">i", raw[:4])
-    if magic != _IDX_MAGIC[kind]:
-        raise DataError(
-            path,
-            f"wrong IDX magic number {magic:#010x} for {kind} (expected {_IDX_MAGIC[kind]:#010x})",
-        )
-    dims = struct.unpack(f">{ndim}i", raw[4:header])
-    if kind == "images" and dims[1:] != (28, 28):
-        raise DataError(path, f"images are {dims[1]}x{dims[2]} pixels, expected 28x28")
-    expected = int(np.prod(dims))
-    if len(raw) - header != expected:
-        raise DataError(
-            path,
-            f"the header announces {dims} ({expected} bytes of data) but the file "
-            f"holds {len(raw) - header} bytes of data",
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
 # --- shared checks ----------------------------------------------------------------------------

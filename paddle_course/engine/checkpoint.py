@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import paddle
 
+from paddle_course.engine.paddle_format import read_paddle
 from paddle_course.errors import CheckpointError
 from paddle_course.runtime.atomic import (
     fsync_dir,
@@ -53,53 +54,6 @@ FORMAT = "paddle-course-checkpoint/2"
 INDEX = "index.json"
 PARAMS, OPTIMIZER, STATE = "model.pdparams", "model.pdopt", "state.json"
 NAME = re.compile(r"^epoch-(\d{4,})-step-(\d{6,})(-\d+)?$")
-
-
-# --- paddle.save's format, read without running code ---------------------------------------------
-
-_ALLOWED = {
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("collections", "OrderedDict"),
-    ("builtins", "tuple"),
-    ("builtins", "list"),
-    ("builtins", "dict"),
-}
-_ALLOWED |= {
-    (f"numpy.{core}.multiarray", name)
-    for core in ("core", "_core")
-    for name in ("_reconstruct", "scalar")
-}
-
-
-class _Arrays(pickle.Unpickler):
-    """An unpickler for ``paddle.save`` files: numpy arrays and plain Python values only."""
-
-    def find_class(self, module, name):
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f"it asks to load {module}.{name}, which a Paddle state dict never needs"
-        )
-
-
-def read_paddle(data, source):
-    """A ``paddle.save`` state dict from ``data`` (bytes), as ``{name: ndarray | value}``.
-    Raises :class:`CheckpointError` naming ``source`` for anything else."""
-    try:
-        obj = _Arrays(io.BytesIO(data)).load()
-    except Exception as e:
-        raise CheckpointError(
-            f"{source}: not a Paddle state dict ({type(e).__name__}: {e}); nothing was loaded"
-        ) from None
-    if not isinstance(obj, dict):
-        raise CheckpointError(f"{source}: holds a {type(obj).__name__}, not a state dict")
-    obj.pop("StructuredToParameterName@@", None)  # paddle.save's own bookkeeping
-    # a Tensor saved outside a state dict is pickled as (name, array)
-    return {
-        k: v[1] if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray) else v
-        for k, v in obj.items()
-    }
 
 
 def _serialize(obj):

@@ -62,3 +62,18 @@ class Progress:
     def summary(self, line):
         if self.enabled:
             print(line, flush=True)
+
+
+def format_metrics(values, percent=()):
+    """``loss 0.1234  acc 97.20%  auc 0.9512``: percentages for the metrics named in ``percent``."""
+    return "  ".join(f"{k} {v:.2%}" if k in percent else f"{k} {v:.4f}" for k, v in values.items())
+
+
+def epoch_summary(record, epochs, improved, percent):
+    parts = [f"epoch {record['epoch']:>3}/{epochs}"]
+    for split in ("train", "val"):
+        values = {k[len(split) + 1 :]: v for k, v in record.items() if k.startswith(f"{split}_")}
+        if values:
+            parts.append(f"{split} " + format_metrics(values, percent))
+    parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]
+    return "  ".join(parts) + ("  *best" if improved else "")

@@ -15,16 +15,17 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.engine.checkpoint import Checkpoints, restore
+from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.engine.evaluate import evaluate, split_batch
 from paddle_course.engine.interrupt import StopRequest
 from paddle_course.engine.metrics import Meter, metric_set
 from paddle_course.engine.monitor import Monitor
-from paddle_course.engine.progress import Progress
-from paddle_course.engine.rng import capture_rng, restore_rng
+from paddle_course.engine.progress import Progress, epoch_summary
+from paddle_course.engine.resume import resume
+from paddle_course.engine.rng import capture_rng
 from paddle_course.engine.state import TrainState
-from paddle_course.errors import CheckpointError, TrainingDiverged, TrainingInterrupted
-from paddle_course.runtime.distributed import any_rank
+from paddle_course.errors import TrainingDiverged, TrainingInterrupted
+from paddle_course.runtime.distributed import Place, any_rank
 
 
 class Trainer:
@@ -55,9 +56,9 @@ class Trainer:
                      ``{name: Metric}`` (see ``engine.metrics``), reported as ``train_<name>`` and
                      ``val_<name>``; ``()`` for the loss only (a regression)
     aux_weight       weight of each auxiliary output's loss (0.3, as in GoogLeNet)
-    rank, world_size this process's place in a data-parallel run (``model`` is then wrapped in
-                     ``paddle.DataParallel``); metrics and evaluation are summed over the ranks
-    is_main          only the main process (rank 0) prints, logs and writes checkpoints
+    place            this process's place (rank, world size) in a data-parallel run (``model``
+                     is then wrapped in ``paddle.DataParallel``); metrics and evaluation are
+                     summed over the ranks, and only rank 0 prints, logs and writes checkpoints
     """
 
     def __init__(
@@ -77,23 +78,22 @@ class Trainer:
         config=None,
         save_every=0,
         log_every=10,
-        rank=0,
-        is_main=True,
+        place=None,
         on_epoch_end=None,
         metrics=("acc",),
         aux_weight=0.3,
-        world_size=1,
     ):
         if scheduler_step not in ("step", "epoch"):
             raise ValueError(f"scheduler_step must be 'step' or 'epoch', not {scheduler_step!r}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.scheduler, self.scheduler_step = scheduler, scheduler_step
-        self.augment, self.seed, self.rank, self.world_size = augment, seed, rank, world_size
+        self.augment, self.seed = augment, seed
+        place = place or Place()  # one process
+        self.rank, self.world_size, self.is_main = place.rank, place.world_size, place.is_main
         self.monitor = monitor or Monitor()
-        self.is_main = is_main
-        self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir and is_main else None
-        self.logger = logger if is_main else None
-        self.progress = progress or Progress(enabled=is_main)
+        self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir and self.is_main else None
+        self.logger = logger if self.is_main else None
+        self.progress = progress or Progress(enabled=self.is_main)
         self.config = config or {}
         self.save_every, self.log_every = save_every, log_every
         self.on_epoch_end = on_epoch_end
@@ -239,7 +239,7 @@ class Trainer:
                         )
             self.logger.scalar("lr", record["lr"], state.global_step)
         self.save(state, best=improved)  # `last`, and `best` in the same step when it improved
-        self.progress.summary(_summary(record, epochs, improved, self._percent))
+        self.progress.summary(epoch_summary(record, epochs, improved, self._percent))
         if state.stopped_early:
             self.progress.summary(
                 f"early stopping: {self.monitor.metric} has not improved for "
@@ -271,40 +271,10 @@ class Trainer:
         )
 
     def resume(self, directory):
-        """Load the last complete checkpoint in ``directory`` into the model, optimizer and RNGs.
-
-        Returns the :class:`TrainState` to pass to :meth:`fit`. Works on every rank (all ranks
-        read the same files), so a resumed distributed run starts from the same state everywhere.
-        A ``last`` checkpoint damaged since it was written (its files no longer match their
-        SHA-256) gives way to ``best``, said on the console: training from there is the same run.
-        """
-        checkpoints = Checkpoints(directory)
-        try:
-            params, opt_state, saved = checkpoints.load("last")
-            source = checkpoints.path("last")
-        except CheckpointError as e:
-            index = checkpoints.index()
-            if not index or not index.get("best") or index["best"] == index["last"]:
-                raise
-            if self.is_main:
-                print(f"warning: {e}; resuming from the best checkpoint instead")
-            params, opt_state, saved = checkpoints.load("best")
-            source = checkpoints.path("best")
-        restore(self.model, self.optimizer, params, opt_state, saved, source=f"checkpoint {source}")
-        restore_rng(saved["rng"])
-        state = TrainState.from_state_dict(saved["train_state"])
-        saved_world = saved.get("world_size", 1)
-        if saved_world != self.world_size and state.step_in_epoch:
-            # positions count local batches; keep the number of samples already seen
-            seen = state.step_in_epoch * saved_world
-            state.step_in_epoch = seen // self.world_size
-            if self.is_main:
-                print(
-                    f"resuming a {saved_world}-process checkpoint on {self.world_size}: the "
-                    f"epoch continues after {seen} x batch samples (exact only for the same "
-                    f"number of processes)"
-                )
-        return state
+        """Load the last complete checkpoint in ``directory`` into the model, optimizer and RNGs
+        (see :func:`paddle_course.engine.resume.resume`); returns the :class:`TrainState` to pass
+        to :meth:`fit`."""
+        return resume(directory, self.model, self.optimizer, self.world_size, self.is_main)
 
     @property
     def _percent(self):
@@ -320,18 +290,3 @@ class Trainer:
         if last is not None:
             return f"The last good checkpoint is {last}."
         return "No checkpoint was written before it."
-
-
-def format_metrics(values, percent=()):
-    """``loss 0.1234  acc 97.20%  auc 0.9512``: percentages for the metrics named in ``percent``."""
-    return "  ".join(f"{k} {v:.2%}" if k in percent else f"{k} {v:.4f}" for k, v in values.items())
-
-
-def _summary(record, epochs, improved, percent):
-    parts = [f"epoch {record['epoch']:>3}/{epochs}"]
-    for split in ("train", "val"):
-        values = {k[len(split) + 1 :]: v for k, v in record.items() if k.startswith(f"{split}_")}
-        if values:
-            parts.append(f"{split} " + format_metrics(values, percent))
-    parts += [f"lr {record['lr']:.3g}", f"{record['seconds']:.1f}s"]
-    return "  ".join(parts) + ("  *best" if improved else "")

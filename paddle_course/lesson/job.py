@@ -23,19 +23,22 @@ import time
 from pathlib import Path
 
 from paddle_course.data import make_loader
-from paddle_course.engine import Monitor, Trainer, evaluate
-from paddle_course.engine.checkpoint import Checkpoints
+from paddle_course.engine import Monitor, Trainer
 from paddle_course.engine.state import position
-from paddle_course.engine.trainer import format_metrics
 from paddle_course.errors import ConfigError
 from paddle_course.lesson.entry import announce_quick, entry
+from paddle_course.lesson.folder_contents import inspect
 from paddle_course.lesson.job_config import can_resume, parse_args
-from paddle_course.lesson.run_folder import RunFolder, inspect
+from paddle_course.lesson.job_results import (
+    evaluate_best,
+    metrics_record,
+    say_written,
+    write_metrics,
+)
+from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.lesson.task import Context
-from paddle_course.runtime.atomic import write_json
 from paddle_course.runtime.device import select_device
 from paddle_course.runtime.distributed import barrier, setup, shard, spawn, world_size, wrap
-from paddle_course.runtime.manifest import written
 from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_history
 from tools.vdl import VisualDLLogger
@@ -154,7 +157,7 @@ def _train(task, config, data, model, objective, out, place, resuming):
     try:
         state = trainer.fit(loaders["train"], loaders.get("val"), config["epochs"], state)
         barrier()  # rank 0 has finished writing the checkpoints the others now read
-        results = _evaluate_best(trainer, model, out, loaders, place, say)
+        results = evaluate_best(trainer, model, out, loaders, place, say)
         extra = {}
         if task.finish:
             context = Context(config, data, model, out, logger, place, results, state.history)
@@ -163,13 +166,15 @@ def _train(task, config, data, model, objective, out, place, resuming):
         if logger:
             logger.close()
     figures = extra.pop("written", [])
-    metrics = _metrics(task, config, data, state, seconds=time.time() - started, **results, **extra)
+    metrics = metrics_record(
+        task, config, data, state, seconds=time.time() - started, **results, **extra
+    )
     if place.is_main:
         files = [
-            _write_metrics(out, metrics),
+            write_metrics(out, metrics),
             plot_history(state.history, out.plots / "history.png"),
         ]
-        _say_written(out, [*files, *figures], logger.enabled, say)
+        say_written(out, [*files, *figures], logger.enabled, say)
     return metrics
 
 
@@ -208,77 +213,9 @@ def _trainer(task, config, data, model, objective, out, place, steps_per_epoch):
         monitor=Monitor(*task.monitor, config.get("patience")),
         checkpoint_dir=out.checkpoints,
         config=config,
-        rank=place.rank,
-        world_size=place.world_size,
-        is_main=place.is_main,
-        on_epoch_end=lambda s: _write_metrics(out, _metrics(task, config, data, s)),
+        place=place,
+        on_epoch_end=lambda s: write_metrics(out, metrics_record(task, config, data, s)),
     )
-
-
-def _say_written(out, files, logged, say):
-    say("wrote:")
-    for path in files:
-        say(f"  {path}")
-    index = Checkpoints(out.checkpoints).index()
-    for which in ("best", "last") if index["best"] != index["last"] else ("best",):
-        both = " and last" if index["best"] == index["last"] else ""
-        say(
-            f"  {out.checkpoints / index[which]}/   the {which}{both} checkpoint "
-            f"(index: {out.checkpoints / 'index.json'})"
-        )
-    if logged:
-        say(f"  {out.vdl}/   view: visualdl --logdir {out.vdl} --host 127.0.0.1 -L en")
-
-
-def _write_metrics(out, metrics):
-    return write_json(written(out.metrics), metrics)
-
-
-def _evaluate_best(trainer, model, out, loaders, place, say):
-    """The best checkpoint (by the monitored validation metric), not whatever the last epoch
-    left, is what the run reports: loaded into ``model`` and evaluated on the val and test
-    splits (each sample once over all ranks)."""
-    params, _, best_state = Checkpoints(out.checkpoints).load("best")
-    model.set_state_dict(params)
-    best_epoch = best_state["train_state"]["monitor"]["best_epoch"]
-    percent = {k for k, m in trainer.metrics.items() if m.percent}
-    results = {}
-    for split in ("val", "test"):
-        if split not in loaders:
-            continue
-        r = evaluate(
-            trainer.model,
-            loaders[split],
-            trainer.loss_fn,
-            trainer.metrics,
-            distributed=place.world_size > 1,
-        )
-        # how far one sample moves a percentage: on 500 digits one is 0.2 %, so two runs (other
-        # seeds, other CPUs) differing by a few tenths differ by a digit or two
-        grain = f" (one sample = {1 / r['samples']:.2%})" if percent and r["samples"] else ""
-        say(
-            f"{split} (best checkpoint, epoch {best_epoch}): "
-            f"{format_metrics({k: v for k, v in r.items() if k != 'samples'}, percent)}  "
-            f"on {r['samples']} samples{grain}"
-        )
-        results[split] = dict(r, checkpoint="best", epoch=best_epoch)
-    return results
-
-
-def _metrics(task, config, data, state, **extra):
-    return {
-        "quick": bool(config.get("quick")),
-        "config": config,
-        "data": data.info(),
-        "history": state.history,
-        "best": {
-            "metric": task.monitor[0],
-            "value": state.monitor["best"],
-            "epoch": state.monitor["best_epoch"],
-        },
-        "stopped_early": state.stopped_early,
-        **extra,
-    }
 
 
 def finished_run(task, root, train=True, say=print, **overrides):

@@ -11,7 +11,7 @@ import numpy as np
 
 from paddle_course.data.fingerprint import fingerprint
 from paddle_course.data.splits import per_user_split, user_split
-from paddle_course.recommendation.movielens import load_movielens, rating_inputs, title_ids
+from paddle_course.recommendation.movielens import load_movielens
 
 SPLITS = {"warm": per_user_split, "cold": user_split}
 SPLIT_NAMES = {
@@ -100,3 +100,40 @@ class RatingData:
 def load_rating_data(path=None, cache=None, split="warm", seed=0, max_users=0):
     """:class:`RatingData` of ``path`` (see ``load_movielens``; None: recbole's ML-100K)."""
     return RatingData(load_movielens(path, cache), split, seed, max_users)
+
+
+TITLE_LEN = 15  # the course's title length (words), padded with id 0
+
+
+def title_ids(movies, length=TITLE_LEN):
+    """``(ids [M, length] int64, words)``: each title's first ``length`` words as ids (1 = the
+    most frequent word; 0 pads), and ``words[id]`` (``words[0]`` is the padding)."""
+    counts = {}
+    for title in movies.words:
+        for w in title:
+            counts[w] = counts.get(w, 0) + 1
+    words = ["[pad]", *sorted(counts, key=lambda w: (-counts[w], w))]
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.zeros((len(movies.words), length), dtype=np.int64)
+    for m, title in enumerate(movies.words):
+        row = [index[w] for w in title[:length]]
+        ids[m, : len(row)] = row
+    return ids, words
+
+
+def rating_inputs(data, rows, titles):
+    """The model inputs and target of ratings ``rows``: ``(user, gender, age, occupation, movie,
+    genres [B, G] float32, title [B, T], rating float32)``, as ``paddle_course.models.
+    recommender`` takes them (``titles``: from :func:`title_ids`)."""
+    r, u = data.ratings, data.users
+    user, movie = r.user[rows], r.movie[rows]
+    return (
+        user,
+        u.gender[user],
+        u.age[user],
+        u.occupation[user],
+        movie,
+        data.movies.genres[movie].astype(np.float32),
+        titles[movie],
+        r.rating[rows],
+    )

@@ -14,13 +14,14 @@ record of the runs and each lesson's log under ``--output-dir`` (default ``outpu
 """
 
 import argparse
+import importlib
+import importlib.util
 import os
 import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from chapters.claims import CLAIMS
 from paddle_course.errors import FolderError
 from paddle_course.lesson.flags import VERBOSE_HELP
 from paddle_course.lesson.results import write_json
@@ -30,6 +31,17 @@ from paddle_course.report.claims import judge, load_results, verdict_summary, wr
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
 from paddle_course.runtime.environment import cpu_info, cpu_model
+
+
+def course_claims():
+    """Every chapter's claims (``chapters/<chapter>/claims.py``: beside the lessons that measure
+    them), in the course's numbering."""
+    found = []
+    for chapter in sorted({lesson.chapter for lesson in lessons()}):
+        name = f"chapters.{chapter}.claims"
+        if importlib.util.find_spec(name) is not None:
+            found += importlib.import_module(name).CLAIMS
+    return sorted(found, key=lambda claim: claim.number)
 
 
 def parser():
@@ -89,9 +101,10 @@ def _report(args, chosen, out):
         print(line)
     # the claims, from every lesson's latest results (this report's or an earlier one's)
     output_dirs = {lesson.module: lesson.output_dir(runs_dir) for lesson in lessons()}
-    results = load_results(CLAIMS, output_dirs.__getitem__)
+    claims = course_claims()
+    results = load_results(claims, output_dirs.__getitem__)
     runs = load_runs(out / "runs.json")
-    rows = [judge(c, results, runs) for c in CLAIMS]
+    rows = [judge(c, results, runs) for c in claims]
     written = write_claims(out, rows)
     pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full), runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")

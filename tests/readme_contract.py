@@ -1,6 +1,7 @@
 """What README.md says each lesson takes and writes, read from its chapter tables, so that tests
 can hold the code to it (test_readme.py: the flags against each lesson's parser; every lesson's
-``--quick`` test: the files against what the run left, with :func:`check_outputs`).
+``--quick`` test: the files against what the run left, and the claims it measures judged on the
+results it wrote, with :func:`check_outputs`).
 
 A chapter table row reads ``| `lesson` | flags | writes |``: the flags besides the ones every
 lesson takes (``COMMON``; "the job's flags" stands for the list README gives once), and what the
@@ -12,6 +13,8 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from claims_check import judge_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -101,3 +104,4 @@ def check_outputs(module, out, without=()):
         assert json.loads(path.read_text()).get("quick") is True, f'{path}: no "quick": true'
     for path in [*out.glob("results.md"), *out.glob("*/results.md")]:
         assert path.read_text().startswith(QUICK_MD_START), f"{path}: no quick-run note on top"
+    judge_claims({module: out})  # the claims this lesson measures alone reach a verdict

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from claims_check import judge_claims
 from conftest import checkpoint_params, write_reviews_tar
 from readme_contract import check_outputs
 
@@ -42,6 +43,13 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
     )
     assert "word2vec vectors for 5 of the" in printed
     check_outputs("chapters.ch06_nlp.sentiment", out)
+    from chapters.ch04_vision import vit  # claim 38 reads both lessons
+
+    vit.main(["--quick", "--output-dir", str(tmp_path / "vit")])
+    rows = judge_claims(
+        {"chapters.ch04_vision.vit": tmp_path / "vit", "chapters.ch06_nlp.sentiment": out}
+    )
+    assert 38 in [row["number"] for row in rows]
 
 
 def test_missing_vectors_skip_that_variant_and_bad_variants_are_refused(

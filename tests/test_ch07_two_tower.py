@@ -8,6 +8,7 @@ import signal
 import numpy as np
 import paddle
 import pytest
+from claims_check import judge_claims
 from conftest import checkpoint_params, checkpoint_state, write_ml1m
 from readme_contract import check_outputs
 
@@ -144,6 +145,15 @@ def test_two_tower_lesson_table_and_resume(ml1m, tmp_path):
     assert saved["chosen_on_validation"]["warm"] in results["warm"]
     check_outputs("chapters.ch07_recommendation.two_tower", out)
     assert checkpoint_params(out / "cold/course", "best")
+    rec = tmp_path / "recommend"  # claim 37 reads both lessons
+    recommend.main(["--data", str(ml1m), "--quick", "--output-dir", str(rec)])
+    rows = judge_claims(
+        {
+            "chapters.ch07_recommendation.two_tower": out,
+            "chapters.ch07_recommendation.recommend": rec,
+        }
+    )
+    assert 37 in [row["number"] for row in rows]
     again = two_tower.main([*args, "--resume"])  # finished runs are kept, not retrained
     assert again["warm"]["course"]["rmse"] == results["warm"]["course"]["rmse"]
     first = json.loads((out / "warm/course/metrics.json").read_text())["history"]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from claims_check import judge_claims
 from readme_contract import check_outputs
 
 
@@ -11,6 +12,16 @@ def test_conv_basics_quick(tmp_path):
 
     r = conv_basics.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch04_vision.conv_basics", tmp_path)
+    from chapters.ch03_practice import bn_fusion  # claim 5 reads both lessons
+
+    bn_fusion.main(["--quick", "--output-dir", str(tmp_path / "bn_fusion")])
+    rows = judge_claims(
+        {
+            "chapters.ch03_practice.bn_fusion": tmp_path / "bn_fusion",
+            "chapters.ch04_vision.conv_basics": tmp_path,
+        }
+    )
+    assert 5 in [row["number"] for row in rows]
     for row in r["filters"].values():  # by hand = Conv2D, up to float32 rounding
         assert row["max_abs_diff"] <= 1e-5 * row["output_scale"]
     for shift in ("shift_1px", "shift_2px", "shift_3px"):  # pooling damps what a shift changes
@@ -33,6 +44,16 @@ def test_classic_nets_quick(tmp_path):
 
     r = classic_nets.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch04_vision.classic_nets", tmp_path)
+    from chapters.ch04_vision import palm  # claim 36 reads both lessons (palm: its stand-in)
+
+    palm.main(["--quick", "--no-visualdl", "--output-dir", str(tmp_path / "palm")])
+    rows = judge_claims(
+        {
+            "chapters.ch04_vision.classic_nets": tmp_path,
+            "chapters.ch04_vision.palm": tmp_path / "palm",
+        }
+    )
+    assert 36 in [row["number"] for row in rows]
     nets = r["networks"]
     assert list(nets) == ["lenet", "alexnet", "vgg", "googlenet", "resnet"]
     full = {n: v["params_at_224"] for n, v in nets.items()}

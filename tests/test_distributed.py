@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from claims_check import judge_claims
 from conftest import checkpoint_params, checkpoint_state, digits, write_course_json
 from readme_contract import check_outputs
 
@@ -181,6 +182,16 @@ def test_distributed_lesson_quick(tmp_path):
 
     r = distributed.main(["--quick", "--output-dir", str(tmp_path)])
     check_outputs("chapters.ch02_mnist.distributed", tmp_path)
+    from chapters.ch02_mnist import parameter_server  # claim 11 reads both lessons
+
+    parameter_server.main(["--quick", "--output-dir", str(tmp_path / "ps")])
+    rows = judge_claims(
+        {
+            "chapters.ch02_mnist.distributed": tmp_path,
+            "chapters.ch02_mnist.parameter_server": tmp_path / "ps",
+        }
+    )
+    assert 11 in [row["number"] for row in rows]
     assert all(r[k]["max_param_diff"] < 1e-5 for k in ("spawn_2", "launch_2"))
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["shards"]["disjoint"] and saved["shards"]["covering"]

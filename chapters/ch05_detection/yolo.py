@@ -30,16 +30,16 @@ statistics and 11 with the batch's); the jumps stop as the cosine schedule lower
 best epoch is the one kept. """
 
 import numpy as np
-import paddle
 
 from paddle_course.data import make_loader
 from paddle_course.detection.anchors import HeadLayout, kmeans_anchors
 from paddle_course.detection.augment import FLIPS, RandomFlip
 from paddle_course.detection.average_precision import MeanAP, evaluate_detections
 from paddle_course.detection.datasets import SCENES, load_detection_data
-from paddle_course.detection.decode import decode, detect, paddle_yolo_box
+from paddle_course.detection.decode import detect
+from paddle_course.detection.paddle_check import oracle_check
 from paddle_course.detection.tiny_yolo import TinyYOLOv3
-from paddle_course.detection.yolo_loss import YoloLoss, paddle_yolo_loss
+from paddle_course.detection.yolo_loss import YoloLoss
 from paddle_course.engine.evaluate import predict
 from paddle_course.engine.optimizers import SCHEDULES
 from paddle_course.errors import ConfigError, DataError
@@ -184,27 +184,6 @@ def scored(model, loader, split, data):
     result = evaluate_detections(found, truths, len(data.classes))
     voc07 = evaluate_detections(found, truths, len(data.classes), method="11point")
     return result, voc07, found
-
-
-def oracle_check(model, loader, data):
-    """Our loss and decoding beside Paddle's operators on the first test batch of the model."""
-    images, target = next(iter(loader))
-    model.eval()
-    with paddle.no_grad():
-        out = model(images)
-    size = (data.image_size,) * 2
-    ours = YoloLoss(model.layout, size).per_image(out, target).numpy()
-    theirs = paddle_yolo_loss(out, target, model.layout, size).numpy()
-    boxes, scores = decode(out, model.layout, size, size=size, clip=False)
-    ref_boxes, ref_scores = paddle_yolo_box(out, model.layout, size, size)
-    return {
-        "images": int(len(ours)),
-        "loss_ours": float(ours.mean()),
-        "loss_paddle": float(theirs.mean()),
-        "loss_max_rel_diff": float(np.max(np.abs(ours - theirs) / np.abs(theirs))),
-        "box_max_abs_diff_px": float(np.abs(boxes - ref_boxes).max()),
-        "score_max_abs_diff": float(np.abs(scores - ref_scores).max()),
-    }
 
 
 def finish(ctx):

@@ -31,11 +31,11 @@ from paddle_course.lesson import Number, count, job
 from paddle_course.lesson.job import cli
 from paddle_course.lesson.results import write_tables
 from paddle_course.lesson.task import Task
-from paddle_course.text.corpus import gensim_test_data, load_corpus
+from paddle_course.text.corpus import load_corpus
 from paddle_course.text.gensim_reference import gensim_word2vec, memory_comparison
 from paddle_course.text.skipgram import SkipGram
-from paddle_course.text.skipgram_batches import VALIDATION, SkipGramPairs
-from paddle_course.text.word_vectors import WordVectors, read_analogies, read_pairs
+from paddle_course.text.skipgram_batches import Word2VecData
+from paddle_course.text.word_vectors import WordVectors, evaluate_vectors
 from tools.plot import plot_bars
 
 DEFAULTS = dict(
@@ -62,8 +62,6 @@ DEFAULTS = dict(
     probes="movie,one,chip",
 )
 QUICK = dict(corpus_rate=0.05, embedding_size=16, epochs=1, gensim_seeds=1)
-EVALUATION = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
-ANALOGIES = "questions-words.txt"
 OURS, GENSIM, RANGE = (
     "ours (Paddle, Adam)",
     "gensim Word2Vec (SGD), mean",
@@ -113,55 +111,9 @@ def add_arguments(p):
     )
 
 
-class Word2VecData:
-    """The corpus as the job wants it: ``train`` and ``val`` make skip-gram batches."""
-
-    def __init__(self, corpus, config):
-        self.corpus, self.source = corpus, corpus.source
-        settings = dict(
-            counts=corpus.counts,
-            window=config["window"],
-            negatives=config["negatives"],
-            sample=config["sample"],
-            noise=config["negatives_from"],
-            seed=config["seed"],
-        )
-        self.train = SkipGramPairs(corpus.train, **settings)
-        self.val = SkipGramPairs(corpus.val, stream=VALIDATION, **settings)
-        self.test = None
-
-    def sizes(self):
-        return {"train": len(self.corpus.train), "val": len(self.corpus.val)}
-
-    def fingerprint(self):
-        return self.corpus.fingerprint()
-
-    def info(self):
-        return {
-            "source": self.source,
-            "words": self.corpus.total_words,
-            "vocabulary": len(self.corpus.vocabulary),
-            "sizes": self.sizes(),
-        }
-
-    def describe(self):
-        return self.corpus.describe()
-
-
 def load_data(config):
     corpus = load_corpus(config["data"], config["corpus_rate"], config["min_count"])
     return Word2VecData(corpus, config)
-
-
-def evaluate_vectors(vectors):
-    """Spearman on each similarity set and 3CosAdd accuracy on the analogies."""
-    scores = {}
-    for name, file in EVALUATION.items():
-        r = vectors.evaluate_pairs(read_pairs(gensim_test_data(file)))
-        scores[name] = {"spearman": r["spearman"], "covered": f"{r['covered']}/{r['pairs']}"}
-    r = vectors.evaluate_analogies(read_analogies(gensim_test_data(ANALOGIES)))
-    scores["analogies"] = {"accuracy": r["accuracy"], "covered": f"{r['covered']}/{r['questions']}"}
-    return scores
 
 
 def finish(ctx):

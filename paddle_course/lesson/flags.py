@@ -1,7 +1,6 @@
-"""The flags every lesson shares (DESIGN.md §2), and the numbers they take: each numeric flag of
-each lesson is checked when the command is read (0, a negative, NaN or a huge value is refused
-with one ``error:`` line before anything runs).
-"""
+"""The flags every lesson shares (docs/DESIGN.md §2), and the numbers they take: each numeric flag
+of each lesson is checked when the command is read (0, a negative, NaN or a huge value is refused
+with one ``error:`` line before anything runs)."""
 
 import argparse
 import math
@@ -84,7 +83,7 @@ SEED = Number(int, 0, 2**32 - 1)
 MAX_BATCH = 1 << 16
 MAX_PROCESSES = 64
 
-# The common flags (DESIGN.md §2): config key -> (flag, argparse options, help)
+# The common flags (docs/DESIGN.md §2): config key -> (flag, argparse options, help)
 FLAGS = {
     "data": (
         "--data",

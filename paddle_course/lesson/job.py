@@ -5,7 +5,7 @@ module does the rest, the same way everywhere.
     if __name__ == "__main__":
         cli(TASK)
 
-What the job does (DESIGN.md §2): the common flags and the task's own; ``--resume`` checks
+What the job does (docs/DESIGN.md §2): the common flags and the task's own; ``--resume`` checks
 (the saved config wins, contradicting flags are refused, the data must be the same by content);
 ``--nprocs N`` (spawn) or ``paddle.distributed.launch`` with one code path; the output dir
 (an unfinished run is never overwritten); the engine's training with best/last checkpoints,

@@ -1,5 +1,5 @@
-"""A job's command line (DESIGN.md §2): the flags given, the task's defaults and, with ``--resume``,
-the config the run was started with.
+"""A job's command line (docs/DESIGN.md §2): the flags given, the task's defaults and, with
+``--resume``, the config the run was started with.
 
 Flags that are not given take the job's defaults, or, with ``--resume``, the values the run was
 started with: ``--resume`` alone continues a run exactly as it was configured. A flag given with

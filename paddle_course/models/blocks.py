@@ -21,8 +21,8 @@ def conv_pool_bias_relu(x, weight, bias, padding):
     Adding a per-channel constant commutes with the max (float rounding is monotonic) and ReLU
     is monotonic, so the bias can come after the pooling, on a 4x smaller tensor. And it is added
     to an explicitly expanded copy: Paddle's CPU ``add`` with broadcasting (``[N, C, H, W] +
-    [1, C, 1, 1]``) is ~10x slower than ``expand`` followed by a same-shape add (DESIGN.md
-    section 5; PyTorch broadcasts at full speed). Same values, same sums: the output is
+    [1, C, 1, 1]``) is ~10x slower than ``expand`` followed by a same-shape add (docs/DESIGN.md
+    §5; PyTorch broadcasts at full speed). Same values, same sums: the output is
     unchanged; the bias gradient sums the same numbers in another order (within 1e-5).
     """
     z = F.max_pool2d(F.conv2d(x, weight, None, padding=padding), kernel_size=2, stride=2)

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CODE = ("paddle_course", "tools")  # what every lesson may use
 NOT_LESSON_CODE = (Path("paddle_course") / "report",)  # the report's own code: no lesson uses it
+CLAIMS_MODULE = "claims"  # a chapter's claims and their rules, beside its lessons: not a lesson
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def lessons(package="chapters"):
             pkgutil.iter_modules(sub.__path__),
             key=lambda m: (order.get(m.name, len(order)), m.name.lower()),
         ):
-            if lesson.ispkg or lesson.name.startswith("_"):
+            if lesson.ispkg or lesson.name.startswith("_") or lesson.name == CLAIMS_MODULE:
                 continue
             path = Path(sub.__path__[0]) / f"{lesson.name}.py"
             found.append(

@@ -199,3 +199,38 @@ def course_triples(ids, vocab_size, window=3, negatives=4, rng=None):
                     dataset.append((corpus[center_idx], candidate, 0))
                     drawn += 1
     return dataset
+
+
+class Word2VecData:
+    """The corpus as the job wants it: ``train`` and ``val`` make skip-gram batches."""
+
+    def __init__(self, corpus, config):
+        self.corpus, self.source = corpus, corpus.source
+        settings = dict(
+            counts=corpus.counts,
+            window=config["window"],
+            negatives=config["negatives"],
+            sample=config["sample"],
+            noise=config["negatives_from"],
+            seed=config["seed"],
+        )
+        self.train = SkipGramPairs(corpus.train, **settings)
+        self.val = SkipGramPairs(corpus.val, stream=VALIDATION, **settings)
+        self.test = None
+
+    def sizes(self):
+        return {"train": len(self.corpus.train), "val": len(self.corpus.val)}
+
+    def fingerprint(self):
+        return self.corpus.fingerprint()
+
+    def info(self):
+        return {
+            "source": self.source,
+            "words": self.corpus.total_words,
+            "vocabulary": len(self.corpus.vocabulary),
+            "sizes": self.sizes(),
+        }
+
+    def describe(self):
+        return self.corpus.describe()

@@ -17,6 +17,7 @@ from paddle_course.data.files import regular_file
 from paddle_course.errors import DataError
 from paddle_course.runtime.atomic import write_bytes
 from paddle_course.runtime.manifest import written
+from paddle_course.text.corpus import gensim_test_data
 
 
 def read_pairs(path):
@@ -182,3 +183,21 @@ class WordVectors:
             "covered": covered_total,
             "sections": per_section,
         }
+
+
+EVALUATION = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
+
+
+ANALOGIES = "questions-words.txt"
+
+
+def evaluate_vectors(vectors):
+    """Spearman on each similarity set (gensim's test data: WordSim-353, SimLex-999) and 3CosAdd
+    accuracy on the analogies (``questions-words.txt``)."""
+    scores = {}
+    for name, file in EVALUATION.items():
+        r = vectors.evaluate_pairs(read_pairs(gensim_test_data(file)))
+        scores[name] = {"spearman": r["spearman"], "covered": f"{r['covered']}/{r['pairs']}"}
+    r = vectors.evaluate_analogies(read_analogies(gensim_test_data(ANALOGIES)))
+    scores["analogies"] = {"accuracy": r["accuracy"], "covered": f"{r['covered']}/{r['questions']}"}
+    return scores

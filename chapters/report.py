@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from paddle_course.errors import FolderError
-from paddle_course.lesson.flags import VERBOSE_HELP
+from paddle_course.lesson.flags import add_run_flags
 from paddle_course.lesson.results import write_json
 from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.report.catalog import lessons
@@ -65,7 +65,7 @@ def parser():
         metavar="TEXT",
         help="only the lessons whose module name contains TEXT (repeatable)",
     )
-    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    add_run_flags(p, overwrite=False)
     p.add_argument(
         "--output-dir",
         default="outputs/report",

@@ -10,6 +10,7 @@ from paddle_course.lesson import entry, lesson, lesson_parser
 from paddle_course.lesson.entry import QUICK_NOTE, announce_quick
 from paddle_course.lesson.job_config import resolve_config, training_parser
 from paddle_course.lesson.results import write_results
+from paddle_course.runtime import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -158,3 +159,19 @@ def test_a_lesson_run_as_a_command_says_quick_first_and_last(tmp_path):
     lines = done.stdout.strip().splitlines()
     assert lines[0] == lines[-1] == QUICK_NOTE and done.stdout.count(QUICK_NOTE) == 2
     assert json.loads((tmp_path / "out/results.json").read_text())["quick"] is True
+
+
+def test_verbose_is_read_from_the_parsed_arguments(tmp_path):
+    """``main(["--verbose"])`` is verbose: the flag is read from what the lesson parsed, not
+    from the process's command line, and only while the lesson runs."""
+    seen = []
+
+    @lesson
+    def main(argv=None):
+        lesson_parser("a lesson", dict(output_dir=str(tmp_path / "out"))).parse_args(argv)
+        seen.append(environment.verbose())
+
+    main(["--verbose", "--overwrite"])
+    main(["--overwrite"])
+    assert seen == [True, False]
+    assert environment.verbose() == ("--verbose" in sys.argv)  # outside a lesson: the process's

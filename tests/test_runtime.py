@@ -4,7 +4,9 @@ chosen already."""
 import os
 import subprocess
 import sys
+import warnings
 
+from paddle_course.runtime import environment
 from paddle_course.runtime.environment import (
     GLOG_LEVEL,
     MKL_CPU_TYPE,
@@ -122,3 +124,24 @@ def test_what_init_parallel_env_wrote_before_an_error_still_shows(capsys, monkey
     except RuntimeError:
         pass
     assert capsys.readouterr().err == "gloo: cannot connect\n"
+
+
+def test_verbosity_lifts_the_harmless_filters_while_it_lasts():
+    message = "When training, we now always track global mean and variance."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()
+        environment.quiet({}, [])  # the filters, as importing paddle_course installs them
+
+        def warn():
+            warnings.warn_explicit(message, UserWarning, "norm.py", 1)  # no once-registry
+
+        warn()
+        assert not caught
+        with environment.verbosity(True):
+            assert environment.verbose()
+            warn()
+            assert [str(w.message) for w in caught] == [message]
+        warn()  # the filters are back
+        assert len(caught) == 1
+        with environment.verbosity(False):
+            assert not environment.verbose()

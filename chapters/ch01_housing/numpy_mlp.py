@@ -15,8 +15,8 @@ last epoch (lr 0.1, hidden 128, 20 epochs, seeds 0/1/2): 92.2 / 93.2 / 88.4 % on
 
 import numpy as np
 
-from paddle_course.data import load_mnist
 from paddle_course.lesson import count, entry, lesson, lesson_parser
+from paddle_course.lesson.compare import lesson_data
 from paddle_course.lesson.results import write_tables
 from paddle_course.numpy_nn import (
     MLP,
@@ -76,9 +76,7 @@ def main(argv=None):
     out = args.output_dir
 
     checks = gradient_checks(args.seed)
-    data = load_mnist(args.data, seed=args.seed)
-    if args.quick:
-        data.train, data.val = data.train.subset(512, args.seed), data.val.subset(128, args.seed)
+    data = lesson_data(args)  # --quick: class-balanced subsets
     flat = lambda s: ((s.images.reshape(len(s), -1).astype(np.float64) + 1) / 2, s.labels)  # [0, 1]
     model = MLP([784, args.hidden, 10], args.activation, seed=args.seed)
     print(

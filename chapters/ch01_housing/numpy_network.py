@@ -22,6 +22,8 @@ from tools.images import plot_surface
 from tools.plot import plot_comparison
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch01_housing/numpy_network")
+SETTINGS = dict(surface_step=1.0)  # the loss surface's grid step over w5 and w9
+QUICK = dict(iterations=100, epochs=5, surface_step=8.0)  # iterations: GD's, epochs: SGD's
 MODES = {"gd": dict(iterations=1000, lr=0.01), "sgd": dict(epochs=50, batch_size=100, lr=0.1)}
 
 
@@ -52,7 +54,7 @@ def rising_test_loss_note(test_curve, losses, fit, lr, y, ty):
 
 @lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
     p.add_argument(
         "--mode",
         choices=MODES,
@@ -60,20 +62,14 @@ def main(argv=None):
         help="gd: full-batch gradient descent, the course's first version (default); "
         "sgd: mini-batches, shuffled every epoch",
     )
-    p.add_argument(
-        "--iterations", type=count(10**7), help="GD iterations (default 1000; 100 with --quick)"
-    )
-    p.add_argument("--epochs", type=count(100_000), help="SGD epochs (default 50; 5 with --quick)")
+    p.add_argument("--iterations", type=count(10**7), help="GD iterations (default 1000)")
+    p.add_argument("--epochs", type=count(100_000), help="SGD epochs (default 50)")
     p.add_argument("--batch-size", type=count(MAX_BATCH), help="SGD batch size (default 100)")
     p.add_argument(
         "--lr", type=positive(100.0), help="learning rate (default: 0.01 for gd, 0.1 for sgd)"
     )
     args = p.parse_args(argv)
-    cfg = dict(
-        MODES[args.mode],
-        **({"iterations": 100} if args.mode == "gd" and args.quick else {}),
-        **({"epochs": 5} if args.mode == "sgd" and args.quick else {}),
-    )
+    cfg = dict(MODES[args.mode])
     cfg.update({k: v for k, v in vars(args).items() if k in cfg and v is not None})
     out = args.output_dir
 
@@ -118,9 +114,8 @@ def main(argv=None):
     )
 
     # the course's figure: the loss over w5 and w9 with the other weights at their initial values
-    step = 8.0 if args.quick else 1.0
     w5, w9, surface = loss_surface(
-        Network(13, seed=args.seed), x, y, values=np.arange(-160.0, 160.0, step)
+        Network(13, seed=args.seed), x, y, values=np.arange(-160.0, 160.0, args.surface_step)
     )
     results = {
         "mode": args.mode,

@@ -50,7 +50,7 @@ def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
 
     for name, build in NETWORKS.items():
         check_shape(name, build())

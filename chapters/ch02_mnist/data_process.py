@@ -59,7 +59,7 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     # 1. read and split
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     print(f"read {data.source}; pixels {data.scale}")
     for name in ("train", "val", "test"):
         s = getattr(data, name)

@@ -75,7 +75,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     epochs = args.epochs
     out = args.output_dir
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     batch = next(iter(make_loader(data.train, args.batch_size, shuffle=True, seed=args.seed)))
 
     seed_everything(args.seed)

@@ -126,7 +126,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     out = Path(args.output_dir).resolve()  # the runs below are subprocesses in another cwd
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
 
     # the shards of one epoch
     ranks = [

@@ -48,7 +48,7 @@ def main(argv=None):
         help="timing repeats, the fastest counts (default 5)",
     )
     args = p.parse_args(argv)
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     if args.checkpoint:
         model = MNIST()
         print(f"loaded {load_weights(model, args.checkpoint)}")

@@ -64,10 +64,15 @@ def distinct_filters(weight, rel_tol=1e-2):
 
 @lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        quick=dict(epochs=1, task_epochs=1),
+        settings=dict(task_epochs=5),  # epochs on the parity task, fine-tuned from the digits
+    )
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     adam = lambda m: paddle.optimizer.Adam(args.lr, parameters=m.parameters())
 
     model = MNIST()
@@ -136,7 +141,7 @@ def main(argv=None):
         data.source,
         data.scale,
     )
-    task_epochs = 1 if args.quick else 5
+    task_epochs = args.task_epochs
     _, digits_cnn = train_variant(
         "CNN on digits",
         lambda: (m := MNIST(), adam(m)),

@@ -78,7 +78,7 @@ def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     adam = lambda model: paddle.optimizer.Adam(args.lr, parameters=model.parameters())
     variants = {
         "regression_mse": (

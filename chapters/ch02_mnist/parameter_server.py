@@ -50,7 +50,7 @@ DEFAULTS = dict(
 
 
 def batches(place, args, steps):
-    data = lesson_data(args["data"], args["seed"], args["quick"])
+    data = lesson_data(args)
     loader = make_loader(
         data.train,
         args["batch_size"],
@@ -128,7 +128,7 @@ def main(argv=None):
     p.add_argument("--steps", type=count(100_000), default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
     steps = args.steps
-    lesson_data(args.data, args.seed, args.quick)  # a bad --data fails here, not in both ranks
+    lesson_data(args)  # a bad --data fails here, not in both ranks
     data = str(Path(args.data).resolve()) if args.data else None
     conf = dict(
         data=data,

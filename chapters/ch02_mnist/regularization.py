@@ -83,7 +83,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     at_most("--train-size", args.train_size, len(data.train), "the training split")
     data.train = data.train.subset(args.train_size, args.seed)
     extra = {"dropout_behaviour": dropout_behaviour()}

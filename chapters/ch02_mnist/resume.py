@@ -117,7 +117,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     ckpt = f"{args.output_dir}/checkpoint"
 
     print(f"uninterrupted: {epochs} epochs, saving {ckpt}/mnist_epoch{{i}}.pdparams/.pdopt")

@@ -66,7 +66,7 @@ TASK = Task(
     quick=dict(epochs=1),
     add_arguments=add_arguments,
     build_model=lambda config, data: MNIST(),
-    load_data=lambda c: lesson_data(c["data"], c["seed"], c["quick"]),  # --quick: small subsets
+    load_data=lambda c: lesson_data(c),  # --quick: small subsets
     augment=lambda config: None if config["no_augment"] else RandomAffine(),
     describe=lambda c, model: (
         f"{c['optimizer']} lr {c['lr']} ({c['schedule']})  |  augment "

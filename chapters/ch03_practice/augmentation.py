@@ -64,7 +64,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     out = args.output_dir
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     at_most("--scarce", args.scarce, len(data.train), "the training split")
     adam = lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters()))
 

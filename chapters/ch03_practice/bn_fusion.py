@@ -60,7 +60,7 @@ def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1, repeats=3))
     p.add_argument("--repeats", type=count(1000), default=20, help="timing repeats (default 20)")
     args = p.parse_args(argv)
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     _, model = train_variant(
         "CBR network",
         lambda: (m := CBRNet(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),

@@ -77,7 +77,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     epochs, pre_epochs = args.epochs, args.pretrain_epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     old = type(data)(
         digits(data.train, range(5)), digits(data.val, range(5)), data.test, data.source, data.scale
     )

@@ -41,7 +41,7 @@ def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     x, y = next(iter(make_loader(data.train, 256, shuffle=True, seed=args.seed)))  # all classes
     grid = np.linspace(-6, 6, 1201)
     sig_max = float(

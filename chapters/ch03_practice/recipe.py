@@ -44,7 +44,7 @@ def main(argv=None):
         help="steps on the single batch (default 150)",
     )
     args = p.parse_args(argv)
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     adam = lambda lr: lambda: (m := MNIST(), paddle.optimizer.Adam(lr, parameters=m.parameters()))
 
     # 1. same seed, same result

@@ -65,11 +65,16 @@ def schedules(base, epochs, steps_per_epoch):
 
 @lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=2))
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        quick=dict(epochs=2, range_test_steps=40),
+        settings=dict(range_test_steps=100),  # batches of the LR range test
+    )
     args = p.parse_args(argv)
     out = args.output_dir
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     steps = len(make_loader(data.train, args.batch_size))
     momentum = lambda lr, params: paddle.optimizer.Momentum(lr, momentum=0.9, parameters=params)
 
@@ -101,7 +106,7 @@ def main(argv=None):
         MNIST(),
         lambda params: momentum(1e-5, params),
         make_loader(data.train, args.batch_size, True, args.seed),
-        steps=40 if args.quick else 100,
+        steps=args.range_test_steps,
     )
     print(f"LR range test: lowest loss at {suggestion * 10:.3g}, suggested rate {suggestion:.3g}")
 

@@ -45,7 +45,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     epochs, k, resamples = args.epochs, args.k, args.resamples
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     pool = Split(
         np.concatenate([data.train.images, data.val.images]),
         np.concatenate([data.train.labels, data.val.labels]),

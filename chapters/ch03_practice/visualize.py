@@ -50,7 +50,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     out = args.output_dir
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     if args.index >= len(data.val):
         raise ConfigError(
             f"--index {args.index}: there are {len(data.val)} validation digits; "

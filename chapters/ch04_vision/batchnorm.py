@@ -29,8 +29,13 @@ DEFAULTS = dict(
     quick=False,
     output_dir="outputs/ch04_vision/batchnorm",
 )
-LEARNING_RATES = (0.01, 0.1, 1.0)
-SCALES = (0.1, 1.0, 10.0)
+# the grid of runs, with and without BatchNorm: 2,000 training digits, 18 runs of a few seconds
+SETTINGS = dict(
+    sizes=dict(train=2000, val=500, test=500),
+    learning_rates=(0.01, 0.1, 1.0),
+    scales=(0.1, 1.0, 10.0),
+)
+QUICK = dict(epochs=1, sizes=QUICK_SIZES, learning_rates=(0.1,), scales=(0.1, 10.0))
 BLOCKS = ((16, 16), (32, 32), (64, 64))
 STALLED = 0.2
 
@@ -60,17 +65,11 @@ def outcome(val_acc):
 
 @lesson
 def main(argv=None):
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1))
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
     args = p.parse_args(argv)
     epochs = args.epochs
-    # 2,000 training digits: 18 runs of a few seconds each
-    data = lesson_data(
-        args.data,
-        args.seed,
-        True,
-        sizes=QUICK_SIZES if args.quick else dict(train=2000, val=500, test=500),
-    )
-    lrs, scales = ((0.1,), SCALES[::2]) if args.quick else (LEARNING_RATES, SCALES)
+    data = lesson_data(args, sizes=args.sizes)
+    lrs, scales = args.learning_rates, args.scales
     results, grids = {}, {}
     for bn in (False, True):
         label = "with BatchNorm" if bn else "without BatchNorm"

@@ -38,6 +38,9 @@ DEFAULTS = dict(
     quick=False,
     output_dir="outputs/ch04_vision/classic_nets",
 )
+# what the lesson uses that no flag sets: the large-image part's digits and size (px)
+SETTINGS = dict(large_image_digits=dict(train=300, val=200, test=200), large_size=224)
+QUICK = dict(epochs=1, large_image_digits=dict(train=200, val=100, test=100), large_size=64)
 WIDTHS = {"lenet": 1.0, "alexnet": 1 / 4, "vgg": 1 / 8, "googlenet": 1 / 8, "resnet": 1 / 4}
 SIZE = 32  # digits padded from 28 to 32 px: every net's pools divide it
 
@@ -76,12 +79,7 @@ def gradient_reach(model, x, y):
 def lenet_on_large_images(data, args, epochs, large):
     """Sigmoid LeNet at 28 px and at ``large`` px, ReLU LeNet at ``large`` px (the course's
     optimizer); a subset of digits, as upscaled ones take 64 x the memory."""
-    n = (
-        {"train": 200, "val": 100, "test": 100}
-        if args.quick
-        else {"train": 300, "val": 200, "test": 200}
-    )
-    small = lesson_data(args.data, args.seed, True, sizes=n)
+    small = lesson_data(args, sizes=args.large_image_digits)
     big = small.map_images(lambda x: resize(x, large))
     results = {}
     for name, d, size, act in (
@@ -105,9 +103,10 @@ def lenet_on_large_images(data, args, epochs, large):
 
 @lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
+    args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick).map_images(lambda x: pad(x, SIZE))
+    data = lesson_data(args).map_images(lambda x: pad(x, SIZE))
     results = compare(data, args, epochs)
     report(
         args.output_dir,
@@ -125,7 +124,7 @@ def main(argv=None):
             )
         ],
     )
-    large = lenet_on_large_images(data, args, 2, 64 if args.quick else 224)
+    large = lenet_on_large_images(data, args, 2, args.large_size)
     for name, r in large.items():
         print(
             f"{name:>22}: val_acc {r['val_acc']:.4f}  train_loss {r['train_loss']:.4f}  "

@@ -28,6 +28,9 @@ from tools.images import plot_images
 from tools.plot import plot_bars, plot_comparison
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch04_vision/conv_basics")
+# every pixel of the two photos (camera, retina) or every few; the digits a shift moves; BN's steps
+SETTINGS = dict(photo_strides=(1, 1), shifted_digits=500, bn_steps=20)
+QUICK = dict(photo_strides=(4, 8), shifted_digits=100, bn_steps=5)
 
 KERNELS = {
     "mean_5x5": np.full((5, 5), 1 / 25),
@@ -59,12 +62,12 @@ def by_hand(image, kernel):
     return conv2d(image[None], weight, padding=(kernel.shape[0] // 2, kernel.shape[1] // 2))[0, 0]
 
 
-def filters(quick, out):
+def filters(strides, out):
     """Each kernel by hand and by Conv2D on real photos: the largest difference, and a figure."""
     camera = photo("camera").astype(np.float64)[None]  # [1, 512, 512]
     retina = photo("retina").astype(np.float64).transpose(2, 0, 1)  # [3, H, W]
-    if quick:
-        camera, retina = camera[:, ::4, ::4], retina[:, ::8, ::8]
+    (a, b) = strides
+    camera, retina = camera[:, ::a, ::a], retina[:, ::b, ::b]
     black_white = (camera > camera.mean()) * 255.0  # the course's 0/255
     cases = {
         "camera mean_5x5": (camera, "mean_5x5"),
@@ -105,7 +108,7 @@ def shift_right(x, pixels, background=-1.0):
     return moved
 
 
-def pooling(data, quick, seed, out):
+def pooling(data, digits, seed, out):
     """How much a trained conv layer's maps change when digits move, with and without pooling."""
     _, model = train_variant(
         "CNN for its conv1",
@@ -115,7 +118,7 @@ def pooling(data, quick, seed, out):
         64,
         seed,
     )
-    x = data.val.images[: 100 if quick else 500]
+    x = data.val.images[:digits]
     conv = lambda v: np.maximum(model.conv1(paddle.to_tensor(v)).numpy(), 0)  # conv1 + ReLU
     base = conv(x)
     maps = {
@@ -212,13 +215,14 @@ def batchnorm(seed, out, steps=20):
 
 @lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
+    args = p.parse_args(argv)
     out = args.output_dir
     paddle.seed(args.seed)
-    data = lesson_data(args.data, args.seed, args.quick)
-    filter_rows, f1 = filters(args.quick, out)
-    pooling_rows, f2 = pooling(data, args.quick, args.seed, out)
-    bn_rows, f3 = batchnorm(args.seed, out, steps=5 if args.quick else 20)
+    data = lesson_data(args)
+    filter_rows, f1 = filters(args.photo_strides, out)
+    pooling_rows, f2 = pooling(data, args.shifted_digits, args.seed, out)
+    bn_rows, f3 = batchnorm(args.seed, out, steps=args.bn_steps)
     results = {"filters": filter_rows, "pooling": pooling_rows, "batchnorm": bn_rows}
     pooled = {f"{name}, {shift}": v for name, r in pooling_rows.items() for shift, v in r.items()}
     tables = {

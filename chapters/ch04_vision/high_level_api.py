@@ -71,7 +71,7 @@ def with_hapi(data, args, epochs):
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     val_loader, test_loader = make_loader(data.val, 500), make_loader(data.test, 500)
     results = {}
     results["paddle.Model (hapi)"], net = with_hapi(data, args, epochs)

@@ -36,8 +36,9 @@ DEFAULTS = dict(
     quick=False,
     output_dir="outputs/ch04_vision/input_size",
 )
-DETAIL = (7, 10, 14, 21, 28)
-PIXELS = (14, 28, 56)
+# the sizes (px) the digits are shrunk to and blown back up from (detail), and drawn at (pixels)
+SETTINGS = dict(detail=(7, 10, 14, 21, 28), pixels=(14, 28, 56))
+QUICK = dict(epochs=1, detail=(7, 28), pixels=(14, 28))
 
 
 def train_at(name, data, size, args, epochs):
@@ -71,11 +72,12 @@ def pixels_note(by_pixels, native):
 
 @lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
+    args = p.parse_args(argv)
     epochs = args.epochs
-    base = lesson_data(args.data, args.seed, args.quick)
+    base = lesson_data(args)
     native = base.train.images.shape[-1]
-    detail, pixels = ((7, 28), (14, 28)) if args.quick else (DETAIL, PIXELS)
+    detail, pixels = args.detail, args.pixels
 
     by_detail = {}
     for s in detail:

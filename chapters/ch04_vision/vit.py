@@ -65,7 +65,7 @@ def attention_maps(model, digits, labels):
 def main(argv=None):
     args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=1)).parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args.data, args.seed, args.quick)
+    data = lesson_data(args)
     diff = attention_equals_paddles(args.seed)
     print(
         f"our multi-head attention vs paddle.nn.MultiHeadAttention, same weights: max |diff| "

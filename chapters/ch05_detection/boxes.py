@@ -31,7 +31,9 @@ from tools.plot import plot_scatter
 
 DEFAULTS = dict(data=None, seed=0, quick=False, output_dir="outputs/ch05_detection/boxes")
 TARGET_IOUS = (0.9, 0.7, 0.5, 0.3)
-NMS_TRIALS = {"default": 100, "quick": 10}
+# the scenes made (train, val, test), random NMS trials, and outputs the loss oracle compares
+SETTINGS = dict(scenes=(3000, 200, 200), nms_trials=100, oracle_images=32)
+QUICK = dict(scenes=(300, 50, 50), nms_trials=10, oracle_images=4)
 PER_DIGIT = 6  # NMS candidates drawn around each box
 
 
@@ -155,13 +157,12 @@ def anchor_comparison(data, seed, path):
     return rows, written
 
 
-def loss_oracle(rng, quick):
+def loss_oracle(rng, n):
     """Our loss, its gradient and our decoding against Paddle's operators on random outputs."""
     layout = HeadLayout.from_anchors(
         [(8, 9), (12, 14), (15, 20), (20, 18), (25, 30), (33, 28)], (16, 8), 10
     )
     size = (64, 64)
-    n = 4 if quick else 32
     p = sum(len(m) * h * w for (h, w), m in zip(layout.grids(size), layout.masks))
     out = paddle.to_tensor(rng.normal(0, 1, (n, p, 15)).astype("float32"), stop_gradient=False)
     target = np.zeros((n, 4, 5), np.float32)
@@ -214,21 +215,17 @@ def _fmt(anchors):
 
 @lesson
 def main(argv=None):
-    args = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS).parse_args(argv)
+    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
+    args = p.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    data = load_detection_data(
-        args.data, args.seed, scenes=(300, 50, 50) if args.quick else (3000, 200, 200)
-    )
+    data = load_detection_data(args.data, args.seed, scenes=args.scenes)
     if len(data.train.box_sizes()) < 6:
         raise DataError(
             data.source,
             f"its training images hold {len(data.train.box_sizes())} "
             f"box(es): the lesson fits 6 anchors to at least 6",
         )
-    print(
-        f"data {data.describe()}"
-        + ("  |  quick run: few trials, numbers not results" if args.quick else "")
-    )
+    print(f"data {data.describe()}")
     plots = f"{args.output_dir}/plots"
     iou_path, ious = iou_figure(data.test, f"{plots}/iou.png")
     print("IoU of a box and its shifted copy: " + ", ".join(f"{v:.3f}" for v in ious.values()))
@@ -239,7 +236,7 @@ def main(argv=None):
         "paddle.vision.ops.nms: "
         f"{nms_example['same as paddle']}"
     )
-    trials = nms_trials(rng, NMS_TRIALS["quick" if args.quick else "default"])
+    trials = nms_trials(rng, args.nms_trials)
     for name, r in trials.items():
         print(
             f"NMS at {name}: identical to Paddle in {r['identical to paddle']} of {r['trials']} "
@@ -248,7 +245,7 @@ def main(argv=None):
     anchors, anchor_path = anchor_comparison(data, args.seed, f"{plots}/anchors.png")
     for name, r in anchors.items():
         print(f"{name}: mean IoU of a training box with its best anchor {r['mean best IoU']:.3f}")
-    oracle = loss_oracle(rng, args.quick)
+    oracle = loss_oracle(rng, args.oracle_images)
     for name, r in oracle.items():
         print(
             f"{name}: ours vs Paddle's, max {r['unit']} difference {r['max difference']:.2e} "

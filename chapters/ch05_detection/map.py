@@ -45,7 +45,14 @@ SHOWN_ROWS = 20
 
 
 def parser():
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        quick=dict(model_dir="{output_dir}/model"),
+        # where the detector is, without --run: yolo's own output, or (--quick) a folder of this
+        # lesson's, so that a smoke test never trains into a real run
+        settings=dict(model_dir=yolo.DEFAULTS["output_dir"]),
+    )
     p.add_argument(
         "--run",
         help=f"a finished run of chapters.ch05_detection.yolo (default: "
@@ -160,19 +167,14 @@ def sweep(boxes, scores, split, n_classes, parameter, values):
 @lesson
 def main(argv=None):
     args = parser().parse_args(argv)
-    run = Path(
-        args.run or (Path(args.output_dir) / "model" if args.quick else yolo.DEFAULTS["output_dir"])
-    )
+    run = Path(args.run or args.model_dir.format(output_dir=args.output_dir))
     model, data = trained_detector(run, args)
     split = data.test if data.test is not None else data.val
     at_most("--images", args.images, len(split), "the detector's test split")
     size = (data.image_size,) * 2
     outputs, _ = predict(model, make_loader(split, 64))
     boxes, scores = decode(outputs, model.layout, size)
-    print(
-        f"detector {run}  |  {len(split)} test images  |  "
-        + ("quick run: numbers are not results" if args.quick else data.source)
-    )
+    print(f"detector {run}  |  {len(split)} test images  |  " + data.source)
     step = step_by_step(boxes, scores, split, args.images, data.classes)
     print(
         f"\n1. class {step['class']!r} in the first {args.images} test images: {step['boxes']} "

@@ -70,7 +70,8 @@ def parser():
     p = lesson_parser(
         __doc__.split("\n\n")[0],
         DEFAULTS,
-        quick=dict(epochs=1, max_len=48, embedding_size=16, hidden_size=16),
+        quick=dict(epochs=1, max_len=48, embedding_size=16, hidden_size=16, subset=QUICK_SIZES),
+        settings=dict(subset=None),  # every review, or a class-balanced subset of each split
     )
     p.add_argument(
         "--max-len", type=count(100_000), default=128, help="tokens kept per review (default 128)"
@@ -145,7 +146,7 @@ def main(argv=None):
         args.max_len,
         args.min_count,
         seed=args.seed,
-        subset=QUICK_SIZES if args.quick else None,
+        subset=args.subset,
     )
     print(f"data {data.describe()}")
     vectors = None

@@ -47,7 +47,15 @@ SHOWN_RATED = 5
 def parser():
     # a query of a kept model (trained once, its vectors computed once): asking for another
     # user replaces only the last answer, so the folder is not guarded
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, guard=False)
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        guard=False,
+        quick=dict(model_dir="{output_dir}/model"),
+        # where the model is, without --run: the train job's own output, or (--quick) a folder of
+        # this lesson's, so that a smoke test never trains into a real run
+        settings=dict(model_dir=train.DEFAULTS["output_dir"]),
+    )
     p.add_argument(
         "--run",
         help="a finished train run of a two-tower model (default: "
@@ -180,7 +188,7 @@ def lookup(ids, value, what):
 @lesson
 def main(argv=None):
     args = parser().parse_args(argv)
-    run = args.run or (f"{args.output_dir}/model" if args.quick else train.DEFAULTS["output_dir"])
+    run = args.run or args.model_dir.format(output_dir=args.output_dir)
     model, data, config = trained_model(run, args)
     out = Path(args.output_dir)
     written = save_vectors(model, data, out / "vectors")

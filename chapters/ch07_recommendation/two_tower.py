@@ -57,7 +57,12 @@ COLUMNS = (
 
 
 def parser():
-    p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS)
+    p = lesson_parser(
+        __doc__.split("\n\n")[0],
+        DEFAULTS,
+        quick=dict(max_users=train.QUICK["max_users"]),
+        settings=dict(max_users=0),  # every user (0), or the first ones, as the job's --quick
+    )
     p.add_argument(
         "--models",
         default=",".join(MODELS),
@@ -115,7 +120,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     models = chosen(args.models, MODELS, "--models")
     splits = chosen(args.splits, SPLITS, "--splits")
-    max_users = train.QUICK["max_users"] if args.quick else 0
+    max_users = args.max_users
     tables, results = {}, {}
     for split in splits:
         data = load_rating_data(args.data, cache_dir(), split, args.seed, max_users)

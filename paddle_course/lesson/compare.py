@@ -20,10 +20,15 @@ from paddle_course.runtime.seed import seed_everything
 QUICK_SIZES = dict(train=512, val=128, test=128)
 
 
-def lesson_data(data_path=None, seed=0, quick=False, sizes=QUICK_SIZES):
-    """MNIST for a lesson: the full splits, or class-balanced subsets with ``quick``."""
-    data = load_mnist(data_path, seed=seed)
-    if quick:
+def lesson_data(args, sizes=None):
+    """MNIST for a lesson (``args``: its parsed arguments, or a job's config): ``--data`` split
+    by ``--seed``, whole, or class-balanced subsets of ``sizes`` ({split: count}), which
+    ``--quick`` makes :data:`QUICK_SIZES` when the lesson names none."""
+    get = args.get if isinstance(args, dict) else lambda key: getattr(args, key, None)
+    seed = get("seed") or 0
+    data = load_mnist(get("data"), seed=seed)
+    sizes = sizes or (QUICK_SIZES if get("quick") else None)
+    if sizes:
         data.train, data.val, data.test = (
             getattr(data, k).subset(n, seed) for k, n in sizes.items()
         )

@@ -166,3 +166,11 @@ def at_most(flag, value, available, what):
     100000`` of 4,000 digits) rather than quietly using less."""
     if value > available:
         raise ConfigError(f"{flag} {value}: {what} holds {available:,}; give at most {available:,}")
+
+
+def add_run_flags(parser, overwrite=True):
+    """``--overwrite`` (where the command writes a run folder) and ``--verbose``: declared here
+    once for every lesson, the job and the report."""
+    if overwrite:
+        parser.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)

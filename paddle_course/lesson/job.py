@@ -39,6 +39,7 @@ from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.lesson.task import Context
 from paddle_course.runtime.device import select_device
 from paddle_course.runtime.distributed import barrier, setup, shard, spawn, world_size, wrap
+from paddle_course.runtime.environment import verbosity
 from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_history
 from tools.vdl import VisualDLLogger
@@ -73,6 +74,11 @@ def run(task, argv=None, **overrides):
     if argv is None and overrides:
         argv = []
     args = parse_args(task, argv, overrides)
+    with verbosity(args.config.get("verbose")):
+        return _run(task, args, argv, overrides)
+
+
+def _run(task, args, argv, overrides):
     config, resuming = args.config, args.saved is not None
     place = setup()
     say = print if place.is_main else (lambda *a, **k: None)

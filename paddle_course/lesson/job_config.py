@@ -14,7 +14,7 @@ from pathlib import Path
 from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.engine.state import position
 from paddle_course.errors import ConfigError
-from paddle_course.lesson.flags import OVERWRITE_HELP, VERBOSE_HELP, add_flags, command_name
+from paddle_course.lesson.flags import add_flags, add_run_flags, command_name
 from paddle_course.lesson.run_folder import RunFolder
 
 # Flags that may differ on resume: more epochs, another device, worker or process count, logging
@@ -52,8 +52,7 @@ def training_parser(description, defaults, epilog=None):
         metavar="DIR",
         help="continue the run in DIR (default: the output dir) exactly where it stopped",
     )
-    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)  # read by runtime.quiet
+    add_run_flags(p)
     return p
 
 

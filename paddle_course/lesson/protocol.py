@@ -3,13 +3,15 @@ command line with :func:`lesson_parser`, which declares the lesson's defaults an
 changes, once; the harness applies them and claims the output folder for the lesson."""
 
 import argparse
+import contextlib
 import contextvars
 import functools
 import sys
 
 from paddle_course.lesson.entry import announce_quick
-from paddle_course.lesson.flags import OVERWRITE_HELP, VERBOSE_HELP, add_flags, command_name
+from paddle_course.lesson.flags import add_flags, add_run_flags, command_name
 from paddle_course.lesson.run_folder import RunFolder
+from paddle_course.runtime.environment import verbosity
 
 # The folders the lesson being run (see :func:`lesson`) has claimed through its parser
 _LESSON = contextvars.ContextVar("lesson_run", default=None)
@@ -31,18 +33,19 @@ def lesson(main):
     @functools.wraps(main)
     def run(argv=None):
         claimed = []
-        token = _LESSON.set((module, claimed))
-        try:
-            result = main(argv)
-        except BaseException as e:
+        with contextlib.ExitStack() as stack:  # what parsing the arguments set (--verbose)
+            token = _LESSON.set((module, claimed, stack))
+            try:
+                result = main(argv)
+            except BaseException as e:
+                for folder in reversed(claimed):
+                    folder.__exit__(type(e), e, None)
+                raise
+            finally:
+                _LESSON.reset(token)
             for folder in reversed(claimed):
-                folder.__exit__(type(e), e, None)
-            raise
-        finally:
-            _LESSON.reset(token)
-        for folder in reversed(claimed):
-            folder.close()
-        return result
+                folder.close()
+            return result
 
     run.lesson_module = module
     return run
@@ -57,12 +60,27 @@ class LessonParser(argparse.ArgumentParser):
     ``guard=False``: the lesson keeps its runs itself and only recomputes its tables.
 
     ``quick``: the values ``--quick`` gives flags that are not on the command line (an explicit
-    flag always wins); ``--help`` shows them beside the defaults."""
+    flag always wins) and settings (values without a flag, :func:`lesson_parser`'s
+    ``settings``); ``--help`` shows them beside the defaults."""
 
     def __init__(self, *args, guard=True, quick=None, **kwargs):
         self.guard = guard
         self.quick = dict(quick or {})  # before argparse adds its own --help
         super().__init__(*args, **kwargs)
+
+    def add_settings(self, settings):
+        """Values the lesson uses that no flag sets (how many steps, which sizes): ``args.<key>``
+        like a flag's, and ``--quick`` may change them; ``--help`` says how, under ``--quick``."""
+        self.set_defaults(**settings)
+        changed = [k for k in self.quick if k in settings]
+        if not changed:
+            return
+        for action in self._actions:
+            if action.dest == "quick":
+                also = ", ".join(
+                    f"{k} {_shown(self.quick[k])} (not {_shown(settings[k])})" for k in changed
+                )
+                action.help += f"; it also sets {also}"
 
     def add_argument(self, *args, **kwargs):
         action = super().add_argument(*args, **kwargs)
@@ -88,6 +106,9 @@ class LessonParser(argparse.ArgumentParser):
                 setattr(parsed, k, value if quick else defaults[k])
         if quick:
             announce_quick()
+        run = _LESSON.get()
+        if run is not None:
+            run[2].enter_context(verbosity(getattr(parsed, "verbose", False)))
         if getattr(parsed, "output_dir", None):
             self._claim(parsed)
         return parsed, rest
@@ -99,7 +120,7 @@ class LessonParser(argparse.ArgumentParser):
                 f"{self.prog}: a lesson's parser claims its output folder, so "
                 f"its main must be decorated with paddle_course.lesson.lesson"
             )
-        module, claimed = run
+        module, claimed, _ = run
         if getattr(parsed, "overwrite", False):
             mode = "overwrite"
         elif not self.guard or getattr(parsed, "resume", False):
@@ -110,11 +131,12 @@ class LessonParser(argparse.ArgumentParser):
         claimed.append(folder.claim(mode))
 
 
-def lesson_parser(description, defaults, guard=True, helps=None, quick=None):
+def lesson_parser(description, defaults, guard=True, helps=None, quick=None, settings=None):
     """A parser for a lesson that does not resume: the common flags that ``defaults`` names,
     with those defaults, and ``--overwrite``; ``helps`` ({key: text}) says what a common flag
     means in this lesson where the usual words would not; ``quick`` ({key: value}) what
-    ``--quick`` changes. Add the lesson's own flags to it."""
+    ``--quick`` changes, of the flags and of the ``settings`` (values without a flag, read as
+    ``args.<key>`` too). Add the lesson's own flags to it."""
     p = LessonParser(
         prog=command_name(),
         description=description,
@@ -123,6 +145,14 @@ def lesson_parser(description, defaults, guard=True, helps=None, quick=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_flags(p, defaults, suppress=False, helps=helps)
-    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)  # read by runtime.quiet
+    add_run_flags(p)
+    if settings:
+        p.add_settings(settings)
     return p
+
+
+def _shown(value):
+    """A setting's value as ``--help`` shows it: a dict of sizes as ``train=512, val=128``."""
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={v}" for k, v in value.items()) + ")"
+    return str(value)

@@ -24,7 +24,7 @@ import paddle
 import paddle.distributed as dist
 
 from paddle_course.errors import RankFailed
-from paddle_course.runtime.environment import VERBOSE
+from paddle_course.runtime import environment
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def without_flags_banner():
     """``init_parallel_env`` writes to stderr, in every rank, a banner of the Paddle flags that
     differ from their defaults (``FLAGS_enable_pir_in_executor``, set by Paddle's own launcher);
     a known-harmless block, dropped unless ``--verbose``. Everything else it writes is kept."""
-    if VERBOSE in sys.argv:
+    if environment.verbose():
         yield
         return
     caught = io.StringIO()
@@ -166,7 +166,7 @@ def spawn(fn, args, nprocs, device="auto"):
     :class:`RankFailed` with its error; an interrupted run exits with the processes' code. No
     process is left running afterwards.
     """
-    if VERBOSE not in sys.argv:
+    if not environment.verbose():
         # Paddle's launcher logs "find free ports: [...]" at INFO to a logger it names "root"
         # (not logging's root logger); its warnings and errors still show
         logging.getLogger("root").setLevel(logging.WARNING)

@@ -26,6 +26,8 @@ warnings and errors still print, and so does every Python warning but those name
 must be in place before Paddle is imported: ``chapters/__init__`` imports this package first.
 """
 
+import contextlib
+import contextvars
 import os
 import sys
 import warnings
@@ -76,6 +78,42 @@ def mkl_avx2_wanted(vendor, flags, environ):
 
 VERBOSE = "--verbose"
 GLOG_LEVEL = "GLOG_minloglevel"
+HARMLESS = (
+    # paddle/utils/cpp_extension: about building C++ extensions, which no lesson does
+    r"No ccache found",
+    # paddle/distributed/spawn, on a CPU: that gloo carries the all-reduce (the job prints the
+    # device and the number of processes itself)
+    r"Your model will be trained under CPUONLY mode",
+    # paddle/nn/layer/norm.py, on every BatchNorm forward in training: a notice that it updates
+    # its running statistics, which is what BatchNorm does (PyTorch's default too)
+    r"When training, we now always track global mean and variance",
+)
+# --verbose as the running command parsed it (None: not parsed yet; then sys.argv says)
+_VERBOSE = contextvars.ContextVar("verbose", default=None)
+
+
+def verbose():
+    """Whether this command shows every third-party message: its parsed ``--verbose`` (so
+    ``main(["--verbose"])`` is verbose), or before its arguments are parsed, whether
+    ``--verbose`` is among the process's."""
+    parsed = _VERBOSE.get()
+    return VERBOSE in sys.argv if parsed is None else parsed
+
+
+@contextlib.contextmanager
+def verbosity(on):
+    """Within: the command's parsed ``--verbose``, the filters of :data:`HARMLESS` lifted when
+    it is on (they come back after). glog's INFO lines follow only a ``--verbose`` on the
+    command line: glog reads its level once, when Paddle is imported."""
+    token = _VERBOSE.set(bool(on))
+    try:
+        with warnings.catch_warnings():
+            if on:
+                for message in HARMLESS:
+                    warnings.filterwarnings("default", message=message, category=UserWarning)
+            yield
+    finally:
+        _VERBOSE.reset(token)
 
 
 def quiet(environ, argv):
@@ -83,21 +121,8 @@ def quiet(environ, argv):
     command's arguments or the user set glog's level; returns the names it set."""
     if VERBOSE in argv:
         return []
-    # paddle/utils/cpp_extension: about building C++ extensions, which no lesson does
-    warnings.filterwarnings("ignore", message=r"No ccache found", category=UserWarning)
-    # paddle/distributed/spawn, on a CPU: that gloo carries the all-reduce (the job prints the
-    # device and the number of processes itself)
-    warnings.filterwarnings(
-        "ignore", message=r"Your model will be trained under CPUONLY mode", category=UserWarning
-    )
-    # paddle/nn/layer/norm.py, on every BatchNorm forward in training: a notice that it updates
-    # its running statistics, which is what BatchNorm does (PyTorch's default too)
-    warnings.filterwarnings(
-        "ignore",
-        message=r"When training, we now always track global mean "
-        r"and variance",
-        category=UserWarning,
-    )
+    for message in HARMLESS:
+        warnings.filterwarnings("ignore", message=message, category=UserWarning)
     if GLOG_LEVEL in environ:
         return []
     environ[GLOG_LEVEL] = "1"  # glog: INFO off; WARNING, ERROR, FATAL still shown

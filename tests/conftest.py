@@ -1,5 +1,6 @@
 """Helpers that write tiny dataset files in each real format; no test downloads anything."""
 
+import csv
 import gzip
 import json
 import struct
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from paddle_course.data import Split
 from paddle_course.recommendation.movielens import GENRES
+from paddle_course.vision.palm import LABEL_HEADER
 
 
 def digits(n, seed=0):
@@ -222,3 +226,37 @@ def checkpoint_params(run, which="last"):
 def checkpoint_state(run, which="last"):
     """The ``state.json`` of a run's ``last`` (or ``best``) checkpoint."""
     return _checkpoints(run).read_state(which)
+
+
+def _image(path, color, size=(40, 30)):
+    Image.new("RGB", size, color).save(path)
+
+
+def write_palm(root, nested=True, n_train=(3, 2, 2), n_val=5):
+    """ROOT/PALM-Training400/[PALM-Training400/]{P,H,N}000k.jpg, PALM-Validation400/V000k.jpg and
+    labels.csv; P images are red, the others blue; validation labels alternate."""
+    train = root / "PALM-Training400"
+    if nested:
+        train = train / "PALM-Training400"
+    val = root / "PALM-Validation400"
+    train.mkdir(parents=True)
+    val.mkdir()
+    for prefix, n in zip("PHN", n_train):
+        for k in range(1, n + 1):
+            _image(
+                train / f"{prefix}{k:04d}.jpg",
+                "red" if prefix == "P" else "blue",
+                size=(40 + k, 30 + 2 * k),
+            )  # images of any size
+    rows = [LABEL_HEADER]
+    for k in range(1, n_val + 1):
+        _image(val / f"V{k:04d}.jpg", "red" if k % 2 else "blue")
+        rows.append([k, f"V{k:04d}.jpg", k % 2, "1157.74", "1019.87"])
+    with open(root / "labels.csv", "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return root
+
+
+def digit_split(n, seed):
+    x, y = digits(n, seed)
+    return Split((x / 127.5 - 1).astype(np.float32).reshape(-1, 1, 28, 28), y.astype(np.int64))

@@ -182,3 +182,16 @@ def test_every_reference_to_the_design_resolves():
     assert cited, "no module cites the design"  # the check reads something
     missing = [c for c in cited if c[1] not in sections]
     assert not missing, f"references to sections docs/DESIGN.md lacks: {missing}"
+
+
+def test_the_tests_mirror_the_packages():
+    """``tests/<package path>/test_<module or concept>.py`` for a package's tests; at the top of
+    tests/ only the checks of the whole course (architecture, README, hostile inputs, faults)."""
+    misplaced = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        folder = path.parent.relative_to(ROOT / "tests")
+        if folder.parts and not (ROOT / folder / "__init__.py").is_file():
+            misplaced.append(str(path.relative_to(ROOT)))
+    top = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert not misplaced, f"test files in folders that mirror no package: {misplaced}"
+    assert len(top) <= 6, f"tests of single packages belong in their package's folder: {top}"

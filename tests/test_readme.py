@@ -54,7 +54,7 @@ def test_readme_has_a_row_for_every_lesson_and_no_other():
 
 
 def test_every_lesson_s_outputs_are_checked_against_readme_by_its_quick_test():
-    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    tests = "".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py"))
     unchecked = [m for m in MODULES if f'check_outputs("{m}"' not in tests]
     assert not unchecked, f"no --quick test checks these lessons' files against README: {unchecked}"
 

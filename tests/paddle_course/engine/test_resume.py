@@ -9,9 +9,9 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 import pytest
-from conftest import digits
+from conftest import digit_split
 
-from paddle_course.data import Split, make_loader
+from paddle_course.data import make_loader
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.engine import Monitor, Progress, Trainer
 from paddle_course.engine.checkpoint import Checkpoints
@@ -30,11 +30,6 @@ class DropoutNet(nn.Layer):
 
     def forward(self, x):
         return self.fc2(self.drop(F.relu(self.fc1(paddle.flatten(x, 1)))))
-
-
-def _split(n, seed):
-    x, y = digits(n, seed)
-    return Split((x / 127.5 - 1).astype(np.float32).reshape(-1, 1, 28, 28), y.astype(np.int64))
 
 
 class SignalAtStep:
@@ -68,8 +63,8 @@ def train(
     for _ in range(extra_layers):  # shifts Paddle's auto-generated parameter names
         nn.Linear(2, 2)
     model = net()
-    train_loader = make_loader(_split(96, 1), 16, shuffle=True, seed=0)  # 6 batches an epoch
-    val_loader = make_loader(_split(32, 2), 32)
+    train_loader = make_loader(digit_split(96, 1), 16, shuffle=True, seed=0)  # 6 batches an epoch
+    val_loader = make_loader(digit_split(32, 2), 32)
     if schedule == "plateau":  # stepped per epoch with the monitored metric
         # an absolute threshold no epoch can beat: the rate halves after every epoch but the first
         sched = paddle.optimizer.lr.ReduceOnPlateau(
@@ -208,8 +203,8 @@ class TwoInputsWithAux(nn.Layer):
         return (self.head(h), self.aux(h)) if self.training else self.head(h)
 
 
-def _two_input_split(n, seed):
-    x, y = _split(n, seed).images, _split(n, seed).labels
+def _two_inputdigit_split(n, seed):
+    x, y = digit_split(n, seed).images, digit_split(n, seed).labels
     side = np.random.default_rng(seed).normal(size=(n, 3)).astype(np.float32)
     return x, side, y
 
@@ -229,8 +224,8 @@ def train_two_inputs(out, epochs=3, interrupt_at=None, resume=False):
     )
     state = trainer.resume(out) if resume else None
     state = trainer.fit(
-        make_loader(_two_input_split(96, 1), 16, shuffle=True),
-        make_loader(_two_input_split(32, 2), 32),
+        make_loader(_two_inputdigit_split(96, 1), 16, shuffle=True),
+        make_loader(_two_inputdigit_split(32, 2), 32),
         epochs,
         state,
     )
@@ -248,7 +243,7 @@ def test_two_inputs_and_an_auxiliary_output_resume_bit_identical(tmp_path):
 
 
 def test_auxiliary_outputs_add_their_weighted_loss_and_metrics_use_the_main_output():
-    batch = [paddle.to_tensor(a[:16]) for a in _two_input_split(16, 3)]
+    batch = [paddle.to_tensor(a[:16]) for a in _two_inputdigit_split(16, 3)]
     updated = {}
     for how in ("engine", "by_hand"):
         seed_everything(0)
@@ -313,5 +308,5 @@ def test_a_nan_in_an_auxiliary_output_stops_before_any_update():
         progress=Progress(enabled=False),
     )
     with pytest.raises(TrainingDiverged, match="the training loss is nan at epoch 1, batch 1"):
-        trainer.fit(make_loader(_two_input_split(16, 4), 8), None, 1)
+        trainer.fit(make_loader(_two_inputdigit_split(16, 4), 8), None, 1)
     assert all(np.array_equal(before[k], v) for k, v in params(model).items())

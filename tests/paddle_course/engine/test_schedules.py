@@ -1,8 +1,8 @@
 import numpy as np
 import paddle
 import pytest
+from conftest import digit_split as _split
 from paddle.optimizer import lr as L
-from test_engine_resume import _split
 
 from paddle_course.data import make_loader
 from paddle_course.engine.schedules import closed_form, lr_curve, lr_range_test

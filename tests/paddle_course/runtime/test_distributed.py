@@ -19,7 +19,7 @@ from paddle_course.errors import RankFailed
 from paddle_course.lesson.folder_contents import inspect
 from paddle_course.runtime.distributed import spawn
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 TRAIN = [sys.executable, "-m", "chapters.ch02_mnist.train"]
 
 
@@ -247,7 +247,7 @@ def test_palm_with_auxiliary_heads_on_two_processes(tmp_path):
     """GoogLeNet's three training outputs through DataParallel; the validation numbers summed over
     the ranks equal those of the saved best checkpoint evaluated in one process."""
     import paddle.nn.functional as F
-    from test_data_palm import write_palm
+    from conftest import write_palm
 
     from chapters.ch04_vision import palm
     from paddle_course.data import make_loader

@@ -24,7 +24,7 @@ from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.runtime.atomic import is_temporary, write_bytes
 from paddle_course.runtime.manifest import written
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 QUICK = ["--quick", "--no-visualdl"]
 
 

@@ -12,7 +12,7 @@ from paddle_course.lesson.job_config import resolve_config, training_parser
 from paddle_course.lesson.results import write_results
 from paddle_course.runtime import environment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 DEFAULTS = dict(
     data=None,

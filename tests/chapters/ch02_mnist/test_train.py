@@ -17,7 +17,7 @@ from chapters.ch02_mnist import train
 from paddle_course.errors import ConfigError, FolderError
 from paddle_course.lesson.entry import QUICK_NOTE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_quick_run_writes_every_output(tmp_path, capsys):

@@ -1,45 +1,15 @@
 """The PALM reader on tiny folders in the real layout, every bad input it must name, the
 stand-in."""
 
-import csv
 import json
 
 import numpy as np
 import pytest
-from PIL import Image
+from conftest import _image, write_palm
 from readme_contract import check_outputs
 
 from paddle_course.errors import DataError
-from paddle_course.vision.palm import LABEL_HEADER, find_palm, lfw_standin, load_palm
-
-
-def _image(path, color, size=(40, 30)):
-    Image.new("RGB", size, color).save(path)
-
-
-def write_palm(root, nested=True, n_train=(3, 2, 2), n_val=5):
-    """ROOT/PALM-Training400/[PALM-Training400/]{P,H,N}000k.jpg, PALM-Validation400/V000k.jpg and
-    labels.csv; P images are red, the others blue; validation labels alternate."""
-    train = root / "PALM-Training400"
-    if nested:
-        train = train / "PALM-Training400"
-    val = root / "PALM-Validation400"
-    train.mkdir(parents=True)
-    val.mkdir()
-    for prefix, n in zip("PHN", n_train):
-        for k in range(1, n + 1):
-            _image(
-                train / f"{prefix}{k:04d}.jpg",
-                "red" if prefix == "P" else "blue",
-                size=(40 + k, 30 + 2 * k),
-            )  # images of any size
-    rows = [LABEL_HEADER]
-    for k in range(1, n_val + 1):
-        _image(val / f"V{k:04d}.jpg", "red" if k % 2 else "blue")
-        rows.append([k, f"V{k:04d}.jpg", k % 2, "1157.74", "1019.87"])
-    with open(root / "labels.csv", "w", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return root
+from paddle_course.vision.palm import find_palm, lfw_standin, load_palm
 
 
 @pytest.mark.parametrize("nested", [True, False])

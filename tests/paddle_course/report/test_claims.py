@@ -21,7 +21,7 @@ from paddle_course.report.claims import (
     write_claims,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _bigger(a, b):
@@ -103,7 +103,7 @@ def test_every_claim_is_judged_by_the_quick_tests_of_its_lessons():
     every lesson's test calls: test_readme.py holds to that); a claim of several lessons by a
     test that runs them all and calls ``judge_claims`` with each of their modules."""
     judged = []
-    for path in (ROOT / "tests").glob("test_*.py"):
+    for path in (ROOT / "tests").rglob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "judge_claims":
                 judged.append({c.value for c in ast.walk(node) if isinstance(c, ast.Constant)})

@@ -1,7 +1,7 @@
 """The whole course at a glance: run every lesson of every chapter, each in its own process.
 
     python -m chapters.report                 # every lesson with --quick (minutes)
-    python -m chapters.report --full          # every lesson with its defaults (~70 min on 2 cores)
+    python -m chapters.report --full          # every lesson with its defaults (about an hour)
     python -m chapters.report --only ch02 --only ch03_practice.schedules
     python -m chapters.report --rerun         # run even the lessons whose results are current
 
@@ -18,6 +18,7 @@ import importlib
 import importlib.util
 import os
 import platform
+import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -106,7 +107,9 @@ def _report(args, chosen, out):
     runs = load_runs(out / "runs.json")
     rows = [judge(c, results, runs) for c in claims]
     written = write_claims(out, rows)
-    pages = build_site(out, lessons(), runs, rows, machine(quick=not args.full), runs_dir)
+    ran_on = machine(quick=not args.full)
+    write_json(out / "machine.json", ran_on)  # what docs/'s measured sections name
+    pages = build_site(out, lessons(), runs, rows, ran_on, runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")
     print(
         "wrote:\n"
@@ -130,7 +133,32 @@ def machine(quick):
         "system": platform.platform(),
         "Python": platform.python_version(),
         "Paddle": paddle.__version__,
+        "commit": commit(),
     }
+
+
+def commit():
+    """The checkout's commit (short), with "+ changes" when its files differ from it; "unknown"
+    outside a git checkout."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + changes" if dirty.strip() else "")
 
 
 if __name__ == "__main__":

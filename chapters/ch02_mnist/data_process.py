@@ -4,8 +4,8 @@
 
 1. Read the file and split it (train / validation / test), and look at what came out.
 2. The course's ``load_data(mode)``: a generator that shuffles every epoch and checks its batches.
-3. The framework's way: a ``paddle.io.Dataset`` whose samples are stored compressed (PNG, 0.3 ms
-   of decoding each) read three ways, each timed on the same training epoch:
+3. The framework's way: a ``paddle.io.Dataset`` whose samples are stored compressed (PNG, decoded
+   per sample) read three ways, each timed on the same training epoch:
    - ``sync``: decoded in the training loop, batch after batch (the course's generators);
    - ``thread``: ``DataLoader(num_workers=0)``. Paddle reads in a background thread even then,
      and PIL releases the GIL while it decodes, so decoding already overlaps training;

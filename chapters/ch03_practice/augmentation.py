@@ -8,7 +8,7 @@
    classify the validation digits after each transform. A drop for the plain CNN alone means it
    was not invariant to that change (shifts, scalings): the augmented one recovers, the label is
    still right. A drop for both means the label itself is gone: a mirrored 2 or 7 is not a 2 or 7
-   (measured: only the symmetric 8 keeps 80 % after a left-right flip), so flipping is a wrong
+   (the table lists the digits that survive a left-right flip), so flipping is a wrong
    augmentation for digits.
 3. With scarce data (300 training digits) the same CNN trains with and without random affine
    moves for the same number of epochs.

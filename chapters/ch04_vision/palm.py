@@ -20,8 +20,8 @@ the user's cache dir: scikit-image's ``lfw_subset`` (100 real faces as ``P`` ima
 patches as ``H``/``N``; 25 x 25 px photos, upscaled). It is not fundus photography; it is there so
 that every step runs offline. Settings are the course's: one logit with
 ``binary_cross_entropy_with_logits``, Momentum 0.9 at 0.001, batch 10, 5 epochs, 224 px, except
-the width: ResNet-50 at a quarter of its channels (1.5 M parameters, ~17 s an epoch of 150 images
-on 2 CPU cores); ``--width 1`` is the course's full ResNet-50 (23.6 M, ~1 image/s here).
+the width: ResNet-50 at a quarter of its channels (1.5 M parameters), so that an epoch takes
+seconds on a CPU; ``--width 1`` is the course's full ResNet-50 (23.6 M parameters).
 """
 
 import paddle.nn.functional as F

@@ -19,15 +19,12 @@ batch, our loss and decoding beside Paddle's operators.
 Training: Adam at 3e-3 with a cosine decay to 0 over 20 epochs (the course trains 200 epochs
 with Momentum at 1e-4 on a GPU), and every anchor's objectness starting at 0.01 instead of the
 course's 0.5 (RetinaNet's prior: at 0.5 the background anchors' loss, 0.69 each, swamps the
-boxes' at first). Measured on the digit scenes, validation mAP: with Adam 1e-3 (constant or
-cosine) 0.54 at epoch 9; with 3e-3 0.86 at epoch 10 and 0.936 at best (epoch 15, test 0.947);
-with the prior as well 0.92 at epoch 9 and 0.946 at best (epoch 19, test 0.957). The detector
-finds the digits early (class-agnostic mAP 0.98 at epoch 8 of the first) and spends the epochs
-learning which digit it is. Mid-run ``val_map`` can jump down and back (0.92 -> 0.69 -> 0.94
-at epochs 9 to 12 of the default run): at a high rate the weights move faster than BatchNorm's
-running averages follow them (the same weights scored a validation loss of 27 with the running
-statistics and 11 with the batch's); the jumps stop as the cosine schedule lowers the rate, and the
-best epoch is the one kept. """
+boxes' at first); both were chosen on the digit scenes' validation mAP. The detector finds the
+digits early and spends the later epochs learning which digit each is. Mid-run ``val_map`` can
+jump down and back: at a high rate the weights move faster than BatchNorm's running averages
+follow them (the same weights score worse with the running statistics than with the batch's);
+the jumps stop as the cosine schedule lowers the rate, and the best epoch is the one kept.
+"""
 
 import numpy as np
 

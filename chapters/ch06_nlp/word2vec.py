@@ -8,7 +8,7 @@
 The course's network and settings: two embedding tables of 200, a dot product, sigmoid cross
 entropy, Adam at 0.001, a random window of 1 to 3 words, 4 negatives per pair. What it gets
 wrong, and what this does instead: it builds every (center, context, label) triple of the corpus
-into one Python list (about 2 KB a corpus word; measured and printed here), where we make each
+into one Python list (its memory per corpus word is measured and printed here), where we make each
 batch from the word-id array when the engine asks for it, seeded by (seed, epoch, batch) so that
 ``--resume`` continues exactly; it draws negatives uniformly, where word2vec draws them from the
 unigram distribution to the power 0.75 (``--negatives-from uniform`` is the course's, to compare);
@@ -20,8 +20,7 @@ questions, beside gensim's ``Word2Vec`` trained on the same text with the same s
 
 Without ``--data``: the English text gensim ships in its test data (Wikipedia articles and news,
 575,000 words, 3 % of text8), cleaned as text8 was; 5 % of it is held out as validation text (the
-skip-gram loss there chooses the best epoch). About 25 s an epoch on 2 CPU cores, 3 minutes in
-all (gensim's three runs included).
+skip-gram loss there chooses the best epoch).
 """
 
 import numpy as np

@@ -19,7 +19,7 @@ The models: the global mean (no training), user and movie biases, matrix factori
 course's towers with its cosine x 5, and the changes to it, each measured on its own (see
 ``chapters.ch07_recommendation.train``). Published ML-100K results for comparison (Surprise's
 benchmark, 5-fold cross-validation, RMSE / MAE): baseline 0.944 / 0.748, SVD 0.934 / 0.737,
-SVD++ 0.919 / 0.721. About 17 minutes on 2 CPU cores (each two-tower run about 2).
+SVD++ 0.919 / 0.721.
 """
 
 import numpy as np

@@ -3,6 +3,7 @@
     python -m benchmarks                    # from the repository root; 5-9 minutes
     python -m benchmarks --quick            # fewer steps: checks that everything runs
     python -m benchmarks --only cnn_training --repeats 5
+    python -m benchmarks --docs             # and write the table into docs/speed.md
 
 Each figure is a rate measured in this run, beside the first configuration of its benchmark
 (ratio = median / the baseline's median), configurations alternated over ``--repeats`` rounds
@@ -20,6 +21,10 @@ import paddle
 
 from paddle_course.lesson import count
 from paddle_course.lesson.results import write_json
+from paddle_course.report.docs import BEGIN, END, replace_section, stamp
+from paddle_course.report.machine import machine as run_on
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 # modules whose main(quick, repeats) returns {group: {configuration: row}}
 BENCHMARKS = ("cnn_training", "engine_overhead", "inference", "embedding_models")
@@ -54,7 +59,14 @@ def main(argv=None):
         "--quick", action="store_true", help="few steps: a smoke test, not a measurement"
     )
     p.add_argument("--output-dir", default="outputs/benchmarks")
+    p.add_argument(
+        "--docs",
+        action="store_true",
+        help="write the table into docs/speed.md's measured section (every benchmark, not --quick)",
+    )
     args = p.parse_args(argv)
+    if args.docs and (args.quick or args.only):
+        p.error("--docs takes a full run of every benchmark: not with --quick or --only")
     started = time.time()
     results = {}
     for name in args.only or BENCHMARKS:
@@ -75,6 +87,23 @@ def main(argv=None):
     write_json(out / "results.json", {"machine": machine, "results": results})
     (out / "results.md").write_text(f"{md}\n\n{machine}\n")
     print(f"wrote:\n  {out / 'results.json'}\n  {out / 'results.md'}")
+    if args.docs:
+        ran_on = run_on(quick=False)
+        section = "\n".join(
+            [
+                BEGIN,
+                "",
+                "## Measured",
+                "",
+                stamp(ran_on).replace("python -m chapters.report --full", "python -m benchmarks"),
+                "",
+                md,
+                "",
+                END,
+                "",
+            ]
+        )
+        print(f"  {replace_section(DOCS / 'speed.md', section)}")
     return results
 
 

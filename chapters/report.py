@@ -16,11 +16,8 @@ record of the runs and each lesson's log under ``--output-dir`` (default ``outpu
 import argparse
 import importlib
 import importlib.util
-import os
-import platform
-import subprocess
+import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from paddle_course.errors import FolderError
@@ -29,9 +26,12 @@ from paddle_course.lesson.results import write_json
 from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.report.catalog import lessons
 from paddle_course.report.claims import judge, load_results, verdict_summary, write_claims
+from paddle_course.report.docs import write_docs
+from paddle_course.report.machine import machine
 from paddle_course.report.runner import as_dicts, load_runs, run_lessons, summary
 from paddle_course.report.site import build_site
-from paddle_course.runtime.environment import cpu_info, cpu_model
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"  # the checkout's own
 
 
 def course_claims():
@@ -66,6 +66,13 @@ def parser():
         metavar="TEXT",
         help="only the lessons whose module name contains TEXT (repeatable)",
     )
+    p.add_argument(
+        "--docs",
+        action="store_true",
+        help="write the measured figures into docs/ (each chapter page's generated section, "
+        "docs/claims.md): with --full, from this run; alone, from the last report run in "
+        "--output-dir, running nothing, if it was a full run of every lesson that succeeded",
+    )
     add_run_flags(p, overwrite=False)
     p.add_argument(
         "--output-dir",
@@ -84,12 +91,47 @@ def main(argv=None):
     ]
     if not chosen:
         parser().error(f"no lesson matches {args.only}")
+    if args.docs and args.only:
+        parser().error("--docs takes the figures of a full run of every lesson: not with --only")
     out = Path(args.output_dir)
     # the report's folder is its own: a second report at once is refused, and the lessons run
     # in its tree (runs/), never in the user's outputs/
     command = " ".join(["python -m chapters.report", *(sys.argv[1:] if argv is None else argv)])
     with RunFolder(out, "chapters.report", command).claim("update"):
+        if args.docs and not args.full:
+            return _docs_from_record(out)
         return _report(args, chosen, out)
+
+
+def _docs_from_record(out):
+    """docs/'s measured sections from the report's last run in ``out``, which must have been a
+    full run of every lesson that succeeded (its figures, its machine and commit)."""
+    try:
+        record = json.loads((out / "lessons.json").read_text())
+        ran_on = json.loads((out / "machine.json").read_text())
+    except (OSError, ValueError):
+        raise FolderError(
+            f"{out}: no report run recorded there; run python -m chapters.report --full --docs"
+        ) from None
+    done = {r["module"] for r in record["lessons"] if r["status"] in ("ran", "reused")}
+    missing = [lesson.module for lesson in lessons() if lesson.module not in done]
+    if record["quick"] or missing:
+        what = "a --quick run" if record["quick"] else f"{len(missing)} lesson(s) did not run"
+        raise FolderError(
+            f"{out}: its last report was {what}; docs/ takes a full run of every "
+            f"lesson: python -m chapters.report --full --docs"
+        )
+    runs_dir = out / "runs"
+    output_dirs = {lesson.module: lesson.output_dir(runs_dir) for lesson in lessons()}
+    claims = course_claims()
+    results, runs = load_results(claims, output_dirs.__getitem__), load_runs(out / "runs.json")
+    rows = [judge(c, results, runs) for c in claims]
+    docs = write_docs(DOCS, lessons(), runs_dir, rows, ran_on)
+    print(
+        f"docs: the measured sections of {len(docs)} pages in {DOCS}, from the full run of "
+        f"{ran_on['date']} (commit {ran_on.get('commit', 'unknown')})"
+    )
+    return []
 
 
 def _report(args, chosen, out):
@@ -111,6 +153,13 @@ def _report(args, chosen, out):
     write_json(out / "machine.json", ran_on)  # what docs/'s measured sections name
     pages = build_site(out, lessons(), runs, rows, ran_on, runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")
+    if args.docs:
+        failed = [o.module for o in outcomes if o.status == "failed"]
+        if failed:
+            print(f"docs/ not written: {len(failed)} lesson(s) failed ({', '.join(failed)})")
+        else:
+            docs = write_docs(DOCS, lessons(), runs_dir, rows, ran_on)
+            print(f"docs: the measured sections of {len(docs)} pages in {DOCS}")
     print(
         "wrote:\n"
         + "\n".join(f"  {p}" for p in (out / "lessons.json", out / "runs.json", *written))
@@ -118,47 +167,6 @@ def _report(args, chosen, out):
         + f"\n  {pages[-1]}  (open it in a browser; {len(pages)} pages)"
     )
     return outcomes
-
-
-def machine(quick):
-    """What the lessons ran on, for the pages."""
-    import paddle
-
-    vendor, _ = cpu_info()
-    model = cpu_model() or vendor or "model unknown"
-    return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "mode": "--quick (numbers from a few batches)" if quick else "defaults (--full)",
-        "CPU": f"{model} ({platform.machine()}, {os.cpu_count()} cores)",
-        "system": platform.platform(),
-        "Python": platform.python_version(),
-        "Paddle": paddle.__version__,
-        "commit": commit(),
-    }
-
-
-def commit():
-    """The checkout's commit (short), with "+ changes" when its files differ from it; "unknown"
-    outside a git checkout."""
-    root = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + changes" if dirty.strip() else "")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from paddle_course.engine import Monitor
 from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser, positive
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MLP
+from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
     data=None,
@@ -41,14 +42,15 @@ def near_zero_share(model, tol=1e-3):
     return float(np.mean(np.abs(w) < tol))
 
 
-def dropout_behaviour():
-    """A Dropout(0.5) layer on a vector of ones, in train and eval mode, for both modes."""
+def dropout_behaviour(seed):
+    """A Dropout(0.5) layer on a vector of ones, in train and eval mode, for both modes; its
+    masks drawn after ``seed_everything(seed)``, so the same seed repeats them."""
+    seed_everything(seed)
     out = {}
     for mode in ("upscale_in_train", "downscale_in_infer"):
         layer = paddle.nn.Dropout(0.5, mode=mode)
-        ones = paddle.ones(
-            [100, 100]
-        )  # 2-D: Paddle's downscale_in_infer eval kernel rejects 1-D input
+        # 2-D: Paddle's downscale_in_infer eval kernel rejects 1-D input
+        ones = paddle.ones([100, 100])
         layer.train()
         t = layer(ones).numpy()
         layer.eval()
@@ -86,7 +88,7 @@ def main(argv=None):
     data = lesson_data(args)
     at_most("--train-size", args.train_size, len(data.train), "the training split")
     data.train = data.train.subset(args.train_size, args.seed)
-    extra = {"dropout_behaviour": dropout_behaviour()}
+    extra = {"dropout_behaviour": dropout_behaviour(args.seed)}
 
     def build(decay=None, **mlp):
         def make():

@@ -183,7 +183,7 @@ def _run_seed(seed, args):
     wanted = parse_args(train.TASK, [], given).config
     same = lambda config: all(config.get(k) == wanted.get(k) for k in SAME_RUN)
     found = inspect(run_dir)
-    if found.state == "finished" and not args.overwrite:
+    if found.finished and not args.overwrite:
         done = json.loads((run_dir / "metrics.json").read_text())
         if same(done["config"]):
             print(f"seed {seed}: reusing the finished run in {run_dir}")

@@ -25,6 +25,11 @@ class Contents:
     foreign: list = field(default_factory=list)  # relative paths not written by paddle-course
     holder: int | None = None  # pid of the process writing it, when locked
 
+    @property
+    def finished(self):
+        """A run ended there, and ended well (its run.json says so: the only test of it)."""
+        return self.state == "finished"
+
 
 def foreign_files(root, manifest):
     """Relative paths under ``root`` that paddle-course did not write: neither recorded in the

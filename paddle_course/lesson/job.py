@@ -241,7 +241,7 @@ def finished_run(task, root, train=True, say=print, **overrides):
         run(task, output_dir=str(root), **overrides)
         found = inspect(root)
     module = (found.manifest or {}).get("module")
-    if found.state != "finished" or module != task.module:
+    if not found.finished or module != task.module:
         what = f"a run of {module}" if module and module != task.module else "no finished run"
         hint = (
             f"; continue it with {task.command} --resume {root}"

@@ -13,10 +13,9 @@ from paddle_course.lesson.flags import add_flags, add_run_flags, command_name
 from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.runtime.environment import verbosity
 
-# The folders the lesson being run (see :func:`lesson`) has claimed through its parser
+# The lesson being run (see :func:`lesson`): its module, the folders its parser claimed, and
+# what parsing its arguments set for as long as it runs (its --verbose)
 _LESSON = contextvars.ContextVar("lesson_run", default=None)
-
-
 _UNSET = object()
 
 

@@ -114,7 +114,7 @@ class RunFolder:
                 f"({names_of(found.foreign)}); nothing was changed. Choose another "
                 f"--output-dir, or move them away" + old_run_hint(found.foreign)
             )
-        if found.state == "finished" and mode == "fresh":
+        if found.finished and mode == "fresh":
             kind = f"run of {other}" if other and other != self.module else "run"
             ended = manifest.get("ended", "?")[:16].replace("T", " ")
             raise FolderError(
@@ -176,7 +176,7 @@ class RunFolder:
             if isinstance(e, FolderError):
                 raise
             raise FolderError(f"{self.root}: cannot write there ({e.strerror or e})") from None
-        if self.previous.state == "finished" and mode == "overwrite":
+        if self.previous.finished and mode == "overwrite":
             say(f"replacing the finished run in {self.root} (--overwrite)")
         elif self.previous.state == "unfinished" and mode in ("fresh", "overwrite"):
             say(

@@ -81,7 +81,8 @@ class Network:
         return losses
 
 
-def loss_surface(net, x, y, i=5, j=9, values=np.arange(-160.0, 160.0, 1.0)):  # noqa: B008 (read, never changed)
+# the grid's default is read, never changed: one array shared by every call is safe
+def loss_surface(net, x, y, i=5, j=9, values=np.arange(-160.0, 160.0, 1.0)):  # noqa: B008
     """The loss over a grid of weights ``w[i]`` x ``w[j]``, the others fixed (the course's figure
     over w5 and w9). Returns ``(wi, wj, losses)`` with ``losses[a, b]`` at
     ``(values[a], values[b])``. Vectorised: z = x @ w with w_i, w_j replaced is the base prediction

@@ -49,3 +49,12 @@ def test_a_child_process_configuration_answers_each_round_and_reports_its_error(
             broken()
     finally:
         broken.close()
+
+
+def test_docs_take_a_full_run_of_every_benchmark(capsys):
+    from benchmarks.__main__ import main
+
+    for argv in (["--docs", "--quick"], ["--docs", "--only", "inference"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert "--docs takes a full run of every benchmark" in capsys.readouterr().err

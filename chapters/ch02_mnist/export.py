@@ -14,11 +14,9 @@ validation digit (logits within float rounding) and timed.
 import paddle
 import paddle.nn.functional as F
 
-from paddle_course.engine.checkpoint import load_weights
 from paddle_course.lesson import count, entry, lesson, lesson_parser
-from paddle_course.lesson.compare import lesson_data, train_variant
+from paddle_course.lesson.compare import lesson_data, trained_cnn
 from paddle_course.lesson.results import write_results
-from paddle_course.models import MNIST
 from paddle_course.practice.deploy import compare_outputs_and_speed, deployments, export
 
 DEFAULTS = dict(
@@ -49,19 +47,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     data = lesson_data(args)
-    if args.checkpoint:
-        model = MNIST()
-        print(f"loaded {load_weights(model, args.checkpoint)}")
-    else:
-        _, model = train_variant(
-            "CNN",
-            lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),
-            data,
-            args.epochs,
-            args.batch_size,
-            args.seed,
-        )
-    model.eval()
+    model = trained_cnn(args, data)  # --checkpoint's weights, or trained now
 
     path = export(model, f"{args.output_dir}/inference/model")
     images, labels = data.val.images, data.val.labels

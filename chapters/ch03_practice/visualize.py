@@ -14,12 +14,10 @@ image. Padding with the background value, or pixels on [0, 1], would remove it.
 import numpy as np
 import paddle
 
-from paddle_course.engine.checkpoint import load_weights
 from paddle_course.errors import ConfigError
 from paddle_course.lesson import count, entry, lesson, lesson_parser
-from paddle_course.lesson.compare import lesson_data, train_variant
+from paddle_course.lesson.compare import lesson_data, trained_cnn
 from paddle_course.lesson.results import write_tables
-from paddle_course.models import MNIST
 from paddle_course.practice.inspection import capture
 from tools.images import plot_digits, tile
 from tools.vdl import VisualDLLogger
@@ -56,19 +54,7 @@ def main(argv=None):
             f"--index {args.index}: there are {len(data.val)} validation digits; "
             f"give 0 to {len(data.val) - 1}"
         )
-    if args.checkpoint:
-        model = MNIST()
-        print(f"loaded {load_weights(model, args.checkpoint)}")
-    else:
-        _, model = train_variant(
-            "CNN",
-            lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),
-            data,
-            args.epochs,
-            args.batch_size,
-            args.seed,
-        )
-    model.eval()
+    model = trained_cnn(args, data)  # --checkpoint's weights, or trained now
 
     kernels = model.conv1.weight.numpy()[:, 0]  # [20, 5, 5]
     digit = data.val.images[args.index : args.index + 1]  # [1, 1, 28, 28]

@@ -12,8 +12,9 @@ import paddle.nn.functional as F
 
 from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import Monitor, Progress, Trainer, evaluate
-from paddle_course.engine.checkpoint import Checkpoints
+from paddle_course.engine.checkpoint import Checkpoints, load_weights
 from paddle_course.lesson.results import explain, write_results
+from paddle_course.models import MNIST
 from paddle_course.practice.flops import count_flops
 from paddle_course.runtime.seed import seed_everything
 
@@ -166,8 +167,6 @@ def ranking_note(results, ahead, behind, expected, after=""):
 def epoch_seconds(loader, seed=0):
     """Seconds for one training epoch of the course CNN (Adam 1e-3) through the engine, reading
     ``loader``; no validation, so only reading and training are timed."""
-    from paddle_course.models import MNIST
-
     seed_everything(seed)
     model = MNIST()
     trainer = Trainer(
@@ -231,3 +230,23 @@ def _fmt(v):
     if v is None:
         return f"{'':>11}"
     return f"{v:11.4f}" if isinstance(v, float) else f"{v!s:>11}"
+
+
+def trained_cnn(args, data):
+    """The course CNN in eval mode for a lesson that looks at a trained one: the weights of
+    ``--checkpoint`` (a run folder or a checkpoint, read without unpickling code), or trained
+    now on ``data`` with Adam at ``--lr`` for ``--epochs``."""
+    if args.checkpoint:
+        model = MNIST()
+        print(f"loaded {load_weights(model, args.checkpoint)}")
+    else:
+        _, model = train_variant(
+            "CNN",
+            lambda: (m := MNIST(), paddle.optimizer.Adam(args.lr, parameters=m.parameters())),
+            data,
+            args.epochs,
+            args.batch_size,
+            args.seed,
+        )
+    model.eval()
+    return model

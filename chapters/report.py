@@ -1,7 +1,7 @@
 """The whole course at a glance: run every lesson of every chapter, each in its own process.
 
     python -m chapters.report                 # every lesson with --quick (minutes)
-    python -m chapters.report --full          # every lesson with its defaults (about an hour)
+    python -m chapters.report --full          # every lesson with its defaults (under an hour)
     python -m chapters.report --only ch02 --only ch03_practice.schedules
     python -m chapters.report --rerun         # run even the lessons whose results are current
 

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import json
+import os
 import struct
 import sys
 import textwrap
@@ -13,8 +14,12 @@ import pytest
 from PIL import Image
 
 from paddle_course.data import Split
+from paddle_course.data.registries import OFFLINE
 from paddle_course.recommendation.movielens import GENRES
 from paddle_course.vision.palm import LABEL_HEADER
+
+# the tests never use the network: no data pack is fetched, here or in a subprocess
+os.environ[OFFLINE] = "1"
 
 
 def digits(n, seed=0):

@@ -1,6 +1,7 @@
 """The datasets and input pipeline several chapters share: MNIST, housing, loaders, splits,
 data packs, the cache, transforms. A domain's own datasets live in its package."""
 
+from paddle_course.data.digits import MnistData, Split
 from paddle_course.data.housing import COLUMNS as HOUSING_COLUMNS
 from paddle_course.data.housing import load_housing
 from paddle_course.data.loader import (
@@ -9,7 +10,7 @@ from paddle_course.data.loader import (
     SynchronousLoader,
     make_loader,
 )
-from paddle_course.data.mnist import MnistData, Split, load_mnist
+from paddle_course.data.mnist import load_mnist
 from paddle_course.data.splits import bootstrap, kfold, stratified_split
 
 __all__ = [

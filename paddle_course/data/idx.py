@@ -35,8 +35,12 @@ def idx_files(path, names=IDX_FILES):
 
 
 def read_idx(path, kind):
-    """Read one IDX file (``kind`` 'images' or 'labels') into a uint8 array, checking its header."""
-    raw = read_bytes(path)
+    """Read one IDX file (``kind`` 'images' or 'labels'; gzipped or not) into a uint8 array."""
+    return parse_idx(read_bytes(path), kind, path)
+
+
+def parse_idx(raw, kind, path):
+    """The uint8 array of one IDX file's bytes ``raw``, its header checked (``path`` names it)."""
     ndim = 3 if kind == "images" else 1
     header = 4 + 4 * ndim
     if len(raw) < header:

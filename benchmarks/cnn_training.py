@@ -35,24 +35,14 @@ from paddle_course.models import MNIST
 
 from .child import Child
 from .harness import compare
-from .workload import BATCH, batches, paddle_run
+from .workload import BATCH, batches, paddle_run, torch_course_cnn
 
 
 def torch_run(batches, threads):
     import torch
-    import torch.nn as tnn
 
     torch.manual_seed(0)
-    model = tnn.Sequential(
-        tnn.Conv2d(1, 20, 5, padding=2),
-        tnn.ReLU(),
-        tnn.MaxPool2d(2),
-        tnn.Conv2d(20, 20, 5, padding=2),
-        tnn.ReLU(),
-        tnn.MaxPool2d(2),
-        tnn.Flatten(),
-        tnn.Linear(980, 10),
-    )
+    model = torch_course_cnn()
     opt = torch.optim.Adam(model.parameters(), 2e-3)
     tensors = [
         (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.asarray(y)))

@@ -15,6 +15,7 @@ from paddle_course.models import MNIST, CBRNet
 from paddle_course.practice.deploy import Predictor, export
 
 from .harness import compare
+from .workload import torch_course_cnn
 
 
 def _paddle(fn):
@@ -29,16 +30,7 @@ def _torch_net(name):
     import torch.nn as tnn
 
     if name == "course CNN":
-        return tnn.Sequential(
-            tnn.Conv2d(1, 20, 5, padding=2),
-            tnn.ReLU(),
-            tnn.MaxPool2d(2),
-            tnn.Conv2d(20, 20, 5, padding=2),
-            tnn.ReLU(),
-            tnn.MaxPool2d(2),
-            tnn.Flatten(),
-            tnn.Linear(980, 10),
-        ).eval()
+        return torch_course_cnn().eval()
     return tnn.Sequential(
         tnn.Conv2d(1, 20, 5, padding=2, bias=False),
         tnn.BatchNorm2d(20),

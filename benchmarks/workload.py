@@ -41,3 +41,20 @@ def paddle_run(batches, bias_after_pool=False, static=False, threads=1):
             paddle.base.core.set_num_threads(1)
 
     return run
+
+
+def torch_course_cnn():
+    """The course CNN in PyTorch, layer for layer, for the comparisons (torch is imported here
+    only: it is never a requirement)."""
+    import torch.nn as tnn
+
+    return tnn.Sequential(
+        tnn.Conv2d(1, 20, 5, padding=2),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Conv2d(20, 20, 5, padding=2),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Flatten(),
+        tnn.Linear(980, 10),
+    )

@@ -1,11 +1,14 @@
 """Helpers that write tiny dataset files in each real format; no test downloads anything."""
 
+import atexit
 import csv
 import gzip
 import json
 import os
+import shutil
 import struct
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -14,12 +17,16 @@ import pytest
 from PIL import Image
 
 from paddle_course.data import Split
+from paddle_course.data.cache import CACHE
 from paddle_course.data.registries import OFFLINE
 from paddle_course.recommendation.movielens import GENRES
 from paddle_course.vision.palm import LABEL_HEADER
 
-# the tests never use the network: no data pack is fetched, here or in a subprocess
+# the tests never use the network: no data pack is fetched, here or in a subprocess; nor do they
+# see this machine's cache (a pack fetched there would make --data auto train on all of MNIST)
 os.environ[OFFLINE] = "1"
+os.environ[CACHE] = tempfile.mkdtemp(prefix="paddle-course-tests-")
+atexit.register(shutil.rmtree, os.environ[CACHE], ignore_errors=True)
 
 
 def digits(n, seed=0):

@@ -22,7 +22,7 @@ from paddle_course.practice.inspection import count_parameters, layer_outputs
 __all__ = ["MNIST"]
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=5,
     batch_size=64,
     lr=0.001,

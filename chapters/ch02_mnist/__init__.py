@@ -4,6 +4,7 @@
 LESSONS = (
     "data_process",
     "MNIST_network",
+    "FFN",
     "loss",
     "optimizers",
     "initializers",

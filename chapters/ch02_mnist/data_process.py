@@ -28,7 +28,7 @@ from paddle_course.lesson.compare import epoch_seconds, lesson_data
 from paddle_course.lesson.results import write_results
 
 DEFAULTS = dict(
-    data=None, batch_size=64, seed=0, quick=False, output_dir="outputs/ch02_mnist/data_process"
+    data="auto", batch_size=64, seed=0, quick=False, output_dir="outputs/ch02_mnist/data_process"
 )
 
 

@@ -37,6 +37,7 @@ import paddle
 import paddle.nn.functional as F
 
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
+from paddle_course.data.mnist import fixed_source
 from paddle_course.data.transforms import RandomAffine
 from paddle_course.engine.checkpoint import Checkpoints
 from paddle_course.lesson import entry, lesson, lesson_parser
@@ -47,7 +48,7 @@ from paddle_course.practice.inspection import gradients
 from paddle_course.runtime.manifest import written
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=2,
     batch_size=32,
     lr=0.05,
@@ -170,7 +171,7 @@ def main(argv=None):
             "--overwrite",
         ]
         + (["--quick"] if args.quick else [])
-        + (["--data", str(Path(args.data).resolve())] if args.data else [])
+        + (["--data", fixed_source(args.data, data)] if args.data else [])
     )
     common = [str(a) for a in common]
     runs = {

@@ -20,7 +20,7 @@ from paddle_course.lesson.results import write_results
 from paddle_course.practice.deploy import compare_outputs_and_speed, deployments, export
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=2,
     batch_size=64,
     lr=0.001,

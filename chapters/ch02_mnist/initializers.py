@@ -28,7 +28,8 @@ from paddle_course.models import MNIST, load_partial
 from paddle_course.practice.initializers import expected_std
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
+    train_size=20_000,  # of the 50,000: the budget of a lesson that trains many variants
     epochs=2,
     batch_size=64,
     lr=0.001,

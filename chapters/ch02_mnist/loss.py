@@ -27,7 +27,7 @@ from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import LinearNet
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=10,
     batch_size=64,
     lr=0.001,

@@ -17,7 +17,8 @@ from paddle_course.models import MNIST
 from tools.plot import plot_panels
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
+    train_size=20_000,  # of the 50,000: the budget of a lesson that trains many variants
     epochs=3,
     batch_size=64,
     lr=0.01,

@@ -31,6 +31,7 @@ import paddle.distributed as dist
 import paddle.nn.functional as F
 
 from paddle_course.data import make_loader
+from paddle_course.data.mnist import fixed_source
 from paddle_course.lesson import count, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data
 from paddle_course.lesson.results import write_results
@@ -40,7 +41,7 @@ from paddle_course.runtime.distributed import setup, spawn
 from paddle_course.runtime.manifest import written
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     batch_size=32,
     lr=0.05,
     seed=0,
@@ -128,8 +129,7 @@ def main(argv=None):
     p.add_argument("--steps", type=count(100_000), default=20, help="training steps (default 20)")
     args = p.parse_args(argv)
     steps = args.steps
-    lesson_data(args)  # a bad --data fails here, not in both ranks
-    data = str(Path(args.data).resolve()) if args.data else None
+    data = fixed_source(args.data, lesson_data(args))  # a bad --data fails here, not in both ranks
     conf = dict(
         data=data,
         batch_size=args.batch_size,

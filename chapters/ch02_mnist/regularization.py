@@ -21,13 +21,14 @@ import numpy as np
 import paddle
 
 from paddle_course.engine import Monitor
-from paddle_course.lesson import at_most, count, entry, lesson, lesson_parser, positive
+from paddle_course.lesson import count, entry, lesson, lesson_parser, positive
 from paddle_course.lesson.compare import lesson_data, report, train_variant
 from paddle_course.models import MLP
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
+    train_size=500,
     epochs=60,
     batch_size=64,
     lr=0.001,
@@ -70,7 +71,6 @@ def dropout_behaviour(seed):
 @lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=dict(epochs=5))
-    p.add_argument("--train-size", type=count(), default=500, help="training digits (default 500)")
     p.add_argument(
         "--l2", type=positive(10.0), default=1e-3, help="L2Decay coefficient (default 1e-3)"
     )
@@ -85,9 +85,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     epochs = args.epochs
-    data = lesson_data(args)
-    at_most("--train-size", args.train_size, len(data.train), "the training split")
-    data.train = data.train.subset(args.train_size, args.seed)
+    data = lesson_data(args)  # --train-size digits: few enough to overfit
     extra = {"dropout_behaviour": dropout_behaviour(args.seed)}
 
     def build(decay=None, **mlp):

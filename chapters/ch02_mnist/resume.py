@@ -32,7 +32,7 @@ from paddle_course.runtime.manifest import written
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=3,
     batch_size=32,
     seed=1024,

@@ -30,7 +30,7 @@ from paddle_course.models import MNIST
 from tools.images import plot_digits
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=2,
     batch_size=64,
     lr=0.001,

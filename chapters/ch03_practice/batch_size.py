@@ -25,7 +25,13 @@ from paddle_course.practice.inspection import gradients
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
-    data=None, epochs=2, lr=0.05, seed=0, quick=False, output_dir="outputs/ch03_practice/batch_size"
+    data="auto",
+    train_size=20_000,  # of the 50,000: the budget of a lesson that trains many variants
+    epochs=2,
+    lr=0.05,
+    seed=0,
+    quick=False,
+    output_dir="outputs/ch03_practice/batch_size",
 )
 SIZES, TIMED = (16, 32, 64, 128, 256), (32, 48, 64, 96, 128)
 

@@ -32,7 +32,7 @@ from paddle_course.models.blocks import BiasAfterPoolNet
 from paddle_course.practice.deploy import compare_outputs_and_speed, deployments, export, predict
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=2,
     batch_size=64,
     lr=0.001,

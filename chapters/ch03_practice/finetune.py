@@ -28,7 +28,7 @@ from paddle_course.models import MNIST, load_partial
 from paddle_course.practice.finetune import freeze, param_groups, trainable
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=10,
     batch_size=32,
     lr=0.001,

@@ -25,7 +25,7 @@ from paddle_course.practice.inspection import gradient_norms, layer_outputs
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=5,
     batch_size=64,
     lr=0.01,

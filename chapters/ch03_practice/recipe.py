@@ -24,7 +24,7 @@ from paddle_course.models import MNIST
 from paddle_course.runtime.seed import seed_everything
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=1,
     batch_size=64,
     lr=0.001,

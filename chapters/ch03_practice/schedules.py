@@ -30,7 +30,8 @@ from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_comparison, plot_lr_range
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
+    train_size=20_000,  # of the 50,000: the budget of a lesson that trains many variants
     epochs=3,
     batch_size=64,
     lr=0.02,

@@ -2,15 +2,17 @@
 
     python -m chapters.ch03_practice.validation
 
-The 4,500 training + validation digits are the pool; the 500 test digits are kept aside to see
-how well each scheme's estimate predicts accuracy on unseen data. The model is an MLP
-(784-128-10, ReLU, Adam, 5 epochs), fast enough to be trained once per fold or resample.
+The training and validation digits together are the pool (all 60,000 of MNIST's training file,
+or 4,500 of the embedded digits); the test digits are kept aside to see how well each scheme's
+estimate predicts accuracy on unseen data. The model is an MLP (784-128-10, ReLU, Adam,
+5 epochs), fast enough to be trained once per fold or resample.
 
-- hold-out: one stratified split of the pool (4,000 / 500), one model, one number;
+- hold-out: one stratified split of the pool (validation as large as the data's own), one model,
+  one number;
 - K-fold (K = 5, shuffled by seed, the remainder spread over the folds): five models, each
   validated on the fold it did not see; mean ± std over folds;
-- bootstrap (B = 5): each model trains on 4,500 digits drawn with replacement and is evaluated on
-  the ~37 % never drawn (out of bag); mean ± std over resamples.
+- bootstrap (B = 5): each model trains on as many digits as the pool holds, drawn with
+  replacement, and is evaluated on the ~37 % never drawn (out of bag); mean ± std over resamples.
 """
 
 import time
@@ -26,7 +28,7 @@ from paddle_course.models import MLP
 from tools.plot import plot_bars
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=5,
     batch_size=64,
     lr=0.001,

@@ -23,7 +23,7 @@ from tools.images import plot_digits, tile
 from tools.vdl import VisualDLLogger
 
 DEFAULTS = dict(
-    data=None,
+    data="auto",
     epochs=2,
     batch_size=64,
     lr=0.001,

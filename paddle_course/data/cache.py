@@ -16,9 +16,14 @@ from pathlib import Path
 
 from paddle_course.runtime.atomic import temporary_name, write_json
 
+CACHE = "PADDLE_COURSE_CACHE"  # set: the cache is this folder (the tests give an empty one)
+
 
 def cache_dir():
-    """``$XDG_CACHE_HOME/paddle-course``, by default ``~/.cache/paddle-course``."""
+    """``$PADDLE_COURSE_CACHE`` when set, else ``$XDG_CACHE_HOME/paddle-course``, by default
+    ``~/.cache/paddle-course``."""
+    if os.environ.get(CACHE):
+        return Path(os.environ[CACHE])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "paddle-course"
 

@@ -37,6 +37,8 @@ class MnistData:
     test: Split
     source: str  # the file or directory read
     scale: str  # how the file's pixel values were mapped to [-1, 1]
+    fallback: str | None = None  # why --data auto did not get the pack (None: it did, or not asked)
+    chosen: str | None = None  # what --data auto chose: the --data that reads this data again
 
     def sizes(self):
         return {"train": len(self.train), "val": len(self.val), "test": len(self.test)}
@@ -47,11 +49,14 @@ class MnistData:
             *(Split(fn(s.images), s.labels) for s in (self.train, self.val, self.test)),
             self.source,
             self.scale,
+            self.fallback,
+            self.chosen,
         )
 
     def info(self):
         """What ``metrics.json`` records about the data."""
-        return {"source": self.source, "scale": self.scale, "sizes": self.sizes()}
+        info = {"source": self.source, "scale": self.scale, "sizes": self.sizes()}
+        return info | ({"fallback": self.fallback} if self.fallback else {})
 
     def describe(self):
         """One line for the start of a run."""

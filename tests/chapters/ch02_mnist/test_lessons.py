@@ -187,7 +187,7 @@ def test_export_quick_same_predictions(tmp_path):
 def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, capsys):
     """The spread is computed from the seeds' own runs (their metrics.json), the extra test
     accuracy equals a plain argmax count, and a second call trains nothing."""
-    from chapters.ch02_mnist import seeds
+    from chapters.ch02_mnist import seeds, train
 
     idx = tmp_path / "idx"
     idx.mkdir()
@@ -195,6 +195,7 @@ def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, caps
     out = tmp_path / "seeds"
     argv = ["--quick", "--seeds", "0", "1", "--output-dir", str(out), "--test-data", str(idx)]
     r = seeds.main(argv)
+    printed = capsys.readouterr().out
     check_outputs("chapters.ch02_mnist.seeds", out, without={"seed_2/"})  # two seeds here
     runs = [_json(out / f"seed_{s}" / "metrics.json") for s in (0, 1)]
     assert [row["test_acc"] for row in r["runs"].values()] == [m["test"]["acc"] for m in runs]
@@ -214,6 +215,11 @@ def test_seeds_gives_the_main_job_spread_and_reuses_finished_runs(tmp_path, caps
         assert row["extra_test_samples"] == 20
     saved = _json(out / "results.json")
     assert saved["quick"] is True and saved["seeds"] == [0, 1]
+    # the course's own setting, once, with the first seed: its run's own figures
+    course = _json(out / "course_setting" / "metrics.json")
+    assert saved["course_setting"]["test_acc"] == course["test"]["acc"]
+    assert {k: course["config"][k] for k in train.COURSE_SETTING} == train.COURSE_SETTING
+    assert course["config"]["seed"] == 0 and "the course's own setting (Adam 0.01" in printed
     assert (out / "results.md").is_file() and (out / "plots" / "spread.png").is_file()
 
     best = out / "seed_1" / "checkpoints" / "index.json"

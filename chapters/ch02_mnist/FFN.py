@@ -109,10 +109,10 @@ def probe(data, args):
     for row_name in PROBED:
         row = ROWS[row_name]
         for change, (changed, kw) in changes.items():
-            name = f"{row_name} | {change}"
+            name = f"{row_name}; {change}"
             results[name], _ = train_row(name, row, changed, args, True, **kw)
             results[name]["course_val_acc"] = row[-1]
-        name = f"{row_name} | val acc as a mean of batches"
+        name = f"{row_name}; val acc as a mean of batches"
         result, model = train_row(name, row, data, args, True)
         result["val_acc"] = batch_mean_accuracy(model, data.val, args.batch_size)
         result["course_val_acc"] = row[-1]
@@ -141,9 +141,9 @@ def verdicts(course, corrected, probed):
         target = ROWS[row_name][-1]
         plain = course[row_name]["val_acc"]
         found = {
-            n.split(" | ")[1]: r["val_acc"]
+            n.split("; ")[1]: r["val_acc"]
             for n, r in probed.items()
-            if n.startswith(row_name + " | ")
+            if n.startswith(row_name + "; ")
         }
         best, acc = min(found.items(), key=lambda kv: abs(kv[1] - target))
         head = f"{row_name}: the course reports {target:.2%}, the plain reproduction {plain:.2%}"
@@ -182,9 +182,10 @@ def main(argv=None):
     }
     print_table(rows, ("course", "double_softmax", "corrected", "loss_double", "loss_corrected"))
     results = {
-        **{f"double softmax | {n}": r for n, r in course.items()},
-        **{f"corrected | {n}": r for n, r in corrected.items()},
-        **{f"probe | {n}": r for n, r in probed.items()},
+        # (no "|" in a name: results.md is a markdown table)
+        **{f"double softmax: {n}": r for n, r in course.items()},
+        **{f"corrected: {n}": r for n, r in corrected.items()},
+        **{f"probe: {n}": r for n, r in probed.items()},
     }
     report(
         args.output_dir,

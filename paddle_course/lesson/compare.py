@@ -162,13 +162,16 @@ def ranking_note(results, ahead, behind, expected, after=""):
         if len(curve) > 1 and curve[-1] > curve[-2]
         else ""
     )
-    why = (
-        f"it is still learning (its training loss, {a['train_loss']:.3f}, is above "
-        f"{behind}'s {b['train_loss']:.3f}{rising})"
-        if a["train_loss"] > b["train_loss"]
-        else f"it fits the training data better (training loss {a['train_loss']:.3f} vs "
-        f"{b['train_loss']:.3f}) and generalises worse"
-    )
+    losses = f"training loss {a['train_loss']:.3f} vs {b['train_loss']:.3f}"
+    if abs(a["train_loss"] - b["train_loss"]) <= 0.01 * b["train_loss"]:  # within 1 %
+        why = f"it fits the training data no better ({losses}): at this size it gains nothing"
+    elif a["train_loss"] > b["train_loss"]:
+        why = (
+            f"it is still learning (its training loss, {a['train_loss']:.3f}, is above "
+            f"{behind}'s {b['train_loss']:.3f}{rising})"
+        )
+    else:
+        why = f"it fits the training data better ({losses}) and generalises worse"
     return (
         f"{ahead} is below {behind} here (val_acc {a['val_acc']:.3f} vs {b['val_acc']:.3f}), "
         f"though {expected}: after {a.get('epochs', len(curve))} epochs {why}."

@@ -46,7 +46,7 @@ def write_results(out_dir, results, columns, extra=None, *, quick, notes=()):
     header = "| variant | " + " | ".join(columns) + " |"
     rows = [QUICK_MD + header if quick else header, "|" + "---|" * (len(columns) + 1)]
     for name, r in results.items():
-        rows.append(f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |")
+        rows.append(f"| {_cell(name)} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |")
     md = write_bytes(
         written(out_dir / "results.md"), ("\n".join(rows + _notes_md(notes)) + "\n").encode()
     )
@@ -70,7 +70,7 @@ def write_tables(out_dir, tables, data, *, quick, notes=()):
             "|" + "---|" * (len(columns) + 1),
         ]
         lines += [
-            f"| {name} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |"
+            f"| {_cell(name)} | " + " | ".join(_cell(r.get(c)) for c in columns) + " |"
             for name, r in rows.items()
         ]
         lines.append("")
@@ -82,6 +82,7 @@ def write_tables(out_dir, tables, data, *, quick, notes=()):
 
 
 def _cell(value):
+    """A markdown table cell: floats to 4 significant digits, a "|" escaped (not a new cell)."""
     if isinstance(value, float):
         return f"{value:.4g}"
-    return "" if value is None else str(value)
+    return "" if value is None else str(value).replace("|", "\\|")

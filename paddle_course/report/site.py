@@ -7,6 +7,7 @@ the pages, so the folder can be moved or zipped as it is.
 """
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def markdown_tables(text):
     def flush():
         if rows:
             head, *body = [r for r in rows if not set(r.replace("|", "").strip()) <= set("-: ")]
-            cells = lambda r: [c.strip() for c in r.strip().strip("|").split("|")]
+            cells = lambda r: [  # an escaped pipe (backslash, pipe) is a pipe inside a cell
+                c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", r.strip().strip("|"))
+            ]
             out.append(
                 "<table><tr>"
                 + "".join(f"<th>{esc(c)}</th>" for c in cells(head))

@@ -69,3 +69,11 @@ def test_ffn_quick_writes_the_table_and_the_probe(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert all(f"note: {row}: the course reports" in printed for row in FFN.PROBED)
     assert "cannot fall below 1.4612" in printed
+
+
+def test_results_md_is_a_table_of_five_columns(tmp_path):
+    FFN.main(["--quick", "--no-probe", "--output-dir", str(tmp_path)])
+    lines = [line for line in (tmp_path / "results.md").read_text().splitlines() if line]
+    rows = [line for line in lines if line.startswith("|")]
+    assert len(rows) == 2 + 2 * len(FFN.ROWS)  # header, rule, the table twice
+    assert {line.count("|") for line in rows} == {6}  # no name breaks a row into more cells

@@ -59,6 +59,13 @@ def test_ranking_note_says_which_measured_reason_applies():
         "the course ranks it first",
     )
     assert "generalises worse" in overfits and "rose" not in overfits
+    same_fit = ranking_note(
+        {"deep": run(0.8, 0.304), "shallow": run(0.9, 0.3041)},
+        "deep",
+        "shallow",
+        "the course ranks it first",
+    )
+    assert "fits the training data no better (training loss 0.304 vs 0.304)" in same_fit
 
 
 def test_lesson_notes_appear_only_when_the_numbers_call_for_them():

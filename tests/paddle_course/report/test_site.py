@@ -131,3 +131,14 @@ def test_every_page_loads_its_images_and_tables_in_a_real_browser(course, monkey
         seen = dict(re.findall(r'data-(\w+)="(\d+)"', body.group(1)))
         images, tables = expected[page.name]
         assert seen == {"images": str(images), "broken": "0", "tables": str(tables)}, page.name
+
+
+def test_a_pipe_in_a_results_cell_stays_in_its_cell(tmp_path):
+    """write_results escapes a "|" in a variant's name; the site reads it back as one cell."""
+    from paddle_course.lesson.results import write_results
+
+    write_results(tmp_path, {"a | b": {"acc": 0.5}}, ["acc"], quick=False)
+    md = (tmp_path / "results.md").read_text()
+    assert "| a \\| b | 0.5 |" in md
+    html = markdown_tables(md)
+    assert "<td>a | b</td><td>0.5</td>" in html and html.count("<td>") == 2

@@ -126,7 +126,9 @@ def _prepare(task, config, out, place, resuming):
             f"trained on (its content differs); resume with the same --data"
         )
     if getattr(data, "chosen", None):  # --data auto: what it found, so that --resume reads it
-        config["data"] = data.chosen
+        config["data"], config["data_fallback"] = data.chosen, data.fallback
+    elif resuming and config.get("data_fallback"):
+        data.fallback = config["data_fallback"]  # why the run started on these digits
     config.update(
         data_fingerprint=fingerprint,
         world_size=place.world_size,

@@ -73,14 +73,32 @@ def rule_10(loss):
 
 
 def rule_11(dist, ps):
-    diffs = [dist[k]["max_param_diff"] for k in ("spawn_2", "launch_2")]
+    runs = [dist[k] for k in ("spawn_2", "launch_2")]
+    diff = max(r["max_param_diff"] for r in runs)
+    # rounding alone: one process against itself summing each batch in another order
+    yardstick = dist["one_process_halves_vs_whole"]
     rank_gap = dist["allreduce"]["rank_gradients_differ_by"]
-    held = max(diffs) < 1e-5 and ps["max_param_diff"] < 1e-5 and rank_gap > 1e-3
+    identical = all(r.get("replicas_identical") is True for r in runs)
+    held = (
+        rank_gap > 1e-3
+        and dist["allreduce"]["mean_vs_whole_batch"] < 1e-5
+        and identical
+        and diff <= max(1e-5, YARDSTICKS * yardstick)
+        and ps["max_param_diff"] < 1e-5
+    )
     return verdict(held), {
         "replicas' gradients differ by": rank_gap,
-        "params vs 1 process": max(diffs),
+        "replicas' parameters identical": identical,
+        "params vs 1 process": diff,
+        "1 process vs itself (rounding)": yardstick,
         "parameter server vs 1 process": ps["max_param_diff"],
     }
+
+
+# Rounding differences grow chaotically with training: two orders of summation end a similar
+# distance apart, not the same one; a real fault (a shard seen twice, gradients summed instead of
+# averaged) moves the parameters by orders of magnitude more.
+YARDSTICKS = 3
 
 
 def rule_12(reg):
@@ -198,8 +216,9 @@ CLAIMS = [
         "000, 001 Q11",
         ("ch02_mnist.distributed", "ch02_mnist.parameter_server"),
         rule_11,
-        "the replicas' gradients differ, and after averaging their parameters equal "
-        "one process's (< 1e-5)",
+        "the replicas' gradients differ, their parameters stay identical to the last bit, and "
+        "two processes end within 3x one process's rounding drift of one process (20 parameter-"
+        "server steps: < 1e-5)",
     ),
     Claim(
         12,

@@ -17,12 +17,17 @@ rank takes the same step and the runs agree up to the order of floating-point ad
 
 What to expect: never exactly zero, because the ranks sum the same numbers in another order and
 floating-point addition is not associative; and training amplifies those last-bit differences
-step after step. Measured with SGD: 6e-8 after 8 steps, 5e-6 to 8e-6 after two epochs (126 steps)
-without augmentation (the rounding depends on MKL's kernel path), 2e-3 with it. The lesson
-measures the yardstick too: one process that computes each batch as two halves (the same sums,
-another order) drifts from itself by as much (6e-3 over two epochs with augmentation). With Adam the
-differences are larger still (1e-6 after 24 steps where SGD gave 2e-7): it divides each step by
-the square root of its running squared gradient, which magnifies them where that is small.
+step after step (more so with augmentation, and with Adam, which divides each step by the square
+root of its running squared gradient). So the lesson measures three things:
+- the two replicas of each two-process run end with the *same* parameters, to the last bit (the
+  all-reduce gives both the same averaged gradient; ``metrics.json``'s ``replicas_identical``);
+- the two-process runs against one process (``max_param_diff``);
+- the yardstick for that difference: one process trained the same way but computing each batch
+  as two halves (the sums two ranks compute, in another order) against itself computing it whole
+  (``one_process_halves_vs_whole``). Two processes agree with one when they differ from it by no
+  more than one process differs from itself through rounding alone.
+All runs use a constant learning rate and the main job's augmentation, so the yardstick trains
+exactly as the runs do.
 """
 
 import json
@@ -36,6 +41,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 
+from chapters.ch02_mnist.train import AFFINE
 from paddle_course.data import ArrayDataset, EpochBatchSampler, make_loader
 from paddle_course.data.mnist import fixed_source
 from paddle_course.data.transforms import RandomAffine
@@ -114,7 +120,7 @@ def rounding_drift(data, args, epochs):
             epochs,
             2 * args.batch_size,
             args.seed,
-            augment=RandomAffine(),
+            augment=RandomAffine(*AFFINE),
             log=None,
         )
         finals.append([p.numpy() for p in net.parameters()])
@@ -165,6 +171,8 @@ def main(argv=None):
             "sgd",
             "--lr",
             args.lr,
+            "--schedule",
+            "constant",
             "--seed",
             args.seed,
             "--no-visualdl",
@@ -226,6 +234,7 @@ def main(argv=None):
             "val_loss": m["history"][-1]["val_loss"],
             "test_samples": m["test"]["samples"],
             "world_size": m["config"]["world_size"],
+            "replicas_identical": m.get("replicas_identical", "one process"),
         }
         print(
             f"{name:12} {results[name]['seconds']:6.1f}s wall (start-up included)  val_acc "
@@ -245,11 +254,15 @@ def main(argv=None):
         f"launch {results['launch_2']['max_param_diff']:.3g}; one process against itself computing "
         f"each batch as two halves: {drift:.3g} (rounding, amplified by training)"
     )
+    same = [results[k]["replicas_identical"] for k in ("spawn_2", "launch_2")]
+    print(
+        f"the two replicas' parameters identical to the last bit: spawn {same[0]}, launch {same[1]}"
+    )
     print(f"launch's per-rank logs: {out / 'launch_log'}/workerlog.0, workerlog.1")
     write_results(
         out,
         results,
-        ["world_size", "seconds", "val_acc", "val_loss", "max_param_diff"],
+        ["world_size", "seconds", "val_acc", "val_loss", "max_param_diff", "replicas_identical"],
         extra={
             "shards": {"sizes": [len(s) for s in seen], "disjoint": disjoint, "covering": covering},
             "allreduce": demo,

@@ -38,7 +38,15 @@ from paddle_course.lesson.job_results import (
 from paddle_course.lesson.run_folder import RunFolder
 from paddle_course.lesson.task import Context
 from paddle_course.runtime.device import select_device
-from paddle_course.runtime.distributed import barrier, setup, shard, spawn, world_size, wrap
+from paddle_course.runtime.distributed import (
+    barrier,
+    same_on_every_rank,
+    setup,
+    shard,
+    spawn,
+    world_size,
+    wrap,
+)
 from paddle_course.runtime.environment import verbosity
 from paddle_course.runtime.seed import seed_everything
 from tools.plot import plot_history
@@ -166,12 +174,14 @@ def _train(task, config, data, model, objective, out, place, resuming):
     started = time.time()
     try:
         state = trainer.fit(loaders["train"], loaders.get("val"), config["epochs"], state)
+        extra = {}
+        if place.world_size > 1:  # the all-reduce keeps the replicas equal to the last bit
+            extra["replicas_identical"] = same_on_every_rank(parameter_bytes(model))
         barrier()  # rank 0 has finished writing the checkpoints the others now read
         results = evaluate_best(trainer, model, out, loaders, place, say)
-        extra = {}
         if task.finish:
             context = Context(config, data, model, out, logger, place, results, state.history)
-            extra = task.finish(context) or {}
+            extra.update(task.finish(context) or {})
     finally:
         if logger:
             logger.close()
@@ -186,6 +196,12 @@ def _train(task, config, data, model, objective, out, place, resuming):
         ]
         say_written(out, [*files, *figures], logger.enabled, say)
     return metrics
+
+
+def parameter_bytes(model):
+    """The trained parameters' bytes, in order. Buffers are left out: BatchNorm's running
+    statistics are each rank's own (DataParallel averages gradients, not buffers)."""
+    return b"".join(p.numpy().tobytes() for p in model.parameters())
 
 
 def _loaders(task, config, data, place):

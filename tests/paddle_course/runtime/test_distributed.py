@@ -193,6 +193,8 @@ def test_distributed_lesson_quick(tmp_path):
     )
     assert 11 in [row["number"] for row in rows]
     assert all(r[k]["max_param_diff"] < 1e-5 for k in ("spawn_2", "launch_2"))
+    assert all(r[k]["replicas_identical"] is True for k in ("spawn_2", "launch_2"))
+    assert next(row for row in rows if row["number"] == 11)["verdict"] == "held"
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["shards"]["disjoint"] and saved["shards"]["covering"]
     assert saved["allreduce"]["mean_vs_whole_batch"] < 1e-5

@@ -1,7 +1,7 @@
 """The whole course at a glance: run every lesson of every chapter, each in its own process.
 
     python -m chapters.report                 # every lesson with --quick (minutes)
-    python -m chapters.report --full          # every lesson with its defaults (under an hour)
+    python -m chapters.report --full          # every lesson with its defaults (hours)
     python -m chapters.report --only ch02 --only ch03_practice.schedules
     python -m chapters.report --rerun         # run even the lessons whose results are current
 
@@ -121,6 +121,7 @@ def _docs_from_record(out):
             f"{out}: its last report was {what}; docs/ takes a full run of every "
             f"lesson: python -m chapters.report --full --docs"
         )
+    ran_on.setdefault("lesson_seconds", sum(r["seconds"] for r in record["lessons"]))
     runs_dir = out / "runs"
     output_dirs = {lesson.module: lesson.output_dir(runs_dir) for lesson in lessons()}
     claims = course_claims()
@@ -150,6 +151,7 @@ def _report(args, chosen, out):
     rows = [judge(c, results, runs) for c in claims]
     written = write_claims(out, rows)
     ran_on = machine(quick=not args.full)
+    ran_on["lesson_seconds"] = sum(o.seconds for o in outcomes)  # a reused lesson: its last run's
     write_json(out / "machine.json", ran_on)  # what docs/'s measured sections name
     pages = build_site(out, lessons(), runs, rows, ran_on, runs_dir)
     print(f"claims: {verdict_summary(rows)[1]}")

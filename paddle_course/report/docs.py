@@ -21,9 +21,18 @@ def stamp(machine):
     return (
         f"Measured by `python -m chapters.report --full` on {machine['date']}: {machine['CPU']}, "
         f"{machine['system']}, Python {machine['Python']}, Paddle {machine['Paddle']}, commit "
-        f"{machine.get('commit', 'unknown')}. Another CPU or seed moves the figures by about "
+        f"{machine.get('commit', 'unknown')}{duration(machine.get('lesson_seconds'))}. "
+        "Another CPU or seed moves the figures by about "
         f"the spreads the lessons show (a float result depends on the kernels a CPU gets)."
     )
+
+
+def duration(seconds):
+    """ ", its lessons taking 1 h 52 min in all" (empty when the record has no time)."""
+    if seconds is None:
+        return ""
+    h, m = divmod(int(round(seconds / 60)), 60)
+    return f", its lessons taking {f'{h} h {m} min' if h else f'{m} min'} in all"
 
 
 def lesson_figures(lesson, folder):

@@ -26,7 +26,7 @@ def _record(out, quick, skip=0):
     files = {
         "lessons.json": {
             "quick": quick,
-            "lessons": [{"module": x.module, "status": "ran"} for x in chosen],
+            "lessons": [{"module": x.module, "status": "ran", "seconds": 60.0} for x in chosen],
         },
         "machine.json": machine,
         "runs.json": {
@@ -56,5 +56,7 @@ def test_docs_are_written_only_from_a_full_run_of_every_lesson(tmp_path, monkeyp
     assert (tmp_path / "docs/ch07_recommendation.md").is_file()
     claims = (tmp_path / "docs/claims.md").read_text()
     assert "38 not measured" in claims  # no lesson left results in this record: none judged
+    n = len(lessons())  # a minute each: the run's time, from the record
+    assert n < 60 and f"its lessons taking {n} min in all" in claims
     with pytest.raises(SystemExit):
         report.main(["--docs", "--only", "ch02", "--output-dir", str(tmp_path / "full")])

@@ -4,7 +4,7 @@ machine, replacing only the generated part of a page, and the claims page beside
 import json
 
 from paddle_course.report.catalog import Lesson
-from paddle_course.report.docs import BEGIN, END, write_docs
+from paddle_course.report.docs import BEGIN, END, duration, write_docs
 
 MACHINE = {
     "date": "2026-12-04 01:00 UTC",
@@ -89,3 +89,12 @@ def test_a_page_gets_its_lessons_figures_and_claims_and_keeps_its_own_text(tmp_p
     assert again.count(BEGIN) == 1 and again.count(END) == 1
     claims = (docs / "claims.md").read_text()
     assert "**1 held.**" in claims and "| 1 | CE beats MSE (001 Q8) |" in claims
+    assert "its lessons taking" not in claims  # a record without the run's time says none
+    write_docs(docs, lessons, runs, rows, {**MACHINE, "lesson_seconds": 6725.0})
+    assert "commit abc1234, its lessons taking 1 h 52 min in all." in page.read_text()
+
+
+def test_the_run_time_reads_in_minutes_or_hours():
+    assert duration(None) == "" and duration(29.0) == ", its lessons taking 0 min in all"
+    assert duration(59 * 60 + 31) == ", its lessons taking 1 h 0 min in all"
+    assert duration(2 * 3600 + 7 * 60) == ", its lessons taking 2 h 7 min in all"

@@ -30,3 +30,19 @@ def reduced_metric_sums(path):
     if rank == 0:
         with open(path, "w") as f:
             json.dump({"values": total.values(), "count": total.count}, f)
+
+
+def replicas_compared(path):
+    """Each rank compares the same bytes, then bytes that differ in one bit on rank 1 only;
+    every rank writes what it found."""
+    import json
+
+    from paddle_course.runtime.distributed import same_on_every_rank
+
+    dist.init_parallel_env()
+    rank = dist.get_rank()
+    data = bytes(range(256)) * 4
+    flipped = data[:100] + bytes([data[100] ^ (rank == 1)]) + data[101:]
+    found = {"same": same_on_every_rank(data), "one_bit_apart": same_on_every_rank(flipped)}
+    with open(f"{path}.{rank}", "w") as f:
+        json.dump(found, f)

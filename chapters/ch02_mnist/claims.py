@@ -217,8 +217,8 @@ CLAIMS = [
         ("ch02_mnist.distributed", "ch02_mnist.parameter_server"),
         rule_11,
         "the replicas' gradients differ, their parameters stay identical to the last bit, and "
-        "two processes end within 3x one process's rounding drift of one process (20 parameter-"
-        "server steps: < 1e-5)",
+        f"two processes end within {YARDSTICKS}x one process's rounding drift of one process "
+        "(20 parameter-server steps: < 1e-5)",
     ),
     Claim(
         12,

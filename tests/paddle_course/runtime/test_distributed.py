@@ -90,6 +90,15 @@ def test_metric_sums_over_two_ranks_equal_one_process(tmp_path):
     assert got["values"] == pytest.approx(one.values(), rel=1e-12)
 
 
+def test_replicas_are_compared_to_the_last_bit(tmp_path):
+    from dist_helpers import replicas_compared
+
+    spawn(replicas_compared, (str(tmp_path / "found"),), 2)
+    for rank in range(2):  # every rank gets the same answer
+        found = json.loads((tmp_path / f"found.{rank}").read_text())
+        assert found == {"same": True, "one_bit_apart": False}
+
+
 @pytest.mark.slow
 def test_sigterm_then_resume_on_two_and_on_one_process(tmp_path):
     common = ["--quick", "--epochs", 5, "--batch-size", 32, "--no-visualdl"]

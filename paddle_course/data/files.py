@@ -93,6 +93,21 @@ def read_inflated(stream, source, compressed_bytes, chunk=MiB):
     return b"".join(parts)
 
 
+def gunzip(raw, source):
+    """The inflated bytes of gzip data ``raw`` (read from an archive member named ``source``),
+    within :func:`inflate_limit`; a corrupt one is a :class:`DataError` naming ``source``."""
+    import gzip
+    import io
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as f:
+            return read_inflated(f, source, len(raw))
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise DataError(
+            source, f"unreadable or corrupt gzip data ({e or type(e).__name__})"
+        ) from None
+
+
 def check_member_size(size, compressed_bytes, source):
     """A member an archive declares (a tar or zip entry of ``size`` bytes) that would inflate
     beyond :func:`inflate_limit` is refused before it is read."""

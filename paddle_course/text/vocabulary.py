@@ -27,14 +27,18 @@ class Vocabulary:
     def __len__(self):
         return len(self.words)
 
-    def encode(self, token_lists, max_len):
-        """``(ids [N, max_len] int64, lengths [N] int64)``: each text's first ``max_len`` tokens
-        (unknown ones as ``[oov]``), then ``[pad]`` to ``max_len``, as the course pads. An
-        empty text is one ``[oov]`` (length 1: an LSTM needs at least one step)."""
+    def encode(self, token_lists, max_len, keep="first"):
+        """``(ids [N, max_len] int64, lengths [N] int64)``: each text's first (``keep="last"``:
+        last) ``max_len`` tokens (unknown ones as ``[oov]``), then ``[pad]`` to ``max_len``, as
+        the course pads. An empty text is one ``[oov]`` (length 1: an LSTM needs at least one
+        step)."""
+        if keep not in ("first", "last"):
+            raise ValueError(f"keep must be 'first' or 'last', not {keep!r}")
         ids = np.full((len(token_lists), max_len), self.pad_id, dtype=np.int64)
         lengths = np.empty(len(token_lists), dtype=np.int64)
         for i, tokens in enumerate(token_lists):
-            row = [self.index.get(t, self.oov_id) for t in tokens[:max_len]] or [self.oov_id]
+            kept = tokens[:max_len] if keep == "first" else tokens[-max_len:]
+            row = [self.index.get(t, self.oov_id) for t in kept] or [self.oov_id]
             ids[i, : len(row)] = row
             lengths[i] = len(row)
         return ids, lengths

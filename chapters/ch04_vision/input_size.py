@@ -33,7 +33,7 @@ from paddle_course.models import MNIST
 
 DEFAULTS = dict(
     data="fashion-auto",
-    train_size=None,  # all 50,000: seven runs (one at 4 x the pixels) in about 12 minutes
+    train_size=None,  # all 50,000: seven runs (one at 4 x the pixels) in about 11 minutes
     epochs=3,
     batch_size=64,
     lr=0.002,

@@ -2,6 +2,7 @@
 
     python -m chapters.ch04_vision.classic_nets                 # Fashion-MNIST, 3 epochs
     python -m chapters.ch04_vision.classic_nets --epochs 5      # the course's 5 (5/3 the time)
+    python -m chapters.ch04_vision.classic_nets --image-size 64 # enlarged: ~3 x the time
     python -m chapters.ch04_vision.classic_nets --data DIR      # IDX files (MNIST's layout)
 
 "Deeper and wider with new blocks": the five networks of the course (``paddle_course.models``)
@@ -31,7 +32,7 @@ import paddle.nn.functional as F
 
 from paddle_course.data.transforms import pad, resize
 from paddle_course.engine.optimizers import build_optimizer
-from paddle_course.lesson import entry, lesson, lesson_parser
+from paddle_course.lesson import Number, entry, lesson, lesson_parser
 from paddle_course.lesson.compare import lesson_data, measure, ranking_note, report, train_variant
 from paddle_course.practice.inspection import gradients
 from paddle_course.runtime.seed import seed_everything
@@ -50,7 +51,7 @@ DEFAULTS = dict(
 SETTINGS = dict(large_image_digits=dict(train=300, val=200, test=200), large_size=224)
 QUICK = dict(epochs=1, large_image_digits=dict(train=200, val=100, test=100), large_size=64)
 WIDTHS = {"lenet": 1.0, "alexnet": 1 / 4, "vgg": 1 / 8, "googlenet": 1 / 8, "resnet": 1 / 4}
-SIZE = 32  # digits padded from 28 to 32 px: every net's pools divide it
+SIZE = 32  # the default --image-size: 28 px padded to 32, which every net's pools divide
 
 
 def full_size_parameters():
@@ -63,7 +64,7 @@ def full_size_parameters():
 def build(name, args, steps):
     """``(model, optimizer, scheduler)``: one net at its width, Adam from ``--lr`` annealed to
     0 over the run's ``steps`` batches (a cosine), the same for every net."""
-    model = build_network(name, 10, 1, SIZE, WIDTHS[name], lenet_activation="relu")
+    model = build_network(name, 10, 1, args.image_size, WIDTHS[name], lenet_activation="relu")
     return model, *build_optimizer("adam", model.parameters(), args.lr, "cosine", steps)
 
 
@@ -85,7 +86,7 @@ def compare(data, args, epochs):
             r,
             width=WIDTHS[name],
             params_at_224=full[name],
-            **measure(model, r, data, [1, 1, SIZE, SIZE]),
+            **measure(model, r, data, [1, 1, args.image_size, args.image_size]),
         )
     return results
 
@@ -124,15 +125,25 @@ def lenet_on_large_images(data, args, epochs, large):
 @lesson
 def main(argv=None):
     p = lesson_parser(__doc__.split("\n\n")[0], DEFAULTS, quick=QUICK, settings=SETTINGS)
+    p.add_argument(
+        "--image-size",
+        type=Number(int, 32, 96, multiple=32),  # held in memory: at 96 px 70,000 take 2.6 GB
+        default=SIZE,
+        metavar="PX",
+        help=f"the photos padded to 32 px, then enlarged to PX for every net (default {SIZE})",
+    )
     args = p.parse_args(argv)
-    epochs = args.epochs
+    epochs, size = args.epochs, args.image_size
     photos = lesson_data(args)
-    results = compare(photos.map_images(lambda x: pad(x, SIZE)), args, epochs)
+    padded = photos.map_images(lambda x: pad(x, SIZE))
+    results = compare(
+        padded if size == SIZE else padded.map_images(lambda x: resize(x, size)), args, epochs
+    )
     report(
         args.output_dir,
         results,
         ("params_at_224", "params", "mflops", "seconds_per_epoch", "val_acc", "test_acc"),
-        title="validation accuracy per epoch, digits at 32 px",
+        title=f"validation accuracy per epoch, images at {size} px",
         quick=args.quick,
         notes=[
             ranking_note(
@@ -141,7 +152,7 @@ def main(argv=None):
                 "lenet",
                 "the course ranks ResNet first",
                 f"ResNet's first two layers (a 7 x 7 conv and a 3 x 3 max-pool, each of stride 2) "
-                f"leave {SIZE // 4} x {SIZE // 4} positions of these {SIZE} px photos, where they "
+                f"leave {size // 4} x {size // 4} positions of these {size} px photos, where they "
                 f"leave 56 x 56 of the course's 224 px ones: its depth was made for large images.",
             )
         ],

@@ -67,6 +67,19 @@ def test_classic_nets_quick(tmp_path):
     assert (tmp_path / "results.md").is_file() and (tmp_path / "lenet_large/results.md").is_file()
 
 
+def test_classic_nets_trains_every_net_on_enlarged_images(tmp_path):
+    from chapters.ch04_vision import classic_nets
+
+    small = classic_nets.main(["--quick", "--output-dir", str(tmp_path / "32")])["networks"]
+    big = classic_nets.main(["--quick", "--image-size", "64", "--output-dir", str(tmp_path / "64")])
+    for name in ("vgg", "resnet"):  # convolutions all the way: 4 x the pixels, 4 x the cost
+        ratio = big["networks"][name]["mflops"] / small[name]["mflops"]
+        assert ratio == pytest.approx(4, rel=0.1), name
+    with pytest.raises(SystemExit):  # not a multiple of 32: refused before anything runs
+        classic_nets.main(["--quick", "--image-size", "48", "--output-dir", str(tmp_path / "48")])
+    assert not (tmp_path / "48").exists()
+
+
 def test_batchnorm_quick(tmp_path):
     from chapters.ch04_vision import batchnorm
 
